@@ -1,0 +1,125 @@
+"""Compiled policies: each policy is turned into matchers once, then evaluated many times.
+
+The compile cache is keyed by the policy's text, its id and its type, so a decision never
+re-parses JSON, and the same document under two ids still reports each id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from iamspec.engine.conditions.clause import CompiledCondition, compile_condition
+from iamspec.engine.matching import (
+    ActionPattern,
+    ResourcePattern,
+    compile_action_pattern,
+    compile_resource_pattern,
+)
+from iamspec.engine.variables import parse_template
+from iamspec.policy.model import Effect, Policy, PrincipalBlock, Statement
+
+
+class PolicyRole(Enum):
+    """Where a policy sits in the evaluation: it decides how its statements combine."""
+
+    IDENTITY = "identity"
+    BOUNDARY = "boundary"
+    RESOURCE = "resource"
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledStatement:
+    """A statement with every pattern and condition precompiled."""
+
+    statement: Statement
+    effect: Effect
+    actions: tuple[ActionPattern, ...]
+    actions_negated: bool
+    resources: tuple[ResourcePattern, ...] | None
+    resources_negated: bool
+    conditions: tuple[CompiledCondition, ...]
+    principal: PrincipalBlock | None
+    principal_negated: bool
+    referenced_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPolicy:
+    """A policy ready for evaluation, under the id and type the simulator reports for it.
+
+    ``policy_id`` is AWS's ``SourcePolicyId`` (``PolicyInputList.1``, a managed policy's
+    name, ``user_<name>_<policy>`` ...); ``policy_type`` its ``SourcePolicyType``.
+    """
+
+    policy: Policy
+    policy_id: str
+    policy_type: str
+    role: PolicyRole
+    statements: tuple[CompiledStatement, ...]
+    referenced_keys: tuple[str, ...]
+    """Every context key the policy reads, in conditions or as variables, first seen first."""
+
+
+def _compile_statement(statement: Statement, variables_enabled: bool) -> CompiledStatement:
+    actions = tuple(compile_action_pattern(a.text) for a in statement.action_patterns)
+    resources: tuple[ResourcePattern, ...] | None
+    if statement.resources is None and statement.not_resources is None:
+        resources = None
+    else:
+        resources = tuple(
+            compile_resource_pattern(r.text, variables_enabled=variables_enabled)
+            for r in statement.resource_patterns
+        )
+    conditions = tuple(
+        compile_condition(c, variables_enabled=variables_enabled) for c in statement.conditions
+    )
+    keys: dict[str, str] = {}
+    for cond in conditions:
+        for key in cond.referenced_keys:
+            keys.setdefault(key.lower(), key)
+    for res in statement.resource_patterns:
+        for key in parse_template(res.text, variables_enabled).keys:
+            keys.setdefault(key.lower(), key)
+    return CompiledStatement(
+        statement=statement,
+        effect=statement.effect,
+        actions=actions,
+        actions_negated=statement.actions is None,
+        resources=resources,
+        resources_negated=statement.resources is None and statement.not_resources is not None,
+        conditions=conditions,
+        principal=statement.principal or statement.not_principal,
+        principal_negated=statement.principal is None and statement.not_principal is not None,
+        referenced_keys=tuple(keys.values()),
+    )
+
+
+_CACHE: dict[tuple[str, str, str, PolicyRole], CompiledPolicy] = {}
+
+
+def compile_policy(
+    policy: Policy, policy_id: str, policy_type: str, role: PolicyRole
+) -> CompiledPolicy:
+    """Compile ``policy`` once; later calls with the same text, id, type and role reuse it."""
+    cache_key = (policy.text, policy_id, policy_type, role)
+    found = _CACHE.get(cache_key)
+    if found is not None:
+        return found
+    statements = tuple(_compile_statement(s, policy.variables_enabled) for s in policy.statements)
+    keys: dict[str, str] = {}
+    for st in statements:
+        for key in st.referenced_keys:
+            keys.setdefault(key.lower(), key)
+    compiled = CompiledPolicy(
+        policy=policy,
+        policy_id=policy_id,
+        policy_type=policy_type,
+        role=role,
+        statements=statements,
+        referenced_keys=tuple(keys.values()),
+    )
+    if len(_CACHE) > 4096:
+        _CACHE.clear()
+    _CACHE[cache_key] = compiled
+    return compiled

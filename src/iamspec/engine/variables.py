@@ -1,0 +1,178 @@
+"""Policy variables: ``${key}``, ``${key, 'default'}`` and the constants ``${*}``, ``${?}``, ``${$}``.
+
+Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+
+- Only ``"Version": "2012-10-17"`` turns variables on; otherwise ``${...}`` is literal text.
+- A variable whose key the request does not carry (and that has no default) resolves to
+  nothing, and the value that holds it matches nothing.
+- Multivalued keys cannot be variables; such a reference also resolves to nothing.
+- A substituted value is matched literally: a ``*`` inside a tag value is not a wildcard.
+
+A template is parsed once into parts; each evaluation only substitutes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from iamspec.engine.context import RequestContext
+
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+_DEFAULT = re.compile(r"^\s*(?P<key>[^,]+?)\s*,\s*'(?P<default>(?:[^']|'')*)'\s*$")
+_CONSTANTS = {"*": "*", "?": "?", "$": "$"}
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    """Policy text between variables; wildcards in it keep their meaning."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Constant:
+    """``${*}``, ``${?}`` or ``${$}``: a character that is always literal."""
+
+    char: str
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    """``${key}`` or ``${key, 'default'}``."""
+
+    key: str
+    default: str | None
+    source: str
+
+
+Part = Literal | Constant | Variable
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A resolved part: ``wild`` is True only for policy text, whose ``*``/``?`` are wildcards."""
+
+    text: str
+    wild: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Substitution:
+    """What one variable resolved to, for explanations (``value`` None: it resolved to nothing)."""
+
+    variable: str
+    value: str | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A template after substitution; ``pieces`` is None when a variable resolved to nothing."""
+
+    pieces: tuple[Piece, ...] | None
+    substitutions: tuple[Substitution, ...]
+
+    @property
+    def text(self) -> str | None:
+        """The resolved string, or None when it cannot match anything."""
+        if self.pieces is None:
+            return None
+        return "".join(p.text for p in self.pieces)
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A policy string parsed for variables."""
+
+    source: str
+    parts: tuple[Part, ...]
+
+    @property
+    def has_variables(self) -> bool:
+        return any(not isinstance(p, Literal) for p in self.parts)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The context keys this template's variables read, as written."""
+        return tuple(p.key for p in self.parts if isinstance(p, Variable))
+
+    def resolve(self, context: RequestContext) -> Resolved:
+        """Substitute variables from ``context``."""
+        pieces: list[Piece] = []
+        subs: list[Substitution] = []
+        failed = False
+        for part in self.parts:
+            if isinstance(part, Literal):
+                pieces.append(Piece(part.text, True))
+            elif isinstance(part, Constant):
+                pieces.append(Piece(part.char, False))
+            else:
+                value, reason = _lookup(part, context)
+                subs.append(Substitution(part.source, value, reason))
+                if value is None:
+                    failed = True
+                else:
+                    pieces.append(Piece(value, False))
+        return Resolved(None if failed else tuple(pieces), tuple(subs))
+
+
+def _lookup(var: Variable, context: RequestContext) -> tuple[str | None, str]:
+    found = context.get_value(var.key)
+    if found is not None and found.multivalued:
+        return None, f"{var.key} is multivalued and cannot be a policy variable"
+    if found is not None and len(found.values) == 1:
+        return found.values[0], f"{var.key} = {found.values[0]!r}"
+    if found is not None and len(found.values) > 1:
+        return None, f"{var.key} carries {len(found.values)} values and cannot be a variable"
+    if var.default is not None:
+        return var.default, f"{var.key} is absent; default {var.default!r} used"
+    return None, f"{var.key} is absent from the request context"
+
+
+def parse_template(text: str, variables_enabled: bool) -> Template:
+    """Split ``text`` into literal text, constants and variables.
+
+    With ``variables_enabled`` False (Version absent or 2008-10-17) the whole text is literal.
+    Malformed references (``${`` without ``}``) stay literal text, as IAM matches them.
+    """
+    if not variables_enabled or "${" not in text:
+        return Template(text, (Literal(text),))
+    parts: list[Part] = []
+    pos = 0
+    for m in _VARIABLE.finditer(text):
+        if m.start() > pos:
+            parts.append(Literal(text[pos : m.start()]))
+        body = m.group(1)
+        if body in _CONSTANTS:
+            parts.append(Constant(_CONSTANTS[body]))
+        else:
+            d = _DEFAULT.match(body)
+            if d:
+                parts.append(
+                    Variable(d.group("key").strip(), d.group("default").replace("''", "'"), m[0])
+                )
+            else:
+                parts.append(Variable(body.strip(), None, m[0]))
+        pos = m.end()
+    if pos < len(text):
+        parts.append(Literal(text[pos:]))
+    return Template(text, tuple(parts))
+
+
+def wildcard_regex(pieces: tuple[Piece, ...], *, ignore_case: bool = False) -> re.Pattern[str]:
+    """An anchored regex for IAM's ``*``/``?`` wildcards in policy text, literal elsewhere."""
+    out: list[str] = []
+    for piece in pieces:
+        if not piece.wild:
+            out.append(re.escape(piece.text))
+            continue
+        for ch in piece.text:
+            if ch == "*":
+                out.append(".*")
+            elif ch == "?":
+                out.append(".")
+            else:
+                out.append(re.escape(ch))
+    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
+    return re.compile("".join(out) + r"\Z", flags)

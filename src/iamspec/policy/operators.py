@@ -1,0 +1,131 @@
+"""The names of IAM condition operators, shared by the parser and the engine.
+
+An operator name is ``[ForAnyValue:|ForAllValues:]<Base>[IfExists]``. IAM matches the
+spelling exactly: a policy with ``stringEquals`` is rejected with "Invalid Condition type"
+(MalformedPolicyDocument, recorded in
+https://github.com/ministryofjustice/modernisation-platform-environments/pull/8893).
+Source of the table:
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Literal
+
+__all__ = [
+    "BASE_OPERATORS",
+    "NEGATED_OPERATORS",
+    "SET_QUALIFIERS",
+    "SetQualifier",
+    "is_known_operator",
+    "split_operator",
+    "suggest_operator",
+]
+
+SetQualifier = Literal["ForAnyValue", "ForAllValues"]
+
+SET_QUALIFIERS: tuple[SetQualifier, ...] = ("ForAnyValue", "ForAllValues")
+
+BASE_OPERATORS: frozenset[str] = frozenset(
+    {
+        "StringEquals",
+        "StringNotEquals",
+        "StringEqualsIgnoreCase",
+        "StringNotEqualsIgnoreCase",
+        "StringLike",
+        "StringNotLike",
+        "NumericEquals",
+        "NumericNotEquals",
+        "NumericLessThan",
+        "NumericLessThanEquals",
+        "NumericGreaterThan",
+        "NumericGreaterThanEquals",
+        "DateEquals",
+        "DateNotEquals",
+        "DateLessThan",
+        "DateLessThanEquals",
+        "DateGreaterThan",
+        "DateGreaterThanEquals",
+        "Bool",
+        "BinaryEquals",
+        "IpAddress",
+        "NotIpAddress",
+        "ArnEquals",
+        "ArnLike",
+        "ArnNotEquals",
+        "ArnNotLike",
+        "Null",
+    }
+)
+
+#: Base operators that are true when the key matches *none* of the values (and when the
+#: key is absent). See "A key missing from the request context" in the operators page.
+NEGATED_OPERATORS: frozenset[str] = frozenset(
+    {
+        "StringNotEquals",
+        "StringNotEqualsIgnoreCase",
+        "StringNotLike",
+        "NumericNotEquals",
+        "DateNotEquals",
+        "NotIpAddress",
+        "ArnNotEquals",
+        "ArnNotLike",
+    }
+)
+
+_IF_EXISTS = "IfExists"
+
+
+def split_operator(name: str) -> tuple[SetQualifier | None, str, bool]:
+    """Split an operator name into (set qualifier, base operator, IfExists).
+
+    ``"ForAllValues:StringLikeIfExists"`` gives ``("ForAllValues", "StringLike", True)``.
+    Raises :class:`ValueError` for a name IAM does not accept, including ``NullIfExists``
+    (``Null`` takes no ``IfExists``) and any spelling that differs in case.
+    """
+    qualifier: SetQualifier | None = None
+    rest = name
+    for candidate in SET_QUALIFIERS:
+        if rest.startswith(candidate + ":"):
+            qualifier = candidate
+            rest = rest[len(candidate) + 1 :]
+            break
+    if_exists = False
+    if rest not in BASE_OPERATORS and rest.endswith(_IF_EXISTS):
+        rest = rest[: -len(_IF_EXISTS)]
+        if_exists = True
+    if rest not in BASE_OPERATORS or (if_exists and rest == "Null"):
+        raise ValueError(f"unknown IAM condition operator {name!r}")
+    return qualifier, rest, if_exists
+
+
+def is_known_operator(name: str) -> bool:
+    """Whether IAM accepts ``name`` as a condition operator."""
+    try:
+        split_operator(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _all_names() -> tuple[str, ...]:
+    names: list[str] = []
+    for base in sorted(BASE_OPERATORS):
+        forms = [base] if base == "Null" else [base, base + _IF_EXISTS]
+        for form in forms:
+            names.append(form)
+            names.extend(f"{q}:{form}" for q in SET_QUALIFIERS)
+    return tuple(names)
+
+
+_ALL_NAMES = _all_names()
+_BY_LOWER = {n.lower(): n for n in _ALL_NAMES}
+
+
+def suggest_operator(name: str, limit: int = 3) -> list[str]:
+    """Known operator names close to ``name``, best first (for "did you mean")."""
+    exact_case = _BY_LOWER.get(name.lower())
+    if exact_case is not None:
+        return [exact_case]
+    return difflib.get_close_matches(name, _ALL_NAMES, n=limit, cutoff=0.75)

@@ -1,0 +1,119 @@
+"""``simulate_custom_policy``: boto3's ``IAM.Client.simulate_custom_policy``, answered locally.
+
+https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from iamspec.catalog import Catalog
+from iamspec.engine.compiled import CompiledPolicy, PolicyRole, compile_policy
+from iamspec.errors import InvalidInputError
+from iamspec.policy.parser import PolicyKind
+from iamspec.simulate import core, inputs
+
+IDENTITY_POLICY_TYPE = "IAM Policy"
+RESOURCE_POLICY_TYPE = "Resource Policy"
+_IAM_USER = re.compile(r"arn:[^:]+:iam::\d{12}:user/.+")
+_IAM_ENTITY = re.compile(r"arn:[^:]+:iam::\d{12}:(user|group|role)/.+")
+
+
+def compile_inputs(
+    policies: list[Any], source: str, kind: PolicyKind, role: PolicyRole
+) -> list[CompiledPolicy]:
+    """Parse and compile a list parameter of policy strings; ids are ``<source>.<n>``."""
+    compiled = []
+    for i, text in enumerate(policies, 1):
+        policy_id = f"{source}.{i}"
+        policy = inputs.parsed_policy(text, policy_id, kind)
+        compiled.append(compile_policy(policy, policy_id, IDENTITY_POLICY_TYPE, role))
+    return compiled
+
+
+def compile_resource_policy(text: Any, caller_arn: Any) -> CompiledPolicy | None:
+    """The ResourcePolicy parameter; it needs an IAM user as CallerArn (ScottLogic/blog#308)."""
+    if text is None:
+        return None
+    if caller_arn is None:
+        raise InvalidInputError("CallerArn is required when ResourcePolicy is given")
+    if not isinstance(caller_arn, str) or not _IAM_USER.fullmatch(caller_arn):
+        raise InvalidInputError("Invalid caller - Caller must be an IAM user in this context.")
+    policy = inputs.parsed_policy(text, "ResourcePolicy", PolicyKind.RESOURCE)
+    return compile_policy(policy, "ResourcePolicy", RESOURCE_POLICY_TYPE, PolicyRole.RESOURCE)
+
+
+def check_caller(caller_arn: Any) -> str | None:
+    """CallerArn, when given, must be an IAM user, group or role ARN."""
+    if caller_arn is None:
+        return None
+    if not isinstance(caller_arn, str) or not _IAM_ENTITY.fullmatch(caller_arn):
+        raise InvalidInputError(f"Invalid Entity Arn: {caller_arn}")
+    return caller_arn
+
+
+def simulate_custom_policy(
+    *,
+    PolicyInputList: Any = None,  # noqa: N803 - boto3's parameter names
+    ActionNames: Any = None,  # noqa: N803
+    PermissionsBoundaryPolicyInputList: Any = None,  # noqa: N803
+    ResourceArns: Any = None,  # noqa: N803
+    ResourcePolicy: Any = None,  # noqa: N803
+    ResourceOwner: Any = None,  # noqa: N803
+    CallerArn: Any = None,  # noqa: N803
+    ContextEntries: Any = None,  # noqa: N803
+    ResourceHandlingOption: Any = None,  # noqa: N803
+    MaxItems: Any = None,  # noqa: N803
+    Marker: Any = None,  # noqa: N803
+    catalog: Catalog | None = None,
+) -> dict[str, Any]:
+    """Answer as IAM's SimulateCustomPolicy does, with the same parameters and response.
+
+    Raises InvalidInputError (AWS code ``InvalidInput``) for bad parameters, including a
+    policy that does not parse (its message gives ``PolicyInputList.N:line:column``) and an
+    action the IAM service reference does not define (with a suggestion).
+    ``ResourceOwner`` and ``ResourceHandlingOption`` are accepted and validated but do not
+    change the answer: cross-account and EC2 scenario simulation are not modelled.
+    """
+    identity_texts = inputs.required_list(PolicyInputList, "PolicyInputList")
+    actions = inputs.action_names(ActionNames)
+    boundary_texts = inputs.optional_list(
+        PermissionsBoundaryPolicyInputList, "PermissionsBoundaryPolicyInputList"
+    )
+    if len(boundary_texts) > 1:
+        raise InvalidInputError("PermissionsBoundaryPolicyInputList takes at most one policy")
+    resources = inputs.resource_arns(ResourceArns)
+    context = inputs.context_entries(ContextEntries)
+    limit = inputs.max_items(MaxItems)
+    caller = check_caller(CallerArn)
+    if ResourceOwner is not None and not isinstance(ResourceOwner, str):
+        raise InvalidInputError("ResourceOwner must be a string")
+    if ResourceHandlingOption is not None and (
+        not isinstance(ResourceHandlingOption, str) or not 1 <= len(ResourceHandlingOption) <= 64
+    ):
+        raise InvalidInputError("ResourceHandlingOption must be 1 to 64 characters")
+
+    identity = compile_inputs(
+        identity_texts, "PolicyInputList", PolicyKind.IDENTITY, PolicyRole.IDENTITY
+    )
+    boundary = compile_inputs(
+        boundary_texts,
+        "PermissionsBoundaryPolicyInputList",
+        PolicyKind.BOUNDARY,
+        PolicyRole.BOUNDARY,
+    )
+    resource_policy = compile_resource_policy(ResourcePolicy, caller)
+    simulation = core.run(
+        identity=identity,
+        boundary=boundary,
+        resource_policy=resource_policy,
+        actions=actions,
+        resources=resources,
+        context=context,
+        caller_arn=caller,
+        catalog=catalog,
+    )
+    params = (identity_texts, actions, boundary_texts, resources, ContextEntries, ResourcePolicy,
+              caller)
+    return core.page(simulation.results, limit, Marker, params)

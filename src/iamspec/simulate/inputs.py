@@ -1,0 +1,169 @@
+"""Validation of Simulate* request parameters, in AWS's words: InvalidInput with what and where.
+
+Limits come from botocore's IAM model and the API reference pages
+(https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html):
+ActionName 3-128 characters, ResourceArn 1-2048, ContextKeyName 5-256, MaxItems 1-1000,
+policy strings up to 131,072 characters.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from iamspec.engine.context import ContextValue, RequestContext, ValueType, parse_context_key_type
+from iamspec.errors import InvalidInputError, PolicyParseError, SimulationInputError
+from iamspec.policy.model import Policy
+from iamspec.policy.parser import PolicyKind, parse_policy
+
+MAX_POLICY_CHARS = 131_072
+_ARN = re.compile(r"arn:[^:]+:[^:]*:[^:]*:[^:]*:.+", re.DOTALL)
+_PARSE_CACHE: dict[tuple[str, str, PolicyKind], Policy] = {}
+
+
+def parsed_policy(text: Any, source: str, kind: PolicyKind) -> Policy:
+    """Parse a policy string, cached by text; a defect becomes InvalidInput with its position."""
+    if not isinstance(text, str):
+        raise InvalidInputError(f"{source} must be a policy document string")
+    key = (text, source, kind)
+    found = _PARSE_CACHE.get(key)
+    if found is not None:
+        return found
+    if len(text) > MAX_POLICY_CHARS:
+        raise InvalidInputError(
+            f"{source} is {len(text)} characters long; the limit is {MAX_POLICY_CHARS}"
+        )
+    try:
+        policy = parse_policy(text, source, kind=kind)
+    except PolicyParseError as err:
+        raise InvalidInputError(f"{err.source}:{err.line}:{err.column}: {err.reason}") from err
+    if len(_PARSE_CACHE) > 4096:
+        _PARSE_CACHE.clear()
+    _PARSE_CACHE[key] = policy
+    return policy
+
+
+def required_list(value: Any, name: str) -> list[Any]:
+    """A required, non-empty list parameter."""
+    if value is None:
+        raise InvalidInputError(f"{name} is required")
+    if isinstance(value, str) or not isinstance(value, Sequence) or not value:
+        raise InvalidInputError(f"{name} must be a non-empty list")
+    return list(value)
+
+
+def optional_list(value: Any, name: str) -> list[Any]:
+    """An optional list parameter (None → empty)."""
+    if value is None:
+        return []
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise InvalidInputError(f"{name} must be a list")
+    return list(value)
+
+
+def action_names(value: Any) -> list[str]:
+    """ActionNames: each ``service:Action``, 3-128 characters, no wildcards (Custom page)."""
+    actions = required_list(value, "ActionNames")
+    for i, action in enumerate(actions, 1):
+        if not isinstance(action, str) or not 3 <= len(action) <= 128:
+            raise InvalidInputError(f"ActionNames.{i} must be a string of 3 to 128 characters")
+        if "*" in action or "?" in action:
+            raise InvalidInputError(
+                f"ActionNames.{i} {action!r}: wildcards are not supported in action names"
+            )
+        if action.count(":") != 1 or action.startswith(":") or action.endswith(":"):
+            raise InvalidInputError(
+                f"ActionNames.{i} {action!r} is not of the form service:ActionName"
+            )
+    return actions
+
+
+def resource_arns(value: Any) -> list[str]:
+    """ResourceArns, defaulting to ``["*"]``; each must be ``*`` or a six-part ARN."""
+    arns = optional_list(value, "ResourceArns") or ["*"]
+    for i, arn in enumerate(arns, 1):
+        if not isinstance(arn, str) or not 1 <= len(arn) <= 2048:
+            raise InvalidInputError(f"ResourceArns.{i} must be a string of 1 to 2048 characters")
+        if arn != "*" and not _ARN.fullmatch(arn):
+            raise InvalidInputError(
+                f"ResourceArns.{i} {arn!r} is not an ARN "
+                "(arn:partition:service:region:account-id:resource)"
+            )
+    return arns
+
+
+def max_items(value: Any) -> int:
+    """MaxItems: 1-1000, default 100."""
+    if value is None:
+        return 100
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+        raise InvalidInputError("MaxItems must be an integer from 1 to 1000")
+    return value
+
+
+def _check_value(value: str, vtype: ValueType) -> None:
+    if vtype is ValueType.NUMERIC:
+        try:
+            Decimal(value)
+        except InvalidOperation:
+            raise SimulationInputError(f"{value!r} is not numeric") from None
+    elif vtype is ValueType.BOOLEAN:
+        if value.lower() not in ("true", "false"):
+            raise SimulationInputError(f"{value!r} is not a boolean (true or false)")
+    elif vtype is ValueType.IP:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise SimulationInputError(f"{value!r} is not an IP address") from None
+    elif vtype is ValueType.BINARY:
+        try:
+            base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise SimulationInputError(f"{value!r} is not base64") from None
+    elif vtype is ValueType.DATE:
+        _check_date(value)
+
+
+def _check_date(value: str) -> None:
+    if re.fullmatch(r"-?\d+(\.\d+)?", value):
+        return
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise SimulationInputError(f"{value!r} is not an ISO 8601 date or epoch time") from None
+
+
+def context_entries(value: Any) -> RequestContext:
+    """ContextEntries → RequestContext; every value is checked against its ContextKeyType."""
+    entries = optional_list(value, "ContextEntries")
+    values: list[ContextValue] = []
+    for i, entry in enumerate(entries, 1):
+        where = f"ContextEntries.{i}"
+        if not isinstance(entry, Mapping):
+            raise InvalidInputError(f"{where} must be a ContextEntry structure")
+        name = entry.get("ContextKeyName")
+        if not isinstance(name, str) or not 5 <= len(name) <= 256:
+            raise InvalidInputError(f"{where}.ContextKeyName must be 5 to 256 characters")
+        raw_values = entry.get("ContextKeyValues", [])
+        if isinstance(raw_values, str) or not isinstance(raw_values, Iterable):
+            raise InvalidInputError(f"{where}.ContextKeyValues must be a list of strings")
+        strings = tuple(raw_values)
+        if not all(isinstance(v, str) for v in strings):
+            raise InvalidInputError(f"{where}.ContextKeyValues must be a list of strings")
+        try:
+            vtype, multi = parse_context_key_type(str(entry.get("ContextKeyType", "")))
+            for v in strings:
+                _check_value(v, vtype)
+        except SimulationInputError as err:
+            raise InvalidInputError(f"{where} ({name}): {err}") from err
+        values.append(ContextValue(name, strings, vtype, multi))
+    try:
+        return RequestContext(values)
+    except SimulationInputError as err:
+        raise InvalidInputError(f"ContextEntries: {err}") from err

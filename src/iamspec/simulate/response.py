@@ -1,0 +1,78 @@
+"""AWS-shaped results: the ``EvaluationResult`` dicts boto3's simulate calls return.
+
+Shape follows botocore's current IAM model: one ``EvaluationResult`` per action whatever the
+number of resources; the top-level ``EvalDecision`` is the most restrictive across resources;
+``EvalResourceName`` is the ARN template of the action's resource type, or ``*``; each
+resource's decision is under ``ResourceSpecificResults``. ``EvalDecisionDetails`` is ``{}``
+when a resource ARN was given (same-account simulation) and absent for ``*``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iamspec.engine.compiled import PolicyRole
+from iamspec.engine.evaluator import Evaluation, StatementTrace, most_restrictive
+
+
+def statement_dict(trace: StatementTrace) -> dict[str, Any]:
+    """A ``Statement`` entry of ``MatchedStatements``."""
+    st = trace.statement.statement
+    return {
+        "SourcePolicyId": trace.policy.policy_id,
+        "SourcePolicyType": trace.policy.policy_type,
+        "StartPosition": {"Line": st.start.line, "Column": st.start.column},
+        "EndPosition": {"Line": st.end.line, "Column": st.end.column},
+    }
+
+
+def _matched(evaluation: Evaluation) -> list[dict[str, Any]]:
+    return [
+        statement_dict(t) for t in evaluation.deciding if t.policy.role is not PolicyRole.BOUNDARY
+    ]
+
+
+def _union(lists: list[list[Any]]) -> list[Any]:
+    out: list[Any] = []
+    for items in lists:
+        for item in items:
+            if item not in out:
+                out.append(item)
+    return out
+
+
+def evaluation_result(
+    action: str, template: str, evaluations: list[Evaluation]
+) -> dict[str, Any]:
+    """One ``EvaluationResult`` for ``action`` over the evaluations of each resource."""
+    per_resource: list[dict[str, Any]] = []
+    for ev in evaluations:
+        item: dict[str, Any] = {
+            "EvalResourceName": ev.request.resource,
+            "EvalResourceDecision": ev.decision.value,
+            "MatchedStatements": _matched(ev),
+            "MissingContextValues": list(ev.missing_context_keys),
+        }
+        if ev.request.resource != "*":
+            item["EvalDecisionDetails"] = {}
+        if ev.allowed_by_boundary is not None:
+            item["PermissionsBoundaryDecisionDetail"] = {
+                "AllowedByPermissionsBoundary": ev.allowed_by_boundary
+            }
+        per_resource.append(item)
+    result: dict[str, Any] = {
+        "EvalActionName": action,
+        "EvalResourceName": template,
+        "EvalDecision": most_restrictive([e.decision for e in evaluations]).value,
+        "MatchedStatements": _union([r["MatchedStatements"] for r in per_resource]),
+        "MissingContextValues": _union([r["MissingContextValues"] for r in per_resource]),
+    }
+    if any(e.request.resource != "*" for e in evaluations):
+        result["EvalDecisionDetails"] = {}
+    boundary = [e.allowed_by_boundary for e in evaluations if e.allowed_by_boundary is not None]
+    if boundary:
+        result["PermissionsBoundaryDecisionDetail"] = {
+            "AllowedByPermissionsBoundary": all(boundary)
+        }
+    result["ResourceSpecificResults"] = per_resource
+    return result
