@@ -13,6 +13,7 @@ Lines end at LF, CRLF or a lone CR; columns count characters (code points).
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from iamspec.errors import PolicyParseError
@@ -40,6 +41,9 @@ _HEX = frozenset("0123456789abcdefABCDEF")
 _DIGITS = frozenset("0123456789")
 # Characters that make up a bare word such as a misspelt literal (``True``, ``None``).
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.+-")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# The characters that end a run of plain string content.
+_STRING_STOP = re.compile(r'["\\\x00-\x1f]')
 _CONTROL_NAMES = {"\t": "tab", "\n": "line feed", "\r": "carriage return"}
 
 
@@ -50,24 +54,7 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        starts = [0]
-        i = 0
-        n = len(text)
-        while True:
-            lf = text.find("\n", i)
-            cr = text.find("\r", i)
-            if lf < 0 and cr < 0:
-                break
-            if cr < 0 or (0 <= lf < cr):
-                starts.append(lf + 1)
-                i = lf + 1
-            elif cr + 1 < n and text[cr + 1] == "\n":
-                starts.append(cr + 2)
-                i = cr + 2
-            else:
-                starts.append(cr + 1)
-                i = cr + 1
-        self._starts = starts
+        self._starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
 
     def position(self, offset: int) -> Position:
         """The position of the character at ``offset`` (``len(text)`` is allowed).
@@ -307,12 +294,8 @@ class _Parser:
         chunks: list[str] = []
         while True:
             # Copy the run of plain characters in one slice: the common case.
-            run = pos
-            while pos < n:
-                ch = text[pos]
-                if ch == '"' or ch == "\\" or ch < " ":
-                    break
-                pos += 1
+            stop = _STRING_STOP.search(text, pos)
+            run, pos = pos, (stop.start() if stop is not None else n)
             chunks.append(text[run:pos])
             if pos >= n:
                 raise self.error(start, "unterminated string: no closing '\"' before end of input")

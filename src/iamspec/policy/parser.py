@@ -164,7 +164,11 @@ def _fragment_error(text: str, source: str, lines: LineIndex) -> PolicyParseErro
 
 
 def _suggest(name: str, choices: Iterable[str]) -> str:
-    """``"; did you mean 'X'?"`` for a near miss, else ``""``."""
+    """``"; did you mean 'X'?"`` for a near miss, else ``""``.
+
+    Element names are matched exactly: IAM answers a lower-case ``statement`` with
+    "Unknown field statement" (https://github.com/pulumi/pulumi-aws-native/issues/1616).
+    """
     options = tuple(choices)
     for option in options:
         if option.lower() == name.lower():
