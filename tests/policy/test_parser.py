@@ -804,7 +804,6 @@ def test_parseable_published_example_positions() -> None:
         ("ForAnyValue:StringLike", ("ForAnyValue", "StringLike", False)),
         ("ForAllValues:ArnNotLikeIfExists", ("ForAllValues", "ArnNotLike", True)),
         ("Null", (None, "Null", False)),
-        ("ForAllValues:Null", ("ForAllValues", "Null", False)),
         ("BinaryEquals", (None, "BinaryEquals", False)),
         ("NotIpAddressIfExists", (None, "NotIpAddress", True)),
     ],
@@ -820,6 +819,8 @@ def test_split_operator(name: str, expected: tuple[str | None, str, bool]) -> No
     [
         "NullIfExists",
         "ForAnyValue:NullIfExists",
+        "ForAllValues:Null",
+        "ForAnyValue:Null",
         "stringequals",
         "StringEqualsIfexists",
         "ForAnyValue:",

@@ -82,7 +82,7 @@ def split_operator(name: str) -> tuple[SetQualifier | None, str, bool]:
 
     ``"ForAllValues:StringLikeIfExists"`` gives ``("ForAllValues", "StringLike", True)``.
     Raises :class:`ValueError` for a name IAM does not accept, including ``NullIfExists``
-    (``Null`` takes no ``IfExists``) and any spelling that differs in case.
+    (``Null`` takes no ``IfExists``), ``ForAnyValue:Null``/``ForAllValues:Null``, and any spelling that differs in case.
     """
     qualifier: SetQualifier | None = None
     rest = name
@@ -95,7 +95,9 @@ def split_operator(name: str) -> tuple[SetQualifier | None, str, bool]:
     if rest not in BASE_OPERATORS and rest.endswith(_IF_EXISTS):
         rest = rest[: -len(_IF_EXISTS)]
         if_exists = True
-    if rest not in BASE_OPERATORS or (if_exists and rest == "Null"):
+    # Null tests presence; it takes neither IfExists (operators page) nor a set qualifier
+    # (no page documents one, and the engine refuses it: keep the two layers in step).
+    if rest not in BASE_OPERATORS or (rest == "Null" and (if_exists or qualifier)):
         raise ValueError(f"unknown IAM condition operator {name!r}")
     return qualifier, rest, if_exists
 
