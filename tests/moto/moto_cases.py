@@ -1,0 +1,145 @@
+"""Shared request material for the moto plug-in tests: the corrected Connect example policies.
+
+Kept out of conftest.py so that test modules can import it by name.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+ACCOUNT = "123456789012"  # moto's default account
+REGION = "us-east-1"
+INSTANCE_ARN = (
+    "arn:aws:connect:us-east-1:111122223333:instance/11111111-2222-3333-4444-555555555555"
+)
+AGENT_ARN = f"{INSTANCE_ARN}/agent/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+CAMPAIGN_ARN = (
+    "arn:aws:connect-campaigns:us-east-1:111122223333:campaign/cccccccc-dddd-eeee-ffff-000000000000"
+)
+
+# The corrected Amazon Connect identity-based policy examples (shared/seed), as JSON text.
+DEPARTMENT_POLICY = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": ["connect:DescribeUser", "connect:UpdateUser*"],
+      "Resource": "*",
+      "Condition": {"StringEquals": {"aws:ResourceTag/Department": "Test"}}
+    }
+  ]
+}"""
+OWNER_REQUEST_TAG_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["connect:CreateUser", "connect:TagResource"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:RequestTag/Owner": "TeamA"}},
+            }
+        ],
+    }
+)
+CAMPAIGN_OWNER_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AllowConnectCampaignsOperations",
+                "Effect": "Allow",
+                "Action": [
+                    "connect-campaigns:DescribeCampaign",
+                    "connect-campaigns:GetCampaignState",
+                ],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:ResourceTag/owner": INSTANCE_ARN}},
+            }
+        ],
+    },
+    indent=2,
+)
+VIEW_OWN_USER_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ViewOwnUserInfo",
+                "Effect": "Allow",
+                "Action": [
+                    "iam:GetUserPolicy",
+                    "iam:ListGroupsForUser",
+                    "iam:ListAttachedUserPolicies",
+                    "iam:ListUserPolicies",
+                    "iam:GetUser",
+                ],
+                "Resource": ["arn:aws:iam::*:user/${aws:username}"],
+            },
+            {
+                "Sid": "NavigateInConsole",
+                "Effect": "Allow",
+                "Action": [
+                    "iam:GetGroupPolicy",
+                    "iam:GetPolicyVersion",
+                    "iam:GetPolicy",
+                    "iam:ListAttachedGroupPolicies",
+                    "iam:ListGroupPolicies",
+                    "iam:ListPolicyVersions",
+                    "iam:ListPolicies",
+                    "iam:ListUsers",
+                ],
+                "Resource": "*",
+            },
+        ],
+    }
+)
+DENY_UPDATE_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Deny", "Action": "connect:UpdateUser*", "Resource": "*"}],
+    }
+)
+ALLOW_ALL_SCP = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+)
+DESCRIBE_ONLY_BOUNDARY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "connect:DescribeUser", "Resource": "*"}],
+    }
+)
+TRUST_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ec2.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+)
+
+
+def tag(key: str, *values: str, key_type: str = "string") -> dict[str, Any]:
+    """One ContextEntry, the way a scenario passes a resource or request tag."""
+    return {"ContextKeyName": key, "ContextKeyValues": list(values), "ContextKeyType": key_type}
+
+
+def user_arn(name: str) -> str:
+    return f"arn:aws:iam::{ACCOUNT}:user/{name}"
+
+
+def role_arn(name: str) -> str:
+    return f"arn:aws:iam::{ACCOUNT}:role/{name}"
+
+
+def group_arn(name: str) -> str:
+    return f"arn:aws:iam::{ACCOUNT}:group/{name}"
+
+
+def without_metadata(response: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
