@@ -6,8 +6,9 @@ re-parses JSON, and the same document under two ids still reports each id.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from iamspec.engine.conditions.clause import CompiledCondition, compile_condition
 from iamspec.engine.matching import (
@@ -42,6 +43,11 @@ class CompiledStatement:
     principal: PrincipalBlock | None
     principal_negated: bool
     referenced_keys: tuple[str, ...]
+    static_resources: bool = True
+    """True when no Resource/NotResource entry holds a policy variable, so whether a resource
+    matches depends on the resource ARN alone (the evaluator may then memoise it)."""
+    resource_cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The evaluator's memo of resource match results; not part of the statement's value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +65,14 @@ class CompiledPolicy:
     statements: tuple[CompiledStatement, ...]
     referenced_keys: tuple[str, ...]
     """Every context key the policy reads, in conditions or as variables, first seen first."""
+    action_cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The evaluator's memo of per-action statement matches; not part of the policy's value."""
+    lowered_keys: tuple[tuple[str, str], ...] = field(init=False, compare=False, repr=False)
+    """``referenced_keys`` as (lower-cased, as written) pairs."""
+
+    def __post_init__(self) -> None:
+        lowered = tuple((key.lower(), key) for key in self.referenced_keys)
+        object.__setattr__(self, "lowered_keys", lowered)
 
 
 def _compile_statement(statement: Statement, variables_enabled: bool) -> CompiledStatement:
@@ -82,6 +96,7 @@ def _compile_statement(statement: Statement, variables_enabled: bool) -> Compile
         for key in parse_template(res.text, variables_enabled).keys:
             keys.setdefault(key.lower(), key)
     return CompiledStatement(
+        static_resources=all(r.static is not None or r.any_resource for r in resources or ()),
         statement=statement,
         effect=statement.effect,
         actions=actions,

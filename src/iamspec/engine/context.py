@@ -100,6 +100,13 @@ class RequestContext(Mapping[str, ContextValue]):
         """The value of ``key`` (any case), or None when the request does not carry it."""
         return self._by_lower.get(key.lower())
 
+    def has_lowered(self, lowered: str) -> bool:
+        """Whether the request carries the key whose lower-cased name is ``lowered``.
+
+        A fast path for callers that lower-cased their key names once, at compile time.
+        """
+        return lowered in self._by_lower
+
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and key.lower() in self._by_lower
 

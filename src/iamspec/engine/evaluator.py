@@ -9,15 +9,25 @@ Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_eval
 3. Otherwise an identity-based Allow is needed, and, when a boundary is set, a boundary Allow.
 4. Otherwise implicit deny.
 
+Principals of a resource-based policy are matched against the caller's ARN
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html):
+``"*"`` and ``{"AWS": "*"}`` name everyone, an ARN names exactly that entity (a wildcard
+cannot match part of it), and an account (``"111122223333"`` or its ``:root`` ARN) names
+every principal of the account: a Deny for it applies to the caller, an Allow for it only
+delegates to the account's identity-based policies and grants nothing by itself [INF].
+
 Pure: no I/O, no JSON, no catalog. Every statement gets a :class:`StatementTrace`; the
 simulator, the Then-steps and the living documentation all render these same records.
+Work that depends only on the action (and, for context-free statements, the resource) is
+memoised on the compiled policy, so repeated requests cost little; the answers are the same
+as tracing every statement afresh (``tests/test_properties.py``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
 from enum import Enum
 
 from iamspec.engine.compiled import CompiledPolicy, CompiledStatement, PolicyRole
@@ -57,7 +67,9 @@ class Request:
 class StatementTrace:
     """How one statement fared: did action, resource, principal and each condition match.
 
-    ``conditions`` is empty when the action did not match: the rest was not reached.
+    Evaluation stops at the first element that does not match, as IAM's does: ``resource``
+    and ``principal`` are None when the action did not match, and ``conditions`` is empty
+    when the action, the resource or the principal did not (the conditions were not reached).
     """
 
     policy: CompiledPolicy
@@ -90,7 +102,63 @@ class StatementTrace:
         for cond in self.conditions:
             mark = "ok" if cond.matched else "FAILED"
             lines.append(f"  condition {mark}: {cond.reason}")
+        if not self.conditions and self.statement.conditions and self.action.matched:
+            which = (
+                "resource"
+                if self.resource is not None and not self.resource.matched
+                else ("principal")
+            )
+            lines.append(f"  conditions: not evaluated, the {which} does not match")
         return "\n".join(lines)
+
+
+def _trace_factory() -> Callable[
+    [
+        CompiledPolicy,
+        CompiledStatement,
+        MatchTrace,
+        MatchTrace | None,
+        MatchTrace | None,
+        tuple[ConditionResult, ...],
+        bool,
+    ],
+    StatementTrace,
+]:
+    """Build StatementTraces without the frozen-dataclass ``__setattr__`` detour (hot path).
+
+    The slot descriptors set the same fields that ``StatementTrace(...)`` would; the object is
+    indistinguishable from one built by the constructor.
+    """
+    names = tuple(f.name for f in fields(StatementTrace))
+    expected = ("policy", "statement", "action", "resource", "principal", "conditions", "applies")
+    if names != expected:  # pragma: no cover - guards the unrolled setters below
+        raise TypeError(f"StatementTrace fields changed: {names}")
+    s0, s1, s2, s3, s4, s5, s6 = (getattr(StatementTrace, n).__set__ for n in names)
+    new = object.__new__
+
+    def make(
+        policy: CompiledPolicy,
+        statement: CompiledStatement,
+        action: MatchTrace,
+        resource: MatchTrace | None,
+        principal: MatchTrace | None,
+        conditions: tuple[ConditionResult, ...],
+        applies: bool,
+    ) -> StatementTrace:
+        trace: StatementTrace = new(StatementTrace)
+        s0(trace, policy)
+        s1(trace, statement)
+        s2(trace, action)
+        s3(trace, resource)
+        s4(trace, principal)
+        s5(trace, conditions)
+        s6(trace, applies)
+        return trace
+
+    return make
+
+
+_new_trace = _trace_factory()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +179,29 @@ class Evaluation:
             return "explicitly denied by " + ", ".join(t.label for t in self.deciding)
         if self.decision is Decision.ALLOWED:
             return "allowed by " + ", ".join(t.label for t in self.deciding)
-        if self.allowed_by_boundary is False and any(
-            t.applies and t.effect is Effect.ALLOW and t.policy.role is not PolicyRole.BOUNDARY
-            for t in self.traces
-        ):
-            return "implicitly denied: an identity policy allows it, the permissions boundary does not"
+        if self.allowed_by_boundary is False:
+            allowing = {
+                t.policy.role
+                for t in self.traces
+                if t.applies
+                and t.effect is Effect.ALLOW
+                and t.policy.role is not PolicyRole.BOUNDARY
+            }
+            if PolicyRole.IDENTITY in allowing:
+                return (
+                    "implicitly denied: an identity-based policy allows it, "
+                    "but the permissions boundary does not"
+                )
+            if PolicyRole.RESOURCE in allowing:
+                return (
+                    "implicitly denied: the resource-based policy allows it, but the caller is "
+                    "not an IAM user and the permissions boundary does not allow it"
+                )
+        if self.allowed_by_boundary is True:
+            return (
+                "implicitly denied: the permissions boundary allows it, "
+                "but no identity-based policy does"
+            )
         return "implicitly denied: no statement allows it"
 
     def explain(self) -> str:
@@ -129,8 +215,10 @@ class Evaluation:
             lines.append(f"no statement's Action matches {self.request.action}")
         lines.extend(t.explain() for t in relevant)
         if self.missing_context_keys:
-            lines.append("context keys the policies read but the request lacks: "
-                         + ", ".join(self.missing_context_keys))
+            lines.append(
+                "context keys the policies read but the request lacks: "
+                + ", ".join(self.missing_context_keys)
+            )
         return "\n".join(lines)
 
 
@@ -147,6 +235,20 @@ def _match_action(st: CompiledStatement, action: str) -> MatchTrace:
 
 
 def _match_resource(st: CompiledStatement, resource: str, ctx: RequestContext) -> MatchTrace:
+    assert st.resources is not None
+    if st.static_resources:
+        cache = st.resource_cache
+        found: MatchTrace | None = cache.get(resource)
+        if found is None:
+            found = _resource_trace(st, resource, ctx)
+            if len(cache) >= _CACHE_SIZE:
+                cache.clear()
+            cache[resource] = found
+        return found
+    return _resource_trace(st, resource, ctx)
+
+
+def _resource_trace(st: CompiledStatement, resource: str, ctx: RequestContext) -> MatchTrace:
     assert st.resources is not None
     notes: list[str] = []
     hit = None
@@ -168,61 +270,167 @@ def _match_resource(st: CompiledStatement, resource: str, ctx: RequestContext) -
     return MatchTrace(False, f"{resource} matches none of {listed}{extra}")
 
 
-def _principal_values(block: PrincipalBlock) -> list[str]:
-    return [v.text for _, values in block.entries for v in values]
+_ACCOUNT_PRINCIPAL = re.compile(r"(?:arn:[^:]+:iam::)?(\d{12})(?::root)?")
+_CALLER_ACCOUNT = re.compile(r"arn:[^:]+:iam::(\d{12}):")
 
 
-def _principal_matches(block: PrincipalBlock, caller: str | None) -> bool:
+class PrincipalMatch(Enum):
+    """How a Principal/NotPrincipal element names the caller.
+
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+    """
+
+    EVERYONE = "everyone"
+    """``"*"`` or ``{"AWS": "*"}``: every principal."""
+    ENTITY = "entity"
+    """The caller's own ARN."""
+    ACCOUNT = "account"
+    """The caller's account (``"111122223333"`` or ``arn:aws:iam::111122223333:root``): this
+    names every principal of the account, so a Deny applies to the caller; an Allow only
+    delegates to the account, whose identity-based policies must still grant the request, so
+    it does not apply by itself [INF from the Principal page]."""
+
+
+def _principal_match(
+    block: PrincipalBlock, caller: str | None
+) -> tuple[PrincipalMatch | None, str]:
+    """How ``block`` names ``caller`` (None: it does not), and the listed value that did."""
     if block.wildcard:
-        return True
-    if caller is None:
-        return False
-    for value in _principal_values(block):
-        if value == "*":
-            return True
-        if "*" in value or "?" in value:
-            regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in value)
-            if re.fullmatch(regex, caller):
-                return True
-        elif value == caller:
-            return True
-    return False
+        return PrincipalMatch.EVERYONE, "*"
+    account = _CALLER_ACCOUNT.match(caller) if caller else None
+    best: tuple[PrincipalMatch | None, str] = (None, "")
+    for kind, values in block.entries:
+        if kind != "AWS":
+            continue  # service, federated and canonical-user principals are never IAM callers
+        for located in values:
+            value = located.text
+            if value == "*":
+                return PrincipalMatch.EVERYONE, value
+            if caller is not None and value == caller:
+                return PrincipalMatch.ENTITY, value
+            m = _ACCOUNT_PRINCIPAL.fullmatch(value)
+            if account is not None and m is not None and m.group(1) == account.group(1):
+                best = (PrincipalMatch.ACCOUNT, value)
+    return best
 
 
 def _match_principal(st: CompiledStatement, caller: str | None) -> MatchTrace | None:
     if st.principal is None:
         return None
-    hit = _principal_matches(st.principal, caller)
+    how, value = _principal_match(st.principal, caller)
     who = caller or "no CallerArn"
     if st.principal_negated:
-        return MatchTrace(not hit, f"{who} {'is' if hit else 'is not'} in NotPrincipal")
-    return MatchTrace(hit, f"{who} {'is' if hit else 'is not'} a listed Principal")
+        if how is None:
+            return MatchTrace(True, f"{who} is not in NotPrincipal")
+        return MatchTrace(False, f"{who} is excluded by NotPrincipal {value!r}")
+    if how is None:
+        listed = _principal_values(st.principal)
+        reason = f"{who} is not a listed Principal ({listed})"
+        if any(("*" in v or "?" in v) and v != "*" for v in listed.split(", ")):
+            reason += "; a wildcard cannot match part of a principal ARN"
+        return MatchTrace(False, reason)
+    if how is PrincipalMatch.ACCOUNT:
+        named = f"{who} belongs to the account named by Principal {value!r}"
+        if st.effect is Effect.DENY:
+            return MatchTrace(True, f"{named}, and a Deny for an account covers all of it")
+        return MatchTrace(
+            False,
+            f"{named}; an Allow for an account only delegates to that account's "
+            "identity-based policies, which must allow the request themselves",
+        )
+    return MatchTrace(True, f"{who} matches Principal {value!r}")
+
+
+def _principal_values(block: PrincipalBlock) -> str:
+    if block.wildcard:
+        return "*"
+    return ", ".join(f"{kind} {v.text}" for kind, values in block.entries for v in values)
 
 
 def trace_statement(
     policy: CompiledPolicy, st: CompiledStatement, request: Request
 ) -> StatementTrace:
     """Evaluate one statement against one request, keeping every partial result."""
-    action = _match_action(st, request.action)
+    return _trace(policy, st, _match_action(st, request.action), request)
+
+
+def _trace(
+    policy: CompiledPolicy, st: CompiledStatement, action: MatchTrace, request: Request
+) -> StatementTrace:
     if not action.matched:
         return StatementTrace(policy, st, action, None, None, (), False)
-    resource = (
-        _match_resource(st, request.resource, request.context)
-        if st.resources is not None
-        else None
+    applies = True
+    resource = None
+    if st.resources is not None:
+        resource = _match_resource(st, request.resource, request.context)
+        applies = resource.matched
+    principal = None
+    if st.principal is not None:
+        principal = _match_principal(st, request.caller_arn)
+        applies = applies and principal is not None and principal.matched
+    conditions: tuple[ConditionResult, ...] = ()
+    if st.conditions and applies:
+        context = request.context
+        results = []
+        for condition in st.conditions:
+            result = condition.evaluate(context)
+            results.append(result)
+            applies = applies and result.matched
+        conditions = tuple(results)
+    return _new_trace(policy, st, action, resource, principal, conditions, applies)
+
+
+_CACHE_SIZE = 1024
+_Step = tuple[
+    CompiledStatement, MatchTrace, "StatementTrace | None", "dict[str, StatementTrace] | None"
+]
+_Plan = tuple[_Step, ...]
+
+
+def _action_plan(policy: CompiledPolicy, action: str) -> _Plan:
+    """Per statement: its action match, the finished trace when the action does not match,
+    and a memo of traces by resource ARN when those depend on the resource alone.
+
+    All of this depends on the action alone, so it is memoised per policy: a request then
+    only evaluates the statements whose Action matches. A statement with static Resource
+    entries and no Principal has a trace fixed by (action, resource) when its resource does
+    not match (its conditions are then not reached) or when it has no conditions; such
+    traces go into the memo (see :func:`_memoisable`).
+    """
+    cache = policy.action_cache
+    plan: _Plan | None = cache.get(action)
+    if plan is None:
+        entries: list[_Step] = []
+        for st in policy.statements:
+            matched = _match_action(st, action)
+            done = (
+                None
+                if matched.matched
+                else StatementTrace(policy, st, matched, None, None, (), False)
+            )
+            memo: dict[str, StatementTrace] | None = (
+                {} if done is None and st.static_resources and st.principal is None else None
+            )
+            entries.append((st, matched, done, memo))
+        plan = tuple(entries)
+        if len(cache) >= _CACHE_SIZE:
+            cache.clear()
+        cache[action] = plan
+    return plan
+
+
+def _memoisable(trace: StatementTrace) -> bool:
+    """Whether a trace of a static-resource, principal-less statement ignores the context."""
+    return not trace.statement.conditions or (
+        trace.resource is not None and not trace.resource.matched
     )
-    principal = _match_principal(st, request.caller_arn)
-    conditions = tuple(c.evaluate(request.context) for c in st.conditions)
-    applies = (
-        (resource is None or resource.matched)
-        and (principal is None or principal.matched)
-        and all(c.matched for c in conditions)
-    )
-    return StatementTrace(policy, st, action, resource, principal, conditions, applies)
 
 
 def _is_iam_user(arn: str | None) -> bool:
-    return arn is not None and re.match(r"arn:[^:]+:iam::\d{12}:user/", arn) is not None
+    return arn is not None and _IAM_USER.match(arn) is not None
+
+
+_IAM_USER = re.compile(r"arn:[^:]+:iam::\d{12}:user/")
 
 
 def evaluate(
@@ -241,29 +449,48 @@ def evaluate(
     denies: list[StatementTrace] = []
     resource_allows: list[StatementTrace] = []
     boundary_allow = False
+    boundary_deny = False
     groups: list[Sequence[CompiledPolicy]] = [identity, boundary]
     if resource_policy is not None:
         groups.append([resource_policy])
+    action = request.action
+    resource = request.resource
     for group in groups:
         for policy in group:
-            for st in policy.statements:
-                trace = trace_statement(policy, st, request)
+            role = policy.role
+            for st, matched, done, memo in _action_plan(policy, action):
+                if done is not None:
+                    traces.append(done)
+                    continue
+                if memo is None:
+                    trace = _trace(policy, st, matched, request)
+                else:
+                    found = memo.get(resource)
+                    if found is None:
+                        trace = _trace(policy, st, matched, request)
+                        if _memoisable(trace):
+                            if len(memo) >= _CACHE_SIZE:
+                                memo.clear()
+                            memo[resource] = trace
+                    else:
+                        trace = found
                 traces.append(trace)
                 if not trace.applies:
                     continue
-                if trace.effect is Effect.DENY:
+                if trace.statement.effect is Effect.DENY:
                     denies.append(trace)
-                elif policy.role is PolicyRole.BOUNDARY:
+                    boundary_deny = boundary_deny or role is PolicyRole.BOUNDARY
+                elif role is PolicyRole.BOUNDARY:
                     boundary_allow = True
-                elif policy.role is PolicyRole.RESOURCE:
+                elif role is PolicyRole.RESOURCE:
                     resource_allows.append(trace)
                 else:
                     allows.append(trace)
     has_boundary = bool(boundary)
-    allowed_by_boundary = (boundary_allow and not any(
-        d.policy.role is PolicyRole.BOUNDARY for d in denies)) if has_boundary else None
-    missing = _missing_keys(request.context, identity, boundary, resource_policy)
+    allowed_by_boundary = (boundary_allow and not boundary_deny) if has_boundary else None
+    missing = _missing_keys(request.context, _referenced_keys(identity, resource_policy))
 
+    deciding: list[StatementTrace]
     if denies:
         decision, deciding = Decision.EXPLICIT_DENY, denies
     else:
@@ -286,17 +513,40 @@ def evaluate(
     )
 
 
-def _missing_keys(
-    context: RequestContext,
-    identity: Sequence[CompiledPolicy],
-    boundary: Sequence[CompiledPolicy],
-    resource_policy: CompiledPolicy | None,
-) -> tuple[str, ...]:
-    """Every key any included policy reads that the request lacks (boto/boto3#3111)."""
+_KeyList = tuple[tuple[str, str], ...]
+_KEYS_CACHE: dict[tuple[int, ...], tuple[tuple[CompiledPolicy, ...], _KeyList]] = {}
+
+
+def _referenced_keys(
+    identity: Sequence[CompiledPolicy], resource_policy: CompiledPolicy | None
+) -> _KeyList:
+    """The (lower-cased, as written) keys the identity and resource policies read, deduplicated.
+
+    Memoised per policy set. The cache holds the policies themselves, so the ``id`` values in
+    its key cannot be reused by other objects while the entry lives.
+    """
+    policies = (*identity, resource_policy) if resource_policy is not None else tuple(identity)
+    cache_key = tuple(map(id, policies))
+    found = _KEYS_CACHE.get(cache_key)
+    if found is not None:
+        return found[1]
     seen: dict[str, str] = {}
-    policies = [*identity, *boundary, *([resource_policy] if resource_policy else [])]
     for policy in policies:
-        for key in policy.referenced_keys:
-            if key not in context:
-                seen.setdefault(key.lower(), key)
-    return tuple(seen.values())
+        for lowered, key in policy.lowered_keys:
+            seen.setdefault(lowered, key)
+    keys = tuple(seen.items())
+    if len(_KEYS_CACHE) >= _CACHE_SIZE:
+        _KEYS_CACHE.clear()
+    _KEYS_CACHE[cache_key] = (policies, keys)
+    return keys
+
+
+def _missing_keys(context: RequestContext, keys: _KeyList) -> tuple[str, ...]:
+    """Every key an identity or resource policy reads that the request lacks.
+
+    Keys of any statement count, whatever the action (boto/boto3#3111). Boundary keys do not:
+    botocore's model says only keys "referenced by identity-based and resource-based policies
+    appear here" (``EvaluationResult.MissingContextValues``).
+    """
+    has = context.has_lowered
+    return tuple(key for lowered, key in keys if not has(lowered))

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from iamspec.engine.context import RequestContext
-from iamspec.engine.variables import Piece, Template, parse_template, wildcard_regex
+from iamspec.engine.variables import Piece, Template, parse_template, wildcard_pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +88,15 @@ class ResourcePattern:
         if resolved.pieces is None:
             why = "; ".join(s.reason for s in resolved.substitutions if s.value is None)
             return False, f"{self.text} matches no resource because {why}"
-        regex = re.compile(self.prefix + _resource_part_regex(resolved.pieces) + r"\Z", re.DOTALL)
+        regex = _resolved_regex(self.prefix, resolved.pieces)
         subs = ", ".join(f"{s.variable} = {s.value!r}" for s in resolved.substitutions)
         return regex.match(arn) is not None, f"with {subs}"
 
 
-def _resource_part_regex(pieces: tuple[Piece, ...]) -> str:
-    return wildcard_regex(pieces).pattern[: -len(r"\Z")]
+@lru_cache(maxsize=4096)
+def _resolved_regex(prefix: str, pieces: tuple[Piece, ...]) -> re.Pattern[str]:
+    """The full regex of a Resource entry once its variables are substituted (cached)."""
+    return re.compile(prefix + wildcard_pattern(pieces) + r"\Z", re.DOTALL)
 
 
 def compile_resource_pattern(text: str, *, variables_enabled: bool) -> ResourcePattern:

@@ -1,4 +1,4 @@
-"""Policy variables: ``${key}``, ``${key, 'default'}`` and the constants ``${*}``, ``${?}``, ``${$}``.
+"""Policy variables: ``${key}``, ``${key, 'default'}`` and the constants ``${*}``/``${?}``/``${$}``.
 
 Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
 
@@ -125,8 +125,11 @@ def _lookup(var: Variable, context: RequestContext) -> tuple[str | None, str]:
         return found.values[0], f"{var.key} = {found.values[0]!r}"
     if found is not None and len(found.values) > 1:
         return None, f"{var.key} carries {len(found.values)} values and cannot be a variable"
+    state = "has no value" if found is not None else "is absent"
     if var.default is not None:
-        return var.default, f"{var.key} is absent; default {var.default!r} used"
+        return var.default, f"{var.key} {state}; default {var.default!r} used"
+    if found is not None:
+        return None, f"{var.key} has no value in the request context"
     return None, f"{var.key} is absent from the request context"
 
 
@@ -160,8 +163,8 @@ def parse_template(text: str, variables_enabled: bool) -> Template:
     return Template(text, tuple(parts))
 
 
-def wildcard_regex(pieces: tuple[Piece, ...], *, ignore_case: bool = False) -> re.Pattern[str]:
-    """An anchored regex for IAM's ``*``/``?`` wildcards in policy text, literal elsewhere."""
+def wildcard_pattern(pieces: tuple[Piece, ...]) -> str:
+    """The (unanchored) regex source for IAM's ``*``/``?`` in policy text, literal elsewhere."""
     out: list[str] = []
     for piece in pieces:
         if not piece.wild:
@@ -174,5 +177,10 @@ def wildcard_regex(pieces: tuple[Piece, ...], *, ignore_case: bool = False) -> r
                 out.append(".")
             else:
                 out.append(re.escape(ch))
+    return "".join(out)
+
+
+def wildcard_regex(pieces: tuple[Piece, ...], *, ignore_case: bool = False) -> re.Pattern[str]:
+    """An anchored regex for IAM's ``*``/``?`` wildcards in policy text, literal elsewhere."""
     flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
-    return re.compile("".join(out) + r"\Z", flags)
+    return re.compile(wildcard_pattern(pieces) + r"\Z", flags)

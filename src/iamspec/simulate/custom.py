@@ -6,6 +6,7 @@ https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.htm
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from iamspec.catalog import Catalog
@@ -44,6 +45,39 @@ def compile_resource_policy(text: Any, caller_arn: Any) -> CompiledPolicy | None
     return compile_policy(policy, "ResourcePolicy", RESOURCE_POLICY_TYPE, PolicyRole.RESOURCE)
 
 
+MAX_ORGANIZATION_LEVELS = 7
+SCP_POLICY_TYPE = "Service Control Policy"
+
+
+def compile_organization(value: Any) -> list[list[CompiledPolicy]]:
+    """OrderedOrganizationPolicyInputList: per level (root first), its compiled SCPs.
+
+    At most 7 levels; each a structure whose ``ServiceControlPolicyInputList`` is a list of
+    SCP strings (ids ``OrderedOrganizationPolicyInputList.N.ServiceControlPolicyInputList.M``).
+    """
+    name = "OrderedOrganizationPolicyInputList"
+    levels = inputs.optional_list(value, name)
+    if len(levels) > MAX_ORGANIZATION_LEVELS:
+        raise InvalidInputError(f"{name} takes at most {MAX_ORGANIZATION_LEVELS} levels")
+    compiled: list[list[CompiledPolicy]] = []
+    for i, level in enumerate(levels, 1):
+        where = f"{name}.{i}"
+        if not isinstance(level, Mapping) or set(level) - {"ServiceControlPolicyInputList"}:
+            raise InvalidInputError(
+                f"{where} must be a structure with a ServiceControlPolicyInputList"
+            )
+        texts = inputs.optional_list(
+            level.get("ServiceControlPolicyInputList"), f"{where}.ServiceControlPolicyInputList"
+        )
+        scps = []
+        for j, text in enumerate(texts, 1):
+            source = f"{where}.ServiceControlPolicyInputList.{j}"
+            policy = inputs.parsed_policy(text, source, PolicyKind.SCP)
+            scps.append(compile_policy(policy, source, SCP_POLICY_TYPE, PolicyRole.IDENTITY))
+        compiled.append(scps)
+    return compiled
+
+
 def check_caller(caller_arn: Any) -> str | None:
     """CallerArn, when given, must be an IAM user, group or role ARN."""
     if caller_arn is None:
@@ -55,20 +89,26 @@ def check_caller(caller_arn: Any) -> str | None:
 
 def simulate_custom_policy(
     *,
-    PolicyInputList: Any = None,  # noqa: N803 - boto3's parameter names
-    ActionNames: Any = None,  # noqa: N803
-    PermissionsBoundaryPolicyInputList: Any = None,  # noqa: N803
-    ResourceArns: Any = None,  # noqa: N803
-    ResourcePolicy: Any = None,  # noqa: N803
-    ResourceOwner: Any = None,  # noqa: N803
-    CallerArn: Any = None,  # noqa: N803
-    ContextEntries: Any = None,  # noqa: N803
-    ResourceHandlingOption: Any = None,  # noqa: N803
-    MaxItems: Any = None,  # noqa: N803
-    Marker: Any = None,  # noqa: N803
+    PolicyInputList: Any = None,  # boto3's parameter names
+    ActionNames: Any = None,
+    PermissionsBoundaryPolicyInputList: Any = None,
+    OrderedOrganizationPolicyInputList: Any = None,
+    ResourceArns: Any = None,
+    ResourcePolicy: Any = None,
+    ResourceOwner: Any = None,
+    CallerArn: Any = None,
+    ContextEntries: Any = None,
+    ResourceHandlingOption: Any = None,
+    MaxItems: Any = None,
+    Marker: Any = None,
     catalog: Catalog | None = None,
 ) -> dict[str, Any]:
     """Answer as IAM's SimulateCustomPolicy does, with the same parameters and response.
+
+    ``OrderedOrganizationPolicyInputList`` (botocore 1.44.8; at most 7 levels, root first,
+    each ``{"ServiceControlPolicyInputList": [scp-json, ...]}``) simulates an organization:
+    each level must allow, any Deny denies, and the result carries
+    ``OrganizationsDecisionDetail``.
 
     Raises InvalidInputError (AWS code ``InvalidInput``) for bad parameters, including a
     policy that does not parse (its message gives ``PolicyInputList.N:line:column``) and an
@@ -104,6 +144,7 @@ def simulate_custom_policy(
         PolicyRole.BOUNDARY,
     )
     resource_policy = compile_resource_policy(ResourcePolicy, caller)
+    organization = compile_organization(OrderedOrganizationPolicyInputList)
     simulation = core.run(
         identity=identity,
         boundary=boundary,
@@ -113,7 +154,16 @@ def simulate_custom_policy(
         context=context,
         caller_arn=caller,
         catalog=catalog,
+        organization=organization,
     )
-    params = (identity_texts, actions, boundary_texts, resources, ContextEntries, ResourcePolicy,
-              caller)
+    params = (
+        identity_texts,
+        actions,
+        boundary_texts,
+        resources,
+        ContextEntries,
+        ResourcePolicy,
+        caller,
+        OrderedOrganizationPolicyInputList,
+    )
     return core.page(simulation.results, limit, Marker, params)

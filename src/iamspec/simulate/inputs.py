@@ -8,22 +8,20 @@ policy strings up to 131,072 characters.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import ipaddress
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from iamspec.engine.conditions import binary, boolean, dates, ip, numeric
 from iamspec.engine.context import ContextValue, RequestContext, ValueType, parse_context_key_type
 from iamspec.errors import InvalidInputError, PolicyParseError, SimulationInputError
 from iamspec.policy.model import Policy
 from iamspec.policy.parser import PolicyKind, parse_policy
 
 MAX_POLICY_CHARS = 131_072
-_ARN = re.compile(r"arn:[^:]+:[^:]*:[^:]*:[^:]*:.+", re.DOTALL)
+# arn:partition:service:region:account:resource; partition, service and resource non-empty
+# (the catalog's MalformedArnError rules).
+_ARN = re.compile(r"arn:[^:]+:[^:]+:[^:]*:[^:]*:.+", re.DOTALL)
 _PARSE_CACHE: dict[tuple[str, str, PolicyKind], Policy] = {}
 
 
@@ -68,7 +66,12 @@ def optional_list(value: Any, name: str) -> list[Any]:
 
 
 def action_names(value: Any) -> list[str]:
-    """ActionNames: each ``service:Action``, 3-128 characters, no wildcards (Custom page)."""
+    """ActionNames: each 3-128 characters, no wildcards (SimulateCustomPolicy page).
+
+    Whether each is a ``service:Action`` that IAM defines is checked against the catalog when
+    the simulation runs (:func:`iamspec.simulate.core.run`), which also suggests the intended
+    name for a malformed one (``app-integrations::ListEventIntegrations``).
+    """
     actions = required_list(value, "ActionNames")
     for i, action in enumerate(actions, 1):
         if not isinstance(action, str) or not 3 <= len(action) <= 128:
@@ -76,10 +79,6 @@ def action_names(value: Any) -> list[str]:
         if "*" in action or "?" in action:
             raise InvalidInputError(
                 f"ActionNames.{i} {action!r}: wildcards are not supported in action names"
-            )
-        if action.count(":") != 1 or action.startswith(":") or action.endswith(":"):
-            raise InvalidInputError(
-                f"ActionNames.{i} {action!r} is not of the form service:ActionName"
             )
     return actions
 
@@ -107,36 +106,48 @@ def max_items(value: Any) -> int:
     return value
 
 
+# A value of a typed ContextKeyType must be one that the matching operator family can read:
+# otherwise the value would be accepted here and then silently match nothing. The parsers are
+# the condition operators' own (iamspec.engine.conditions), so the two can never disagree.
+_PARSERS: dict[ValueType, Callable[[str], object]] = {
+    ValueType.NUMERIC: numeric.parse_request,
+    ValueType.BOOLEAN: boolean.parse_request,
+    ValueType.IP: ip.parse_request,
+    ValueType.DATE: dates.parse_request,
+    ValueType.BINARY: binary.parse_request,
+}
+
+
 def _check_value(value: str, vtype: ValueType) -> None:
-    if vtype is ValueType.NUMERIC:
-        try:
-            Decimal(value)
-        except InvalidOperation:
-            raise SimulationInputError(f"{value!r} is not numeric") from None
-    elif vtype is ValueType.BOOLEAN:
-        if value.lower() not in ("true", "false"):
-            raise SimulationInputError(f"{value!r} is not a boolean (true or false)")
-    elif vtype is ValueType.IP:
-        try:
-            ipaddress.ip_network(value, strict=False)
-        except ValueError:
-            raise SimulationInputError(f"{value!r} is not an IP address") from None
-    elif vtype is ValueType.BINARY:
-        try:
-            base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
-            raise SimulationInputError(f"{value!r} is not base64") from None
-    elif vtype is ValueType.DATE:
-        _check_date(value)
-
-
-def _check_date(value: str) -> None:
-    if re.fullmatch(r"-?\d+(\.\d+)?", value):
+    parse = _PARSERS.get(vtype)
+    if parse is None:
         return
     try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise SimulationInputError(f"{value!r} is not an ISO 8601 date or epoch time") from None
+        parse(value)
+    except ValueError as err:
+        raise SimulationInputError(f"{value!r} {err}") from None
+
+
+_VALUES_CACHE: dict[tuple[str, tuple[str, ...], str], ContextValue] = {}
+
+
+def _context_value(where: str, name: str, strings: tuple[str, ...], type_name: str) -> ContextValue:
+    """One checked ContextValue; memoised, as scenarios repeat the same entries."""
+    key = (name, strings, type_name)
+    found = _VALUES_CACHE.get(key)
+    if found is not None:
+        return found
+    try:
+        vtype, multi = parse_context_key_type(type_name)
+        for v in strings:
+            _check_value(v, vtype)
+    except SimulationInputError as err:
+        raise InvalidInputError(f"{where} ({name}): {err}") from err
+    found = ContextValue(name, strings, vtype, multi)
+    if len(_VALUES_CACHE) >= 4096:
+        _VALUES_CACHE.clear()
+    _VALUES_CACHE[key] = found
+    return found
 
 
 def context_entries(value: Any) -> RequestContext:
@@ -151,18 +162,13 @@ def context_entries(value: Any) -> RequestContext:
         if not isinstance(name, str) or not 5 <= len(name) <= 256:
             raise InvalidInputError(f"{where}.ContextKeyName must be 5 to 256 characters")
         raw_values = entry.get("ContextKeyValues", [])
-        if isinstance(raw_values, str) or not isinstance(raw_values, Iterable):
+        if not isinstance(raw_values, (list, tuple)):
             raise InvalidInputError(f"{where}.ContextKeyValues must be a list of strings")
         strings = tuple(raw_values)
         if not all(isinstance(v, str) for v in strings):
             raise InvalidInputError(f"{where}.ContextKeyValues must be a list of strings")
-        try:
-            vtype, multi = parse_context_key_type(str(entry.get("ContextKeyType", "")))
-            for v in strings:
-                _check_value(v, vtype)
-        except SimulationInputError as err:
-            raise InvalidInputError(f"{where} ({name}): {err}") from err
-        values.append(ContextValue(name, strings, vtype, multi))
+        type_name = entry.get("ContextKeyType", "")
+        values.append(_context_value(where, name, strings, str(type_name)))
     try:
         return RequestContext(values)
     except SimulationInputError as err:

@@ -16,9 +16,7 @@ import re
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
-
-from botocore.exceptions import ClientError
+from typing import Any, Protocol
 
 from iamspec.catalog import Catalog
 from iamspec.engine.compiled import CompiledPolicy, PolicyRole, compile_policy
@@ -32,8 +30,10 @@ from iamspec.simulate.custom import (
     compile_resource_policy,
 )
 
-_ENTITY_ARN = re.compile(r"arn:(?P<partition>[^:]+):iam::(?P<account>\d{12}):"
-                         r"(?P<kind>user|group|role)/(?:.*/)?(?P<name>[^/]+)")
+_ENTITY_ARN = re.compile(
+    r"arn:(?P<partition>[^:]+):iam::(?P<account>\d{12}):"
+    r"(?P<kind>user|group|role)/(?:.*/)?(?P<name>[^/]+)"
+)
 _RAW_KEY = "IamspecRawPolicyDocument"
 _POLICY_OPERATIONS = ("GetUserPolicy", "GetGroupPolicy", "GetRolePolicy", "GetPolicyVersion")
 
@@ -48,22 +48,30 @@ def _keep_raw_document(parsed: dict[str, Any], **_: Any) -> None:
         parsed[_RAW_KEY] = urllib.parse.unquote(version["Document"])
 
 
-def _install_raw_hook(iam_client: Any) -> None:
-    for op in _POLICY_OPERATIONS:
-        iam_client.meta.events.register_first(
-            f"after-call.iam.{op}", _keep_raw_document, unique_id=f"iamspec-raw-{op}"
-        )
-
-
 @dataclass(frozen=True)
-class _Source:
-    """A policy found on the principal, before parsing."""
+class PolicySource:
+    """A policy found on the principal, before parsing.
+
+    ``kind`` is the PolicyExclusionList type: inline, aws-managed, user-managed or
+    permission-boundary. ``attachment`` is (user|group|role, entity name) for inline policies.
+    """
 
     policy_id: str
     text: str
-    kind: str  # inline | aws-managed | user-managed | permission-boundary
-    arn: str | None
-    attachment: tuple[str, str] | None  # (user|group|role, entity name) for inline policies
+    kind: str
+    arn: str | None = None
+    attachment: tuple[str, str] | None = None
+
+
+class PolicyReader(Protocol):
+    """Where a principal's policies come from: a boto3 client, or moto's backend directly."""
+
+    def gather(self, kind: str, name: str) -> tuple[list[PolicySource], PolicySource | None]:
+        """The identity policies and the boundary of the user, group or role ``name``.
+
+        Raises NoSuchEntityError when the entity does not exist.
+        """
+        ...
 
 
 def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> Iterator[Any]:
@@ -71,96 +79,200 @@ def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> Iterator[Any
         yield from page[key]
 
 
-def _managed(client: Any, arn: str, kind: str = "") -> _Source:
-    meta = client.get_policy(PolicyArn=arn)["Policy"]
-    version = client.get_policy_version(PolicyArn=arn, VersionId=meta["DefaultVersionId"])
-    text = version.get(_RAW_KEY)
-    if text is None:  # pragma: no cover - the hook is always installed first
-        raise InvalidInputError(f"could not read the stored document of {arn}")
-    aws_managed = ":iam::aws:policy/" in arn
-    return _Source(
-        meta["PolicyName"],
-        text,
-        kind or ("aws-managed" if aws_managed else "user-managed"),
-        arn,
-        None,
-    )
+class Boto3PolicyReader:
+    """Reads policies through IAM's read API (Get*/List*), real AWS or moto alike."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.entity_arn: str | None = None
+        """The ARN IAM reports for the entity of the last :meth:`gather` (for the account)."""
+        for op in _POLICY_OPERATIONS:
+            client.meta.events.register_first(
+                f"after-call.iam.{op}", _keep_raw_document, unique_id=f"iamspec-raw-{op}"
+            )
+
+    def _managed(self, arn: str, kind: str = "") -> PolicySource:
+        meta = self.client.get_policy(PolicyArn=arn)["Policy"]
+        version = self.client.get_policy_version(PolicyArn=arn, VersionId=meta["DefaultVersionId"])
+        aws_managed = ":iam::aws:policy/" in arn
+        return PolicySource(
+            meta["PolicyName"],
+            version[_RAW_KEY],
+            kind or ("aws-managed" if aws_managed else "user-managed"),
+            arn,
+        )
+
+    def _inline(self, kind: str, name: str) -> Iterator[PolicySource]:
+        arg = {f"{kind.capitalize()}Name": name}
+        for policy_name in _pages(self.client, f"list_{kind}_policies", "PolicyNames", **arg):
+            doc = getattr(self.client, f"get_{kind}_policy")(PolicyName=policy_name, **arg)
+            yield PolicySource(
+                f"{kind}_{name}_{policy_name}", doc[_RAW_KEY], "inline", None, (kind, name)
+            )
+
+    def _attached(self, kind: str, name: str) -> Iterator[PolicySource]:
+        arg = {f"{kind.capitalize()}Name": name}
+        for att in _pages(self.client, f"list_attached_{kind}_policies", "AttachedPolicies", **arg):
+            yield self._managed(att["PolicyArn"])
+
+    def gather(self, kind: str, name: str) -> tuple[list[PolicySource], PolicySource | None]:
+        try:
+            entity = getattr(self.client, f"get_{kind}")(**{f"{kind.capitalize()}Name": name})
+            self.entity_arn = entity.get(kind.capitalize(), {}).get("Arn")
+            sources = [*self._inline(kind, name), *self._attached(kind, name)]
+            if kind == "user":
+                for group in _pages(self.client, "list_groups_for_user", "Groups", UserName=name):
+                    sources += [
+                        *self._inline("group", group["GroupName"]),
+                        *self._attached("group", group["GroupName"]),
+                    ]
+            boundary = None
+            attached = entity.get(kind.capitalize(), {}).get("PermissionsBoundary", {})
+            if attached.get("PermissionsBoundaryArn"):
+                boundary = self._managed(attached["PermissionsBoundaryArn"], "permission-boundary")
+        except Exception as err:
+            # botocore's ClientError, recognised by its shape so that this module does not
+            # import botocore (typed) for one exception class.
+            response = getattr(err, "response", None)
+            error = response.get("Error", {}) if isinstance(response, dict) else {}
+            if error.get("Code") == "NoSuchEntity":
+                raise NoSuchEntityError(str(error.get("Message", name))) from err
+            raise
+        return sources, boundary
 
 
-def _inline(client: Any, kind: str, name: str) -> Iterator[_Source]:
-    cap = kind.capitalize()
-    arg = {f"{cap}Name": name}
-    for policy_name in _pages(client, f"list_{kind}_policies", "PolicyNames", **arg):
-        doc = getattr(client, f"get_{kind}_policy")(PolicyName=policy_name, **arg)
-        yield _Source(f"{kind}_{name}_{policy_name}", doc[_RAW_KEY], "inline", None, (kind, name))
+def gather_for(
+    reader: PolicyReader, source_arn: str
+) -> tuple[list[PolicySource], PolicySource | None]:
+    """The policies of the entity ``source_arn`` names, read through ``reader``.
+
+    Raises InvalidInputError for an ARN that names no IAM user, group or role, and for an
+    entity of another account when the reader can tell the caller's account (a reader that
+    exposes ``entity_arn``, as :class:`Boto3PolicyReader` does): AWS answers
+    ``Invalid Policy Source Arn: caller's account A does not have access to policies in
+    account B`` (IAM-SEMANTICS 1.2) rather than simulating a same-named local entity.
+    """
+    kind, name = parse_source_arn(source_arn)
+    found = reader.gather(kind, name)
+    actual = getattr(reader, "entity_arn", None)
+    if isinstance(actual, str):
+        wanted = _ENTITY_ARN.fullmatch(source_arn)
+        own = _ENTITY_ARN.fullmatch(actual)
+        if wanted is not None and own is not None and wanted["account"] != own["account"]:
+            raise InvalidInputError(
+                f"Invalid Policy Source Arn: caller's account {own['account']} does not have "
+                f"access to policies in account {wanted['account']}"
+            )
+    return found
 
 
-def _attached(client: Any, kind: str, name: str) -> Iterator[_Source]:
-    arg = {f"{kind.capitalize()}Name": name}
-    for att in _pages(client, f"list_attached_{kind}_policies", "AttachedPolicies", **arg):
-        yield _managed(client, att["PolicyArn"])
-
-
-def gather(client: Any, source_arn: str) -> tuple[list[_Source], _Source | None]:
-    """The identity policies and boundary of the entity ``source_arn`` names."""
+def parse_source_arn(source_arn: str) -> tuple[str, str]:
+    """(user|group|role, name) of a PolicySourceArn; anything else is InvalidInput."""
     m = _ENTITY_ARN.fullmatch(source_arn)
     if m is None:
         raise InvalidInputError(f"Invalid Entity Arn: {source_arn}")
-    kind, name = m["kind"], m["name"]
-    _install_raw_hook(client)
-    try:
-        entity = getattr(client, f"get_{kind}")(**{f"{kind.capitalize()}Name": name})
-        sources = [*_inline(client, kind, name), *_attached(client, kind, name)]
-        if kind == "user":
-            for group in _pages(client, "list_groups_for_user", "Groups", UserName=name):
-                sources += [*_inline(client, "group", group["GroupName"]),
-                            *_attached(client, "group", group["GroupName"])]
-        boundary = None
-        boundary_arn = entity.get(kind.capitalize(), {}).get("PermissionsBoundary", {})
-        if boundary_arn.get("PermissionsBoundaryArn"):
-            boundary = _managed(client, boundary_arn["PermissionsBoundaryArn"],
-                                "permission-boundary")
-    except ClientError as err:
-        error = err.response.get("Error", {})
-        if error.get("Code") == "NoSuchEntity":
-            raise NoSuchEntityError(str(error.get("Message", source_arn))) from err
-        raise
-    return sources, boundary
+    return m["kind"], m["name"]
 
 
-def _excluded(source: _Source, exclusions: list[Any]) -> bool:
-    for i, ident in enumerate(exclusions, 1):
+_POLICY_TYPES = ("inline", "aws-managed", "user-managed", "permission-boundary", "scp", "rcp")
+_ATTACHMENT_TYPES = ("user", "group", "role")
+_POLICY_ARN = re.compile(r"arn:[^:]+:iam::(?:aws|\d{12}):policy/(?P<name>.+)", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class _Exclusion:
+    """One validated PolicyExclusionList identifier."""
+
+    policy_type: str | None = None
+    policy_arn: re.Pattern[str] | None = None
+    inline: tuple[str, str, re.Pattern[str]] | None = None  # (policy name, type, entity glob)
+
+    def excludes(self, source: PolicySource) -> bool:
+        if self.policy_type is not None:
+            return self.policy_type == source.kind
+        if self.policy_arn is not None:
+            return source.arn is not None and self.policy_arn.fullmatch(source.arn) is not None
+        if self.inline is not None and source.attachment is not None:
+            policy_name, kind, entity = self.inline
+            attached_kind, attached_name = source.attachment
+            return (
+                kind == attached_kind
+                and entity.fullmatch(attached_name) is not None
+                and source.policy_id == f"{attached_kind}_{attached_name}_{policy_name}"
+            )
+        return False
+
+
+def _one_star(text: str, where: str) -> None:
+    if text.count("*") > 1:
+        raise InvalidInputError(f"{where} {text!r}: use at most one '*' wildcard")
+
+
+def parse_exclusions(value: Any) -> list[_Exclusion]:
+    """Validate PolicyExclusionList; a syntactically invalid identifier is InvalidInput.
+
+    Rules from botocore's IAM model (``PolicyIdentifier``): exactly one of ``PolicyType``,
+    ``PolicyArn``, ``InlinePolicyIdentifier``; a PolicyArn's resource name and an
+    AttachmentName take at most one ``*`` and any number of ``?``. Identifiers that match
+    nothing are ignored, as are ``scp`` and ``rcp`` (no organization policies are simulated).
+    """
+    items = inputs.optional_list(value, "PolicyExclusionList")
+    if len(items) > 256:
+        raise InvalidInputError("PolicyExclusionList takes at most 256 identifiers")
+    out: list[_Exclusion] = []
+    for i, ident in enumerate(items, 1):
+        where = f"PolicyExclusionList.{i}"
         if not isinstance(ident, dict) or len(ident) != 1:
-            raise InvalidInputError(f"PolicyExclusionList.{i} must hold exactly one identifier")
-        if "PolicyType" in ident:
-            if ident["PolicyType"] not in (
-                "inline", "aws-managed", "user-managed", "permission-boundary", "scp", "rcp"
-            ):
-                raise InvalidInputError(f"PolicyExclusionList.{i}: unknown PolicyType")
-            if ident["PolicyType"] == source.kind:
-                return True
-        elif "PolicyArn" in ident:
-            if source.arn and _glob(ident["PolicyArn"]).fullmatch(source.arn):
-                return True
-        elif "InlinePolicyIdentifier" in ident:
-            inline = ident["InlinePolicyIdentifier"]
-            if source.attachment and source.policy_id.endswith("_" + str(inline["PolicyName"])):
-                kind, name = source.attachment
-                if kind == str(inline.get("AttachmentType", "")).lower() and _glob(
-                    inline.get("AttachmentName", "")
-                ).fullmatch(name):
-                    return True
+            raise InvalidInputError(f"{where} must hold exactly one identifier")
+        ((member, spec),) = ident.items()
+        if member == "PolicyType":
+            if spec not in _POLICY_TYPES:
+                raise InvalidInputError(
+                    f"{where}.PolicyType {spec!r} is not one of {', '.join(_POLICY_TYPES)}"
+                )
+            out.append(_Exclusion(policy_type=spec))
+        elif member == "PolicyArn":
+            arn = _POLICY_ARN.fullmatch(spec) if isinstance(spec, str) else None
+            if arn is None:
+                raise InvalidInputError(f"{where}.PolicyArn {spec!r} is not a managed policy ARN")
+            _one_star(arn["name"], f"{where}.PolicyArn")
+            head = arn.string[: arn.start("name")]
+            out.append(_Exclusion(policy_arn=re.compile(re.escape(head) + _glob(arn["name"]))))
+        elif member == "InlinePolicyIdentifier":
+            if not isinstance(spec, dict):
+                raise InvalidInputError(f"{where}.InlinePolicyIdentifier must be a structure")
+            name = spec.get("PolicyName")
+            kind = spec.get("AttachmentType")
+            entity = spec.get("AttachmentName")
+            if not isinstance(name, str) or not name:
+                raise InvalidInputError(f"{where}.InlinePolicyIdentifier.PolicyName is required")
+            if kind not in _ATTACHMENT_TYPES:
+                raise InvalidInputError(
+                    f"{where}.InlinePolicyIdentifier.AttachmentType must be user, group or role"
+                )
+            if not isinstance(entity, str) or not entity:
+                raise InvalidInputError(
+                    f"{where}.InlinePolicyIdentifier.AttachmentName is required"
+                )
+            _one_star(entity, f"{where}.InlinePolicyIdentifier.AttachmentName")
+            out.append(_Exclusion(inline=(name, kind, re.compile(_glob(entity)))))
         else:
-            raise InvalidInputError(f"PolicyExclusionList.{i}: unknown identifier")
-    return False
+            raise InvalidInputError(
+                f"{where}: unknown identifier {member!r}; expected PolicyType, PolicyArn or "
+                "InlinePolicyIdentifier"
+            )
+    return out
 
 
-def _glob(pattern: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c)
-                              for c in pattern))
+def _excluded(source: PolicySource, exclusions: list[_Exclusion]) -> bool:
+    return any(exclusion.excludes(source) for exclusion in exclusions)
 
 
-def _compile(source: _Source, role: PolicyRole) -> CompiledPolicy:
+def _glob(pattern: str) -> str:
+    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+
+
+def policy_from_source(source: PolicySource, role: PolicyRole) -> CompiledPolicy:
     kind = PolicyKind.BOUNDARY if role is PolicyRole.BOUNDARY else PolicyKind.IDENTITY
     policy = inputs.parsed_policy(source.text, source.policy_id, kind)
     return compile_policy(policy, source.policy_id, IDENTITY_POLICY_TYPE, role)
@@ -168,21 +280,7 @@ def _compile(source: _Source, role: PolicyRole) -> CompiledPolicy:
 
 def simulate_principal_policy(
     iam_client: Any,
-    *,
-    PolicySourceArn: Any = None,  # noqa: N803 - boto3's parameter names
-    ActionNames: Any = None,  # noqa: N803
-    PolicyInputList: Any = None,  # noqa: N803
-    PermissionsBoundaryPolicyInputList: Any = None,  # noqa: N803
-    PolicyExclusionList: Any = None,  # noqa: N803
-    ResourceArns: Any = None,  # noqa: N803
-    ResourcePolicy: Any = None,  # noqa: N803
-    ResourceOwner: Any = None,  # noqa: N803
-    CallerArn: Any = None,  # noqa: N803
-    ContextEntries: Any = None,  # noqa: N803
-    ResourceHandlingOption: Any = None,  # noqa: N803
-    MaxItems: Any = None,  # noqa: N803
-    Marker: Any = None,  # noqa: N803
-    catalog: Catalog | None = None,
+    **kwargs: Any,
 ) -> dict[str, Any]:
     """Answer as IAM's SimulatePrincipalPolicy does, reading policies through ``iam_client``.
 
@@ -190,6 +288,28 @@ def simulate_principal_policy(
     parameters (e.g. an assumed-role ARN: ``Invalid Entity Arn``). A supplied
     PermissionsBoundaryPolicyInputList replaces the entity's own boundary.
     """
+    return simulate_principal_policy_with(Boto3PolicyReader(iam_client), **kwargs)
+
+
+def simulate_principal_policy_with(
+    reader: PolicyReader,
+    *,
+    PolicySourceArn: Any = None,  # boto3's parameter names
+    ActionNames: Any = None,
+    PolicyInputList: Any = None,
+    PermissionsBoundaryPolicyInputList: Any = None,
+    PolicyExclusionList: Any = None,
+    ResourceArns: Any = None,
+    ResourcePolicy: Any = None,
+    ResourceOwner: Any = None,
+    CallerArn: Any = None,
+    ContextEntries: Any = None,
+    ResourceHandlingOption: Any = None,
+    MaxItems: Any = None,
+    Marker: Any = None,
+    catalog: Catalog | None = None,
+) -> dict[str, Any]:
+    """SimulatePrincipalPolicy over any :class:`PolicyReader` (boto3 client or moto backend)."""
     if not isinstance(PolicySourceArn, str) or not 20 <= len(PolicySourceArn) <= 2048:
         raise InvalidInputError("PolicySourceArn must be an ARN of 20 to 2048 characters")
     actions = inputs.action_names(ActionNames)
@@ -199,9 +319,7 @@ def simulate_principal_policy(
     )
     if len(boundary_texts) > 1:
         raise InvalidInputError("PermissionsBoundaryPolicyInputList takes at most one policy")
-    exclusions = inputs.optional_list(PolicyExclusionList, "PolicyExclusionList")
-    if len(exclusions) > 256:
-        raise InvalidInputError("PolicyExclusionList takes at most 256 identifiers")
+    exclusions = parse_exclusions(PolicyExclusionList)
     resources = inputs.resource_arns(ResourceArns)
     context = inputs.context_entries(ContextEntries)
     limit = inputs.max_items(MaxItems)
@@ -210,8 +328,10 @@ def simulate_principal_policy(
         raise InvalidInputError("ResourceOwner must be a string")
     del ResourceHandlingOption  # accepted; EC2 scenarios are not modelled
 
-    sources, own_boundary = gather(iam_client, PolicySourceArn)
-    identity = [_compile(s, PolicyRole.IDENTITY) for s in sources if not _excluded(s, exclusions)]
+    sources, own_boundary = gather_for(reader, PolicySourceArn)
+    identity = [
+        policy_from_source(s, PolicyRole.IDENTITY) for s in sources if not _excluded(s, exclusions)
+    ]
     identity += compile_inputs(extra, "PolicyInputList", PolicyKind.IDENTITY, PolicyRole.IDENTITY)
     if boundary_texts:
         boundary = compile_inputs(
@@ -221,10 +341,10 @@ def simulate_principal_policy(
             PolicyRole.BOUNDARY,
         )
     elif own_boundary is not None and not _excluded(own_boundary, exclusions):
-        boundary = [_compile(own_boundary, PolicyRole.BOUNDARY)]
+        boundary = [policy_from_source(own_boundary, PolicyRole.BOUNDARY)]
     else:
         boundary = []
-    resource_policy = compile_resource_policy(ResourcePolicy, caller) if ResourcePolicy else None
+    resource_policy = compile_resource_policy(ResourcePolicy, caller)
     simulation = core.run(
         identity=identity,
         boundary=boundary,
@@ -235,6 +355,15 @@ def simulate_principal_policy(
         caller_arn=caller,
         catalog=catalog,
     )
-    params = (PolicySourceArn, actions, extra, boundary_texts, resources, ContextEntries,
-              ResourcePolicy, caller, PolicyExclusionList)
+    params = (
+        PolicySourceArn,
+        actions,
+        extra,
+        boundary_texts,
+        resources,
+        ContextEntries,
+        ResourcePolicy,
+        caller,
+        PolicyExclusionList,
+    )
     return core.page(simulation.results, limit, Marker, params)

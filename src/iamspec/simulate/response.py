@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from iamspec.engine.compiled import PolicyRole
-from iamspec.engine.evaluator import Evaluation, StatementTrace, most_restrictive
+from iamspec.engine.evaluator import Decision, Evaluation, StatementTrace, most_restrictive
 
 
 def statement_dict(trace: StatementTrace) -> dict[str, Any]:
@@ -42,18 +42,36 @@ def _union(lists: list[list[Any]]) -> list[Any]:
 
 
 def evaluation_result(
-    action: str, template: str, evaluations: list[Evaluation]
+    action: str,
+    template: str,
+    evaluations: list[Evaluation],
+    organizations: list[Decision] | None = None,
 ) -> dict[str, Any]:
-    """One ``EvaluationResult`` for ``action`` over the evaluations of each resource."""
+    """One ``EvaluationResult`` for ``action`` over the evaluations of each resource.
+
+    ``organizations`` gives, per resource, the decision of the SCP levels when the call
+    simulates an organization (``OrderedOrganizationPolicyInputList``). A resource's decision
+    is then the more restrictive of the two; when the SCPs decided it, no statement is listed
+    (SCP statements are never included) and ``EvalDecisionDetails`` is not returned ("If an
+    Organizations SCP included in the evaluation denies access, the simulation ends").
+    """
     per_resource: list[dict[str, Any]] = []
-    for ev in evaluations:
+    decisions: list[Decision] = []
+    scp_denied = False
+    for i, ev in enumerate(evaluations):
+        decision = ev.decision
+        org = organizations[i] if organizations is not None else Decision.ALLOWED
+        if org is not Decision.ALLOWED:
+            scp_denied = True
+            decision = most_restrictive([decision, org])
+        decisions.append(decision)
         item: dict[str, Any] = {
             "EvalResourceName": ev.request.resource,
-            "EvalResourceDecision": ev.decision.value,
-            "MatchedStatements": _matched(ev),
+            "EvalResourceDecision": decision.value,
+            "MatchedStatements": _matched(ev) if decision is ev.decision else [],
             "MissingContextValues": list(ev.missing_context_keys),
         }
-        if ev.request.resource != "*":
+        if ev.request.resource != "*" and org is Decision.ALLOWED:
             item["EvalDecisionDetails"] = {}
         if ev.allowed_by_boundary is not None:
             item["PermissionsBoundaryDecisionDetail"] = {
@@ -63,11 +81,13 @@ def evaluation_result(
     result: dict[str, Any] = {
         "EvalActionName": action,
         "EvalResourceName": template,
-        "EvalDecision": most_restrictive([e.decision for e in evaluations]).value,
+        "EvalDecision": most_restrictive(decisions).value,
         "MatchedStatements": _union([r["MatchedStatements"] for r in per_resource]),
         "MissingContextValues": _union([r["MissingContextValues"] for r in per_resource]),
     }
-    if any(e.request.resource != "*" for e in evaluations):
+    if organizations is not None:
+        result["OrganizationsDecisionDetail"] = {"AllowedByOrganizations": not scp_denied}
+    if any(e.request.resource != "*" for e in evaluations) and not scp_denied:
         result["EvalDecisionDetails"] = {}
     boundary = [e.allowed_by_boundary for e in evaluations if e.allowed_by_boundary is not None]
     if boundary:
