@@ -1281,3 +1281,32 @@ def test_no_organization_no_organizations_detail():
 def test_bad_organization_input(value, message):
     with pytest.raises(InvalidInputError, match=message):
         _simulate([FULL_ACCESS], ["s3:GetObject"], OrderedOrganizationPolicyInputList=value)
+
+
+def test_marker_survives_context_entry_key_order():
+    """A paged request re-sent with ContextEntry keys in another order keeps its marker.
+
+    boto3's paginator re-sends the same parameters; serialisers may reorder dict keys.
+    """
+    policy = (
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+        '"Action":"connect:DescribeUser","Resource":"*"}]}'
+    )
+    entry = {
+        "ContextKeyName": "aws:ResourceTag/Department",
+        "ContextKeyValues": ["Test"],
+        "ContextKeyType": "string",
+    }
+    reordered = dict(reversed(list(entry.items())))
+    actions = ["connect:DescribeUser", "connect:ListUsers"]
+    first = iamspec.simulate_custom_policy(
+        PolicyInputList=[policy], ActionNames=actions, ContextEntries=[entry], MaxItems=1
+    )
+    second = iamspec.simulate_custom_policy(
+        PolicyInputList=[policy],
+        ActionNames=actions,
+        ContextEntries=(reordered,),
+        MaxItems=1,
+        Marker=first["Marker"],
+    )
+    assert [r["EvalActionName"] for r in second["EvaluationResults"]] == ["connect:ListUsers"]

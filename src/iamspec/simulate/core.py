@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -121,7 +122,13 @@ def _arn_template(catalog: Catalog, action: str, index: int, arn: str | None) ->
 
 
 def _fingerprint(params: Any) -> str:
-    return hashlib.sha256(repr(params).encode()).hexdigest()[:16]
+    """A digest of the request that ignores dict key order and list-vs-tuple spelling.
+
+    The same request sent again with ``ContextEntries`` keys in another order (as older moto
+    releases re-serialise them) must still accept its marker.
+    """
+    canonical = json.dumps(params, sort_keys=True, default=list, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
 def page(
