@@ -1,0 +1,287 @@
+"""Expected decisions: the words Then-steps use, the checks, and the failure messages.
+
+The words are plain language a contact-centre admin reads, plus AWS's own spellings:
+
+=====================  ==========================================================
+``allowed``            EvalDecision ``allowed``
+``denied``             either kind of deny (``implicitDeny`` or ``explicitDeny``)
+``implicitly denied``  ``implicitDeny``: no statement allows it (or a boundary caps it)
+``explicitly denied``  ``explicitDeny``: a Deny statement applies
+=====================  ==========================================================
+
+``implicitDeny`` and ``explicitDeny`` are accepted as written. Anything else is an
+:class:`UnknownDecisionError`, never a silent mismatch.
+
+A failed check raises :class:`ScenarioFailure` whose message has, for every request that
+disagreed: expected vs actual decision, the request as sent (principal, action, resource ARN,
+ContextEntries, and what the builder left out and why), and the explanation — the engine's
+trace for the local answerer; the API response and the local trace for moto and live.
+
+Drift fails too: under moto or live, a request whose answer differs from the local
+evaluator's fails its check even when the answer is the expected one ("DRIFT" in the message),
+because then one of the two is wrong.
+"""
+
+from __future__ import annotations
+
+import difflib
+import textwrap
+from collections.abc import Sequence
+from enum import Enum
+
+from iamspec.catalog import Catalog
+from iamspec.engine.evaluator import Decision
+from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownDecisionError
+from iamspec.harness.model import KINDS_BY_PHRASE, parse_context, parse_tags
+from iamspec.harness.outcome import CallResult, Outcome
+from iamspec.harness.requests import Call, Expansion
+from iamspec.harness.world import ANY_RESOURCE, World
+
+__all__ = [
+    "Expected",
+    "expect",
+    "expect_expansion",
+    "expect_table",
+    "parse_decision",
+    "render_failure",
+]
+
+
+class Expected(Enum):
+    """What a Then-step expects; :meth:`accepts` says whether a decision satisfies it."""
+
+    ALLOWED = "allowed"
+    DENIED = "denied"
+    IMPLICITLY_DENIED = "implicitly denied"
+    EXPLICITLY_DENIED = "explicitly denied"
+
+    def accepts(self, decision: Decision) -> bool:
+        if self is Expected.DENIED:
+            return decision is not Decision.ALLOWED
+        return decision is _EXACT[self]
+
+
+_EXACT = {
+    Expected.ALLOWED: Decision.ALLOWED,
+    Expected.IMPLICITLY_DENIED: Decision.IMPLICIT_DENY,
+    Expected.EXPLICITLY_DENIED: Decision.EXPLICIT_DENY,
+}
+_WORDS = {e.value: e for e in Expected} | {
+    Decision.IMPLICIT_DENY.value.lower(): Expected.IMPLICITLY_DENIED,
+    Decision.EXPLICIT_DENY.value.lower(): Expected.EXPLICITLY_DENIED,
+}
+_PLAIN = {
+    Decision.ALLOWED: "allowed",
+    Decision.IMPLICIT_DENY: "implicitly denied",
+    Decision.EXPLICIT_DENY: "explicitly denied",
+}
+
+
+def parse_decision(word: str) -> Expected:
+    """The expectation a word names (case and inner spacing do not matter).
+
+    Raises UnknownDecisionError, with suggestions, for any other word.
+    """
+    normal = " ".join(word.split()).lower()
+    found = _WORDS.get(normal)
+    if found is None:
+        choices = [e.value for e in Expected]
+        close = difflib.get_close_matches(normal, list(_WORDS), n=2, cutoff=0.6)
+        raise UnknownDecisionError(word, choices, [_WORDS[c].value for c in close])
+    return found
+
+
+def plain(decision: Decision) -> str:
+    """``implicitly denied (implicitDeny)``: the plain word and AWS's value."""
+    word = _PLAIN[decision]
+    return word if word == decision.value else f"{word} ({decision.value})"
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering
+
+
+def _indent(text: str, prefix: str = "    ") -> str:
+    return textwrap.indent(text, prefix)
+
+
+def render_failure(result: CallResult, expected: str) -> str:
+    """The message for one call whose decision is not ``expected``."""
+    call = result.call
+    caller = call.caller
+    lines = []
+    if any(p.answer.drift for p in result.parts):
+        lines.append(
+            f"DRIFT: {result.backend} and the local evaluator decide differently; "
+            "a difference between answerers fails the scenario whatever was expected"
+        )
+    lines += [
+        f"expected: {expected}",
+        f"actual:   {plain(result.decision)}  (answered by {result.backend})",
+        f'request:  "{caller.name}" ({caller.arn}) calls {call.action} on {call.target}',
+    ]
+    if call.request_tags:
+        lines.append(
+            "          with request tags " + ", ".join(f"{k}={v}" for k, v in call.request_tags)
+        )
+    for part in result.parts:
+        answer = part.answer
+        lines.append(f"  resource {part.request.resource}: {plain(answer.decision)}")
+        lines.append("  ContextEntries sent:")
+        lines.extend(f"    {entry}" for entry in part.request.context)
+        if not part.request.context:
+            lines.append("    (none)")
+        for note in part.request.notes:
+            lines.append(f"  left out: {note}")
+        lines.append("  why:")
+        lines.append(_indent(answer.explanation))
+        if answer.reference is not None:
+            drift = "  DRIFT: " if answer.drift else "  "
+            lines.append(f"{drift}the local evaluator says {plain(answer.reference.decision)}:")
+            lines.append(_indent(answer.reference.explanation))
+    return "\n".join(lines)
+
+
+def _fail(failures: Sequence[tuple[CallResult, str]], total: int) -> ScenarioFailure:
+    blocks = [render_failure(result, expected) for result, expected in failures]
+    head = (
+        "the decision differs from the specification"
+        if total == 1
+        else f"{len(failures)} of {total} requests differ from the specification"
+    )
+    rule = "\n" + "-" * 78 + "\n"
+    return ScenarioFailure(head + "\n" + rule.join(blocks))
+
+
+def _check(results: Sequence[CallResult], expected: Expected) -> list[tuple[CallResult, str]]:
+    """Mark each result; a result fails on a wrong decision or on drift (moto/live vs local)."""
+    failures: list[tuple[CallResult, str]] = []
+    for result in results:
+        result.expected = expected.value
+        drift = any(p.answer.drift for p in result.parts)
+        result.passed = expected.accepts(result.decision) and not drift
+        if not result.passed:
+            failures.append((result, expected.value))
+    return failures
+
+
+# --------------------------------------------------------------------------------------------
+# The checks the Then-steps make
+
+
+def expect(outcome: Outcome, word: str, *, every: bool = False) -> None:
+    """Assert the When-step's request (or, with ``every``, each of its requests) is ``word``.
+
+    Raises UnknownDecisionError for an unknown word, ScenarioInputError when a single decision
+    is asked of several requests, and ScenarioFailure when a decision differs.
+    """
+    __tracebackhide__ = True
+    expected = parse_decision(word)
+    if not every and len(outcome.results) != 1:
+        actions = ", ".join(r.call.action for r in outcome.results)
+        raise ScenarioInputError(
+            f"the When-step made {len(outcome.results)} requests ({actions}); "
+            f"say: Then every request is {expected.value}"
+        )
+    failures = _check(outcome.results, expected)
+    if failures:
+        raise _fail(failures, len(outcome.results))
+
+
+_COLUMNS = ("action", "resource", "decision", "request tags", "context")
+
+
+def _table_resource(world: World, cell: str) -> str | None:
+    """A table cell as a resource phrase: empty or ``-`` = none, ``*`` = any resource.
+
+    Quotes are optional: ``Connect user jdoe`` reads as ``the Connect user "jdoe"``.
+    """
+    text = cell.strip()
+    if text in ("", "-"):
+        return None
+    if text in ("*", ANY_RESOURCE):
+        return ANY_RESOURCE
+    if '"' in text:
+        return text
+    if text.startswith("arn:"):
+        return f'the ARN "{text}"'
+    body = text.removeprefix("the ").strip()
+    for phrase in sorted(KINDS_BY_PHRASE, key=len, reverse=True):
+        if body.lower().startswith(phrase + " "):
+            return f'the {body[: len(phrase)]} "{body[len(phrase) :].strip()}"'
+    return text
+
+
+def expect_table(world: World, principal: str, table: Sequence[Sequence[str]]) -> None:
+    """Ask every row of ``| action | resource | decision |`` and check every answer.
+
+    Optional columns: ``request tags`` (``Key=Value, ...``) and ``context`` (stated context
+    keys, ``aws:SourceIp=203.0.113.7, ...``). A wildcard action checks
+    every action it matches that applies to the row's resource. All rows are asked (in as
+    few Simulate* calls as the batching allows) and every differing row is reported.
+    """
+    __tracebackhide__ = True
+    if not table:
+        raise ScenarioInputError("the decision table is empty")
+    header = [" ".join(c.split()).lower() for c in table[0]]
+    for column in header:
+        if column not in _COLUMNS:
+            raise ScenarioInputError(
+                f"unknown column {column!r} in the decision table; columns are "
+                + ", ".join(_COLUMNS)
+            )
+    for column in ("action", "decision"):
+        if column not in header:
+            raise ScenarioInputError(f"the decision table needs a {column!r} column")
+    rows: list[tuple[Expected, tuple[Call, ...]]] = []
+    caller = world.caller(principal)
+    for row in table[1:]:
+        cells = dict(zip(header, row, strict=True))
+        expected = parse_decision(cells["decision"])
+        action = cells["action"].strip()
+        resource = _table_resource(world, cells.get("resource", ""))
+        wildcard = "*" in action or "?" in action
+        calls = world.builder.build(
+            caller,
+            action,
+            resources=world.parse_resources(resource)
+            if resource not in (None, ANY_RESOURCE)
+            else (),
+            any_resource=resource == ANY_RESOURCE,
+            request_tags=parse_tags(world.fill(cells.get("request tags", ""))),
+            context=parse_context(world.fill(cells.get("context", ""))),
+            expansion=Expansion.APPLICABLE if wildcard else Expansion.SINGLE,
+        )
+        rows.append((expected, calls))
+    outcome = world.backend.ask([c for _, calls in rows for c in calls], world.step)
+    world.results.extend(outcome.results)
+    results = iter(outcome.results)
+    failures: list[tuple[CallResult, str]] = []
+    for expected, calls in rows:
+        failures += _check([next(results) for _ in calls], expected)
+    if failures:
+        raise _fail(failures, len(outcome.results))
+
+
+def expect_expansion(catalog: Catalog, pattern: str, table: Sequence[Sequence[str]]) -> None:
+    """Assert ``pattern`` expands (catalog) to exactly the actions listed in the table.
+
+    The table has one column (an ``action`` header row is optional). Every listed action must
+    exist (a typo raises the catalog's UnknownActionError with suggestions).
+    """
+    __tracebackhide__ = True
+    listed = [row[0].strip() for row in table if row and row[0].strip()]
+    if listed and listed[0].lower() == "action":
+        listed = listed[1:]
+    expected = {catalog.action(name).full_name for name in listed}
+    actual = {info.full_name for info in catalog.expand(pattern)}
+    if expected != actual:
+        missing = sorted(actual - expected)
+        extra = sorted(expected - actual)
+        lines = [f"{pattern!r} expands to {len(actual)} actions, the table lists {len(expected)}"]
+        if missing:
+            lines.append("expanded but not listed: " + ", ".join(missing))
+        if extra:
+            lines.append("listed but not matched: " + ", ".join(extra))
+        lines.append("the expansion: " + ", ".join(sorted(actual)))
+        raise ScenarioFailure("\n".join(lines))

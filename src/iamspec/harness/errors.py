@@ -1,0 +1,152 @@
+"""The errors of the BDD harness: a scenario or a setting that cannot be run honestly.
+
+A scenario whose expectation is not met is a :class:`ScenarioFailure` (an ``AssertionError``,
+so pytest counts it as a failed test). Everything else here is bad input, raised before any
+decision is made, so that a typo can never pass as "denied"::
+
+    IamSpecError                        (iamspec.errors)
+    └── HarnessError
+        ├── SettingsError               [tool.iamspec] in pyproject.toml is invalid (key)
+        ├── PlaceholderError            {{name}} unknown or malformed (source, line, column)
+        ├── PolicyFileError             a policy file is missing or unreadable (path)
+        ├── UnknownNameError            a principal, resource or kind the scenario never declared
+        │                               (name, suggestions)
+        ├── ScenarioInputError          a request that cannot be built as written
+        │   └── TagKeyTypoError         a tag key one typo away from a key the policies read
+        ├── UnknownDecisionError        a decision word that is not one of the four (word)
+        └── BackendUnavailableError     the chosen answerer cannot run (backend, reason)
+
+    AssertionError
+    └── ScenarioFailure                 the answer differs from the expectation (the message is
+                                        the explanation and the request as sent)
+
+Policy files that do not parse raise :class:`iamspec.errors.PolicyParseError` with the file's
+path, line and column; unknown actions, service prefixes and context keys raise the catalog's
+errors (with their "did you mean" suggestions); malformed ARNs raise
+:class:`iamspec.errors.MalformedArnError`. The harness lets those through unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from iamspec.errors import IamSpecError
+
+__all__ = [
+    "BackendUnavailableError",
+    "HarnessError",
+    "PlaceholderError",
+    "PolicyFileError",
+    "ScenarioFailure",
+    "ScenarioInputError",
+    "SettingsError",
+    "TagKeyTypoError",
+    "UnknownDecisionError",
+    "UnknownNameError",
+]
+
+
+def _did_you_mean(suggestions: Sequence[str]) -> str:
+    if not suggestions:
+        return ""
+    return "; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
+
+
+class HarnessError(IamSpecError):
+    """Base of the harness's input errors."""
+
+
+class SettingsError(HarnessError):
+    """``[tool.iamspec]`` holds a value the harness cannot use; ``key`` is its dotted name."""
+
+    def __init__(self, source: str, key: str, reason: str) -> None:
+        self.source = source
+        self.key = key
+        self.reason = reason
+        super().__init__(f"{source}: [tool.iamspec] {key}: {reason}")
+
+
+class PlaceholderError(HarnessError):
+    """A ``{{name}}`` placeholder that is malformed or has no value; the position is 1-based."""
+
+    def __init__(
+        self, source: str, line: int, column: int, reason: str, suggestions: Sequence[str] = ()
+    ) -> None:
+        self.source = source
+        self.line = line
+        self.column = column
+        self.reason = reason
+        self.suggestions = tuple(suggestions)
+        super().__init__(f"{source}:{line}:{column}: {reason}{_did_you_mean(suggestions)}")
+
+
+class PolicyFileError(HarnessError):
+    """A policy file named by a scenario does not exist (or cannot be read)."""
+
+    def __init__(self, path: str, reason: str, suggestions: Sequence[str] = ()) -> None:
+        self.path = path
+        self.reason = reason
+        self.suggestions = tuple(suggestions)
+        super().__init__(f"policy file {path!r}: {reason}{_did_you_mean(suggestions)}")
+
+
+class UnknownNameError(HarnessError):
+    """A name the scenario uses but never declared (a principal, a resource, a kind)."""
+
+    def __init__(self, what: str, name: str, suggestions: Sequence[str] = ()) -> None:
+        self.what = what
+        self.name = name
+        self.suggestions = tuple(suggestions)
+        super().__init__(f"unknown {what} {name!r}{_did_you_mean(suggestions)}")
+
+
+class ScenarioInputError(HarnessError):
+    """A request or declaration that cannot be turned into an honest simulator question."""
+
+
+class TagKeyTypoError(ScenarioInputError):
+    """A tag key that differs only slightly from a tag key the principal's policies read.
+
+    ``where`` says which tags (``tag of the Connect user "jdoe"``, ``request tag``,
+    ``principal tag of "alice"``); ``meant`` is the key the policies use.
+    """
+
+    def __init__(self, key: str, meant: str, where: str, policy: str) -> None:
+        self.key = key
+        self.meant = meant
+        self.where = where
+        self.policy = policy
+        super().__init__(
+            f"the tag key {key!r} ({where}) is not a key the policies read, but {policy} reads "
+            f"{meant!r}; did you mean {meant!r}? (tag keys must be spelled exactly as in the "
+            "policy, so that a typo cannot make a deny scenario pass)"
+        )
+
+
+class UnknownDecisionError(HarnessError):
+    """A Then-step names a decision that is not one of the known words."""
+
+    def __init__(self, word: str, choices: Sequence[str], suggestions: Sequence[str] = ()) -> None:
+        self.word = word
+        self.choices = tuple(choices)
+        listed = ", ".join(repr(c) for c in choices)
+        super().__init__(
+            f"unknown decision {word!r}{_did_you_mean(suggestions)} (expected one of {listed})"
+        )
+
+
+class BackendUnavailableError(HarnessError):
+    """The answerer chosen with ``--iam-backend`` cannot run here."""
+
+    def __init__(self, backend: str, reason: str) -> None:
+        self.backend = backend
+        self.reason = reason
+        super().__init__(f"--iam-backend={backend}: {reason}")
+
+
+class ScenarioFailure(AssertionError):
+    """A Then-step whose expected decision differs from the answer.
+
+    The message is complete: expected and actual decision, the explanation, and every
+    request as it was sent to the answerer.
+    """

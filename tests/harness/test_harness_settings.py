@@ -1,0 +1,127 @@
+"""Settings: [tool.iamspec] read from pyproject.toml, validated, with typo guard on keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from iamspec.harness.errors import SettingsError
+from iamspec.harness.settings import Settings, load_settings
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _pyproject(tmp_path: Path, body: str) -> Path:
+    (tmp_path / "pyproject.toml").write_text(body, encoding="utf-8")
+    return tmp_path
+
+
+def test_defaults_without_pyproject(tmp_path):
+    settings = load_settings(tmp_path)
+    assert (settings.account_id, settings.region, settings.partition) == (
+        "111122223333",
+        "us-east-1",
+        "aws",
+    )
+    assert settings.policy_dir == tmp_path / "policies"
+    assert settings.default_connect_instance == "main"
+    assert settings.connect_instance_id("main") == "main"
+
+
+def test_reads_the_table(tmp_path):
+    root = _pyproject(
+        tmp_path,
+        """
+[tool.iamspec]
+account_id = "444455556666"
+region = "eu-west-2"
+partition = "aws"
+policy_dir = "iam/policies"
+default_connect_instance = "eu"
+
+[tool.iamspec.connect_instances]
+eu = "aaaa-bbbb"
+
+[tool.iamspec.placeholders]
+key-id = "k-1"
+customer_account_id = "{{account_id}}"
+
+[tool.iamspec.deployed_principals]
+test-admin = "arn:aws:iam::444455556666:user/test-admin"
+
+[tool.iamspec.lint]
+something = "owned by another tool"
+""",
+    )
+    settings = load_settings(root)
+    assert settings.account_id == "444455556666"
+    assert settings.policy_dir == root / "iam" / "policies"
+    assert settings.connect_instance_id("eu") == "aaaa-bbbb"
+    values = settings.placeholder_values()
+    assert values["customer_account_id"] == "444455556666"
+    assert values["connect_instances.eu"] == "aaaa-bbbb"
+    assert values["region"] == "eu-west-2"
+    assert values["key-id"] == "k-1"
+    assert settings.deployed_principals == {
+        "test-admin": "arn:aws:iam::444455556666:user/test-admin"
+    }
+
+
+def test_the_projects_own_settings_load():
+    settings = load_settings(PROJECT_ROOT)
+    assert settings.connect_instance_id("main") == "11111111-2222-3333-4444-555555555555"
+    assert settings.placeholder_values()["connect_instances.main"] == settings.connect_instance_id(
+        "main"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "message"),
+    [
+        ('account_id = "12345"', "account_id", "12-digit"),
+        ("account_id = 111122223333", "account_id", "expected a string"),
+        ('region = "Virginia"', "region", "region name"),
+        ('partition = "aws-moon"', "partition", "aws-cn"),
+        ('acount_id = "111122223333"', "acount_id", "did you mean 'account_id'"),
+        ('polcy_dir = "x"', "polcy_dir", "did you mean 'policy_dir'"),
+        (
+            'default_connect_instance = "nope"\n[tool.iamspec.connect_instances]\nmain = "x"',
+            "default_connect_instance",
+            "not in [tool.iamspec.connect_instances]",
+        ),
+        ('[tool.iamspec.placeholders]\nregion = "eu-west-1"', "placeholders.region", "contradicts"),
+        ('[tool.iamspec.placeholders]\nbad = "a\\"b"', "placeholders.bad", "quotes"),
+        ('[tool.iamspec.placeholders]\nx = "{{acount_id}}"', "placeholders.x", "built-in"),
+        ('[tool.iamspec.connect_instances]\nmain = "a/b"', "connect_instances.main", "instance id"),
+        (
+            '[tool.iamspec.deployed_principals]\nx = "arn:aws:iam::1:user/x"',
+            "deployed_principals.x",
+            "IAM user or role ARN",
+        ),
+    ],
+)
+def test_invalid_settings_name_the_key(tmp_path, body, key, message):
+    root = _pyproject(tmp_path, "[tool.iamspec]\n" + body + "\n")
+    with pytest.raises(SettingsError) as info:
+        load_settings(root)
+    assert info.value.key == key
+    assert message in str(info.value)
+    assert "pyproject.toml" in str(info.value)
+
+
+def test_unrelated_unknown_keys_are_ignored(tmp_path):
+    root = _pyproject(tmp_path, '[tool.iamspec]\nsite_dir = "site"\nfail_on = "error"\n')
+    assert load_settings(root).account_id == "111122223333"
+
+
+def test_invalid_toml_is_reported(tmp_path):
+    root = _pyproject(tmp_path, "[tool.iamspec\n")
+    with pytest.raises(SettingsError, match="not valid TOML"):
+        load_settings(root)
+
+
+def test_settings_are_immutable(tmp_path):
+    settings = Settings(root=tmp_path)
+    with pytest.raises(AttributeError):
+        settings.region = "eu-west-1"  # type: ignore[misc]
