@@ -1,0 +1,48 @@
+"""Living documentation: the run's scenarios, policies and coverage as a website people read.
+
+Auditors and contact-centre admins read it; nobody reads Python to learn who may update which
+agent. Three ways in:
+
+- ``pytest --living-docs DIR [--living-docs-format html|markdown]`` writes the site at the end
+  of the run (:mod:`iamspec.livingdoc.plugin`), and ``--policy-coverage-fail-under N`` fails a
+  run whose policy statements are less than N% exercised;
+- ``iamspec docs --results FILE --out DIR`` renders a saved results file
+  (``pytest --iam-results FILE``);
+- programmatically::
+
+      from iamspec.livingdoc import build_site, load_results, write_site
+
+      site = build_site(load_results("results.json"), root=Path("."))
+      write_site(site, Path("site"), "html")
+
+Modules: :mod:`.loading` (the results-file schema and its validation), :mod:`.policies`
+(policy texts and statement blocks), :mod:`.deciding` (which statement decided a request),
+:mod:`.coverage` (policy coverage and untested grants), :mod:`.errata` (linter findings of the
+published examples), :mod:`.model` (the view model), :mod:`.render` (templates to files).
+"""
+
+from __future__ import annotations
+
+from iamspec.livingdoc.coverage import Coverage, compute_coverage, format_percent
+from iamspec.livingdoc.loading import (
+    ResultsFileError,
+    load_results,
+    results_schema,
+    validate_results,
+)
+from iamspec.livingdoc.model import Site, build_site
+from iamspec.livingdoc.render import FORMATS, write_site
+
+__all__ = [
+    "FORMATS",
+    "Coverage",
+    "ResultsFileError",
+    "Site",
+    "build_site",
+    "compute_coverage",
+    "format_percent",
+    "load_results",
+    "results_schema",
+    "validate_results",
+    "write_site",
+]

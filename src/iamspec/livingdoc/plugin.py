@@ -1,0 +1,190 @@
+"""The living-documentation pytest plugin (entry point ``pytest11``: ``iamspec_livingdoc``).
+
+Options:
+
+- ``--living-docs DIR``: at the end of the run, write the site into DIR (relative to the
+  directory pytest was started in);
+- ``--living-docs-format html|markdown`` (default ``html``);
+- ``--policy-coverage-fail-under N``: fail the run (exit status 1, with a message) when fewer
+  than N percent of the statements of the policies the scenarios loaded decided a request.
+
+With either of the first and last, a policy-coverage summary ends the terminal report.
+
+Where the records come from. The harness (:mod:`iamspec.harness.plugin`) attaches each
+scenario's record to its test report; its :class:`~iamspec.harness.plugin.ResultsCollector`
+gathers them on the process that writes reports — with pytest-xdist, the controller, which
+receives every worker's reports. The harness records only when asked, so this plugin asks it
+to (on workers too), then reuses the collector that ``--iam-results`` registered or registers
+one of its own that writes no file. At session finish (after the collectors) the controller
+builds the site from the RunRecord.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from iamspec.harness.plugin import ResultsCollector
+from iamspec.harness.results import RunRecord, timestamp
+from iamspec.livingdoc.coverage import Coverage, format_percent
+from iamspec.livingdoc.errata import Errata
+from iamspec.livingdoc.model import build_site
+from iamspec.livingdoc.render import FORMATS, write_site
+
+__all__ = ["LivingDocs"]
+
+_HARNESS_COLLECTOR = "iamspec-results"
+_OWN_COLLECTOR = "iamspec-livingdoc-results"
+_PLUGIN = "iamspec-livingdoc"
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text} is not a percentage between 0 and 100")
+    return value
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("iamspec-livingdoc", "iamspec: living documentation")
+    group.addoption(
+        "--living-docs",
+        metavar="DIR",
+        default=None,
+        help="write the living documentation (features, policies, coverage, errata) into DIR",
+    )
+    group.addoption(
+        "--living-docs-format",
+        choices=FORMATS,
+        default="html",
+        help="format of --living-docs: html (default; with style.css) or markdown",
+    )
+    group.addoption(
+        "--policy-coverage-fail-under",
+        metavar="N",
+        type=_percent,
+        default=None,
+        help="fail the run when fewer than N%% of the loaded policies' statements decided a "
+        "scenario request",
+    )
+
+
+class _QuietCollector(ResultsCollector):
+    """The harness's collector without the file: finishes the RunRecord, writes nothing."""
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        self.run.finished_at = timestamp()
+        self.run.simulate_calls = sum(s.simulate_calls for s in self.run.scenarios)
+
+
+def _collector(config: pytest.Config) -> ResultsCollector:
+    found = config.pluginmanager.get_plugin(_HARNESS_COLLECTOR)
+    if isinstance(found, ResultsCollector):
+        return found
+    from iamspec.harness import plugin as harness
+
+    run = harness._session(config).new_run()
+    collector = _QuietCollector(run, Path(config.invocation_params.dir) / "unused")
+    config.pluginmanager.register(collector, _OWN_COLLECTOR)
+    return collector
+
+
+def _keep_records(config: pytest.Config) -> None:
+    """Ask the harness to record every scenario (it does only when asked, to stay fast).
+
+    The harness offers no public switch yet, so this sets ``IamSpecSession.collecting`` on
+    the state it keeps in the config's stash — the one place this plugin reaches into the
+    harness's internals. Runs on xdist workers too: they build the records.
+    """
+    from iamspec.harness import plugin as harness
+
+    try:
+        harness._session(config).collecting = True
+    except KeyError as err:  # the harness plugin is not active (-p no:iamspec)
+        raise pytest.UsageError(
+            "--living-docs and --policy-coverage-fail-under need iamspec's harness plugin "
+            "(pytest -p iamspec.harness.plugin)"
+        ) from err
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    out = config.getoption("living_docs")
+    threshold = config.getoption("policy_coverage_fail_under")
+    if out is None and threshold is None:
+        return
+    _keep_records(config)
+    if hasattr(config, "workerinput"):
+        return  # an xdist worker: its reports go to the controller, which writes
+    directory = Path(config.invocation_params.dir) / out if out is not None else None
+    plugin = LivingDocs(
+        config, _collector(config), directory, config.getoption("living_docs_format"), threshold
+    )
+    config.pluginmanager.register(plugin, _PLUGIN)
+
+
+class LivingDocs:
+    """Builds the site and the coverage verdict at session finish; reports them."""
+
+    def __init__(
+        self,
+        config: pytest.Config,
+        collector: ResultsCollector,
+        out: Path | None,
+        fmt: str,
+        threshold: float | None,
+    ) -> None:
+        self.config = config
+        self.collector = collector
+        self.out = out
+        self.fmt = fmt
+        self.threshold = threshold
+        self.coverage: Coverage | None = None
+        self.index: Path | None = None
+        self.problems: list[str] = []
+
+    @property
+    def run(self) -> RunRecord:
+        return self.collector.run
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        root = Path(self.config.rootpath)
+        errata = None if self.out is not None else Errata(False, "", reason="not rendered")
+        try:
+            site = build_site(self.run, root=root, errata=errata)
+            self.coverage = site.coverage
+            if self.out is not None:
+                write_site(site, self.out, self.fmt)
+                self.index = self.out / ("index.html" if self.fmt == "html" else "index.md")
+        except OSError as err:
+            self.problems.append(f"iamspec: the living documentation was not written: {err}")
+            session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+            return
+        if self.threshold is not None and self.coverage.below(self.threshold):
+            self.problems.append(
+                f"FAIL: policy coverage {format_percent(self.coverage.percent)} is below "
+                f"--policy-coverage-fail-under={format_percent(self.threshold)} "
+                f"({self.coverage.exercised} of {self.coverage.total} statements decided a "
+                "scenario request)"
+            )
+            if session.exitstatus == pytest.ExitCode.OK:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def pytest_terminal_summary(
+        self, terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+    ) -> None:
+        tr = terminalreporter
+        if self.coverage is not None:
+            tr.write_sep("-", "iamspec policy coverage")
+            for line in self.coverage.summary_lines():
+                tr.write_line(line)
+        if self.index is not None:
+            tr.write_line(f"living documentation: {self.index}")
+        for problem in self.problems:
+            tr.write_line(problem, red=True, bold=True)

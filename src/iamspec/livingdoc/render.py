@@ -1,0 +1,193 @@
+"""Writing the site: Jinja2 templates to static HTML (plus CSS) or Markdown files.
+
+The layout is flat so that every link is relative and works from ``file://`` and on a code
+host: ``index``, ``feature-<slug>`` per feature, ``policy-<slug>`` per policy, ``coverage``
+and ``errata``, with ``.html`` (and ``style.css``) or ``.md``. Pages need no JavaScript and
+load nothing from the network.
+
+Escaping. Everything that comes from features, policies or the run is text, never markup:
+
+- HTML: Jinja2 autoescaping is on for every template (``<script>`` becomes ``&lt;script&gt;``,
+  a policy value holding ``</pre>`` stays inside its ``<pre>``);
+- Markdown: every ``{{ value }}`` passes through :func:`md_escape` (backslash-escapes what
+  Markdown would format, entity-escapes ``<``, ``>`` and ``&``), except what the
+  :func:`md_code` / :func:`md_cell` / :func:`md_anchor` filters already made safe.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from iamspec.livingdoc.coverage import format_percent
+from iamspec.livingdoc.model import Site, decision_label, format_date, status_label
+
+__all__ = ["FORMATS", "md_cell", "md_code", "md_escape", "write_site"]
+
+FORMATS = ("html", "markdown")
+"""``--living-docs-format`` / ``iamspec docs --format`` choices."""
+
+_EXTENSIONS = {"html": "html", "markdown": "md"}
+
+
+MdSafe = Markup
+"""Markdown that is already escaped (or deliberately raw): :func:`md_escape` keeps it.
+
+The Markdown environment runs with Jinja2's autoescaping switched on and :func:`md_escape`
+as ``finalize``: every ``{{ value }}`` is Markdown-escaped into a ``Markup``, which the
+HTML escaper then leaves alone; macro output and the filters below are ``Markup`` too, so
+nothing is escaped twice. Template text itself is never escaped.
+"""
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+# Line starts that Markdown reads as structure: list items and headings (a marker followed by
+# a space or the end of the line), ordered items ("1. ", "1) "), setext underlines ("===").
+_MD_LINE_MARK = re.compile(r"^(\s*)([-+#])(?=\s|$)|^(\s*)([=-])(?=[=-]*\s*$)", re.MULTILINE)
+_MD_LINE_NUMBER = re.compile(r"^(\s*)(\d+)([.)])(?=\s|$)", re.MULTILINE)
+
+
+def md_escape(value: Any) -> Markup:
+    """Text for Markdown prose: nothing in it formats, links or becomes HTML."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return Markup("")
+    text = str(value)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_LINE_MARK.sub(lambda m: (m[1] or m[3] or "") + "\\" + (m[2] or m[4]), text)
+    text = _MD_LINE_NUMBER.sub(r"\1\2\\\3", text)
+    return MdSafe(text)
+
+
+def md_cell(value: Any) -> MdSafe:
+    """Text for a Markdown table cell: escaped, line breaks as ``<br>``."""
+    text = md_escape(value)
+    return MdSafe("<br>".join(part.strip() for part in str(text).splitlines()) or " ")
+
+
+def md_code(value: Any, lang: str = "") -> MdSafe:
+    """A fenced code block holding ``value`` verbatim (the fence outlasts any backtick run)."""
+    text = "" if value is None else str(value)
+    longest = max((len(m.group(0)) for m in re.finditer(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return MdSafe(f"{fence}{lang}\n{text}\n{fence}")
+
+
+def md_inline_code(value: Any) -> MdSafe:
+    """Inline code (``value`` verbatim); falls back to escaped text if it spans lines."""
+    text = "" if value is None else str(value)
+    if "\n" in text or not text:
+        return MdSafe(md_escape(text))
+    longest = max((len(m.group(0)) for m in re.finditer(r"`+", text)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    text = text.replace("|", "\\|")
+    return MdSafe(f"{ticks}{pad}{text}{pad}{ticks}")
+
+
+_ANCHOR = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def md_anchor(anchor: str) -> MdSafe:
+    """An HTML anchor code hosts keep in Markdown (``<a id="..."></a>``)."""
+    if not _ANCHOR.fullmatch(anchor):
+        raise ValueError(f"not an anchor: {anchor!r}")
+    return MdSafe(f'<a id="{anchor}"></a>')
+
+
+def md_url(value: Any) -> Markup:
+    """A link target for Markdown: percent-encoded, never Markdown-escaped."""
+    return Markup(quote(str(value), safe="/#:.-_~"))
+
+
+def _common(env: Environment, ext: str) -> Environment:
+    env.globals.update(
+        decision_label=decision_label,
+        status_label=status_label,
+        percent=format_percent,
+        ext=ext,
+    )
+    env.filters["date"] = format_date
+    return env
+
+
+def html_environment() -> Environment:
+    """The HTML templates, autoescaped."""
+    env = Environment(
+        loader=PackageLoader("iamspec.livingdoc", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return _common(env, "html")
+
+
+def markdown_environment() -> Environment:
+    """The Markdown templates: every output escaped by :func:`md_escape` unless marked safe."""
+    env = Environment(
+        loader=PackageLoader("iamspec.livingdoc", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=md_escape,
+    )
+    env.filters.update(
+        cell=md_cell, code=md_code, icode=md_inline_code, anchor=md_anchor, url=md_url, raw=MdSafe
+    )
+    return _common(env, "md")
+
+
+def _pages(site: Site) -> list[tuple[str, str, dict[str, Any]]]:
+    """(template stem, output stem, extra context) of every page."""
+    pages: list[tuple[str, str, dict[str, Any]]] = [
+        ("index", "index", {}),
+        ("coverage", "coverage", {}),
+        ("errata", "errata", {}),
+    ]
+    pages += [("feature", feature.page, {"feature": feature}) for feature in site.features]
+    pages += [
+        ("policy", policy.page, {"policy": policy, "pc": pc})
+        for policy, pc in zip(site.policies, site.coverage.policies, strict=True)
+    ]
+    return pages
+
+
+def write_site(site: Site, out: Path, fmt: str = "html") -> list[Path]:
+    """Write every page of ``site`` into ``out`` (created); return the files written.
+
+    ``fmt`` is ``html`` (pages and ``style.css``) or ``markdown``. Existing files of the same
+    names are replaced; others are left alone.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    ext = _EXTENSIONS[fmt]
+    env = html_environment() if fmt == "html" else markdown_environment()
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    render: Callable[..., str]
+    for template, stem, extra in _pages(site):
+        render = env.get_template(f"{template}.{ext}.j2").render
+        path = out / f"{stem}.{ext}"
+        path.write_text(render(site=site, **extra), encoding="utf-8")
+        written.append(path)
+    if fmt == "html":
+        css = out / "style.css"
+        source = files("iamspec.livingdoc").joinpath("templates", "style.css")
+        with source.open("rb") as src, css.open("wb") as dst:
+            shutil.copyfileobj(src, dst)
+        written.append(css)
+    return written

@@ -1,0 +1,356 @@
+"""Helpers for the living-documentation tests: small projects and hand-built RunRecords."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from iamspec.harness.results import (
+    CallRecord,
+    PrincipalRecord,
+    RequestRecord,
+    ResourceRecord,
+    RunRecord,
+    ScenarioRecord,
+    StepRecord,
+)
+from iamspec.policy.parser import parse_policy
+
+ROOT = Path(__file__).resolve().parents[2]
+ACCOUNT = "111122223333"
+T0 = "2026-11-30T07:47:00.123456+00:00"
+T1 = "2026-11-30T07:47:03.000000+00:00"
+
+PYPROJECT = """\
+[tool.iamspec]
+account_id = "111122223333"
+region = "us-east-1"
+partition = "aws"
+policy_dir = "policies"
+
+[tool.iamspec.connect_instances]
+main = "11111111-2222-3333-4444-555555555555"
+"""
+
+DEPT = "policies/connect/dept.json"
+DEPT_TEXT = (
+    json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "DescribeUpdateTest",
+                    "Effect": "Allow",
+                    "Action": ["connect:DescribeUser", "connect:UpdateUser*"],
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:ResourceTag/Department": "Test"}},
+                },
+                {
+                    "Sid": "NeverDelete",
+                    "Effect": "Deny",
+                    "Action": "connect:DeleteUser",
+                    "Resource": "*",
+                },
+                {
+                    "Sid": "Unused",
+                    "Effect": "Allow",
+                    "Action": "connect:ListUsers",
+                    "Resource": "*",
+                },
+            ],
+        },
+        indent=2,
+    )
+    + "\n"
+)
+
+EVIL = "policies/evil.json"
+EVIL_TEXT = (
+    json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "connect:DescribeUser",
+                    "Resource": "*",
+                    "Condition": {
+                        "StringEquals": {"aws:ResourceTag/Team": "</pre><script>alert(2)</script>"}
+                    },
+                }
+            ],
+        },
+        indent=2,
+    )
+    + "\n"
+)
+
+_ONE_LINE = (
+    '{ "Version": "2012-10-17", "Statement": [ { "Effect": "Allow", '
+    '"Action": [ "ACTION" ], "Resource": "*" } ] }'
+)
+PUBLISHED_BAD = _ONE_LINE.replace("ACTION", "conect:DescribeUser")  # a misspelt service prefix
+PUBLISHED_GOOD = _ONE_LINE.replace("ACTION", "connect:DescribeUser")
+
+
+def project(
+    root: Path,
+    policies: dict[str, str] | None = None,
+    published: dict[str, str] | None = None,
+) -> Path:
+    """A project folder: pyproject.toml, policies (path -> text), published examples."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    for display, text in (policies or {DEPT: DEPT_TEXT}).items():
+        path = root / display
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for name, text in (published or {}).items():
+        path = root / "policies" / "published" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def spans(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(start, end) of every statement, as the simulator reports them."""
+    policy = parse_policy(text, "<test>")
+    return [
+        ((st.start.line, st.start.column), (st.end.line, st.end.column)) for st in policy.statements
+    ]
+
+
+def matched(source: str, text: str, index: int) -> dict[str, Any]:
+    """A MatchedStatements entry naming statement ``index`` of ``text`` by ``source``."""
+    start, end = spans(text)[index]
+    return {
+        "SourcePolicyId": source,
+        "SourcePolicyType": "IAM Policy",
+        "StartPosition": {"Line": start[0], "Column": start[1]},
+        "EndPosition": {"Line": end[0], "Column": end[1]},
+    }
+
+
+def user_arn(name: str) -> str:
+    return f"arn:aws:connect:us-east-1:{ACCOUNT}:instance/main/agent/{name}"
+
+
+_PLAIN = {
+    "allowed": "allowed",
+    "implicitDeny": "implicitly denied",
+    "explicitDeny": "explicitly denied",
+}
+
+
+@dataclass
+class Ask:
+    """One call to put in a scenario: who asks for what on which Connect user."""
+
+    action: str
+    decision: str
+    matched: list[dict[str, Any]] = field(default_factory=list)
+    user: str = "jdoe"
+    principal: str = "admin"
+    expected: str | None = "same"
+    request_tags: dict[str, str] = field(default_factory=dict)
+    explanation: str | None = None
+
+    def record(self) -> CallRecord:
+        expected = _PLAIN[self.decision] if self.expected == "same" else self.expected
+        passed = None if expected is None else _PLAIN[self.decision] == expected
+        target = f'the Connect user "{self.user}"'
+        request = RequestRecord(
+            action=self.action,
+            resource=user_arn(self.user),
+            target=target,
+            context_entries=[
+                {
+                    "ContextKeyName": "aws:PrincipalAccount",
+                    "ContextKeyValues": [ACCOUNT],
+                    "ContextKeyType": "string",
+                }
+            ],
+            notes=[],
+            decision=self.decision,
+            matched_statements=list(self.matched),
+            missing_context_values=[],
+            explanation=self.explanation
+            or f"{self.action} on {user_arn(self.user)}: {self.decision}",
+        )
+        return CallRecord(
+            step="features/f.feature:9",
+            principal=self.principal,
+            principal_arn=f"arn:aws:iam::{ACCOUNT}:user/{self.principal}",
+            action=self.action,
+            target=target,
+            request_tags=dict(self.request_tags),
+            decision=self.decision,
+            expected=expected,
+            passed=passed,
+            backend="local",
+            asked_at=T0,
+            requests=[request],
+        )
+
+
+def scenario(
+    name: str,
+    asks: list[Ask],
+    *,
+    feature: str = "Test admins manage Test agents",
+    feature_file: str = "features/dept.feature",
+    description: str = (
+        "Admins of the Test department describe and update Test agents.\n\nNobody deletes agents."
+    ),
+    line: int = 7,
+    example: dict[str, str] | None = None,
+    policies: tuple[str, ...] = (DEPT,),
+    tags: dict[str, str] | None = None,
+    status: str | None = None,
+    error: str | None = None,
+    principal: str = "admin",
+    groups: tuple[PrincipalRecord, ...] = (),
+    boundary: str | None = None,
+) -> ScenarioRecord:
+    """A scenario whose principal has ``policies`` and asks ``asks`` about Connect user jdoe."""
+    calls = [a.record() for a in asks]
+    if status is None:
+        status = "failed" if any(c.passed is False for c in calls) else "passed"
+    users = {a.user for a in asks} or {"jdoe"}
+    return ScenarioRecord(
+        feature=feature,
+        feature_file=feature_file,
+        feature_description=description,
+        scenario=name,
+        line=line,
+        tags=[],
+        nodeid="features/test_features.py::test_" + re.sub(r"\W+", "_", name),
+        example=dict(example or {}),
+        backend="local",
+        started_at=T0,
+        status=status,
+        error=error,
+        finished_at=T1,
+        duration=0.01,
+        simulate_calls=len(calls),
+        principals=[
+            *groups,
+            PrincipalRecord(
+                name=principal,
+                kind="user",
+                arn=f"arn:aws:iam::{ACCOUNT}:user/{principal}",
+                policies=list(policies),
+                groups=[g.name for g in groups],
+                boundary=boundary,
+                tags={},
+            ),
+        ],
+        resources=[
+            ResourceRecord("Connect user", u, user_arn(u), dict(tags or {})) for u in sorted(users)
+        ],
+        steps=[
+            StepRecord(
+                "Given",
+                f'the IAM user "{principal}" with the policy "{policies[0] if policies else ""}"',
+                line + 1,
+                "passed",
+            ),
+            StepRecord(
+                "When",
+                f'"{principal}" calls "{asks[0].action if asks else ""}"',
+                line + 2,
+                "passed",
+            ),
+            StepRecord(
+                "Then",
+                "the request is as specified",
+                line + 3,
+                "failed" if status == "failed" else "passed",
+                "ScenarioFailure: not as specified" if status == "failed" else None,
+            ),
+        ],
+        calls=calls,
+    )
+
+
+def run(*scenarios: ScenarioRecord, backend: str = "local") -> RunRecord:
+    return RunRecord(
+        iamspec_version="0.1.0",
+        iam_data_version="0.1.202610271",
+        iam_data_updated_at="2026-10-27T04:50:33.626Z",
+        backend=backend,
+        account_id=ACCOUNT,
+        region="us-east-1",
+        partition="aws",
+        started_at=T0,
+        finished_at=T1,
+        simulate_calls=sum(s.simulate_calls for s in scenarios),
+        scenarios=list(scenarios),
+    )
+
+
+def dept_run() -> RunRecord:
+    """Two features: the Test-department one (an outline, a failure, an explicit deny, an
+    escaping trap) and one with the ``</pre>`` policy."""
+    allow = [matched(DEPT, DEPT_TEXT, 0)]
+    deny = [matched(DEPT, DEPT_TEXT, 1)]
+    outline = [
+        scenario(
+            "the Department tag decides",
+            [Ask(action, decision, m)],
+            example={"department": dept, "action": action},
+            tags={"Department": dept},
+            line=7,
+        )
+        for dept, action, decision, m in [
+            ("Test", "connect:DescribeUser", "allowed", allow),
+            ("Test", "connect:UpdateUserHierarchy", "allowed", allow),
+            ("Prod", "connect:DescribeUser", "implicitDeny", []),
+        ]
+    ]
+    return run(
+        *outline,
+        scenario(
+            "nobody deletes an agent",
+            [Ask("connect:DeleteUser", "explicitDeny", deny)],
+            tags={"Department": "Test"},
+            line=20,
+        ),
+        scenario(
+            "<script>alert(1)</script>",
+            [
+                Ask(
+                    "connect:UpdateUserPhoneConfig",
+                    "implicitDeny",
+                    [],
+                    expected="allowed",
+                    explanation="connect:UpdateUserPhoneConfig: implicitDeny\nimplicitly denied: "
+                    "no statement allows it <b>bold</b>",
+                )
+            ],
+            tags={"Department": "Prod"},
+            line=30,
+            error="features/dept.feature:33: Then the request is allowed\nScenarioFailure: "
+            "expected allowed, got implicitDeny",
+        ),
+        scenario(
+            "teams read their own agents",
+            [
+                Ask(
+                    "connect:DescribeUser",
+                    "allowed",
+                    [matched(EVIL, EVIL_TEXT, 0)],
+                    principal="lead",
+                )
+            ],
+            feature="Team leads read their team's agents",
+            feature_file="features/team.feature",
+            description="A policy whose value holds markup.",
+            policies=(EVIL,),
+            principal="lead",
+            line=4,
+        ),
+    )

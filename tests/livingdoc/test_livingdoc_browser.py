@@ -1,0 +1,147 @@
+"""The generated site in a real browser: headless Chromium opens it from disk (file://), finds
+every feature, follows every link, sees no console error, and renders a page that is not blank.
+
+Chromium is driven over the DevTools protocol on a pipe (tests/livingdoc/chromekit.py): no new
+dependency, yet real navigation, console and failed-load events, and screenshots. Without a
+Chromium the test fails under CI (``CI=true``) and is skipped elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urldefrag
+
+import pytest
+from chromekit import chromium, colour_stats, find_chromium
+from docskit import (
+    DEPT,
+    DEPT_TEXT,
+    EVIL,
+    EVIL_TEXT,
+    PUBLISHED_BAD,
+    PUBLISHED_GOOD,
+    dept_run,
+    project,
+)
+
+from iamspec.livingdoc import build_site, write_site
+
+IN_CI = os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+MISSING = (
+    "headless Chromium not found (looked at $IAMSPEC_CHROMIUM, /usr/bin/chromium and PATH); "
+    "install Debian's 'chromium' package to run the living-docs browser test"
+)
+
+
+def require(found: str | None, in_ci: bool) -> str:
+    """The browser, or a failure under CI (a missing browser must not turn CI green), or a
+    skip on a developer's machine."""
+    if found is not None:
+        return found
+    if in_ci:
+        pytest.fail(f"{MISSING} (CI=true: failing instead of skipping)", pytrace=False)
+    pytest.skip(MISSING)
+
+
+def test_a_missing_browser_fails_under_ci_and_skips_elsewhere():
+    with pytest.raises(pytest.fail.Exception, match="CI=true: failing instead of skipping"):
+        require(None, in_ci=True)
+    with pytest.raises(pytest.skip.Exception, match="headless Chromium not found"):
+        require(None, in_ci=False)
+    assert require("/usr/bin/chromium", in_ci=True) == "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def executable() -> str:
+    return require(find_chromium(), IN_CI)
+
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("browser")
+    root = project(
+        base / "project",
+        {DEPT: DEPT_TEXT, EVIL: EVIL_TEXT},
+        {"bad-example.json": PUBLISHED_BAD, "good-example.json": PUBLISHED_GOOD},
+    )
+    out = base / "site"
+    write_site(build_site(dept_run(), root=root), out, "html")
+    return out
+
+
+_LINKS = "Array.from(document.querySelectorAll('a[href]'), a => a.href)"
+_FEATURES = "Array.from(document.querySelectorAll('table.features a'), a => a.href)"
+
+
+def test_the_site_reads_in_a_real_browser(executable, site_dir, tmp_path):
+    index = (site_dir / "index.html").as_uri()
+    with chromium(executable, tmp_path / "profile") as browser:
+        browser.set_viewport(1280, 1000)
+        browser.navigate(index)
+        assert "Features" in browser.evaluate("document.title")
+        features = browser.evaluate(_FEATURES)
+        assert sorted(features) == sorted(p.as_uri() for p in site_dir.glob("feature-*.html"))
+
+        # follow every link of every page reachable from the index
+        seen: dict[str, set[str]] = {}
+        queue = [index]
+        anchors: list[tuple[str, str, str]] = []
+        while queue:
+            url = queue.pop()
+            if url in seen:
+                continue
+            browser.navigate(url)
+            assert browser.evaluate("document.querySelectorAll('script').length") == 0
+            assert browser.evaluate("document.title"), url
+            seen[url] = set(
+                browser.evaluate("Array.from(document.querySelectorAll('[id]'), e => e.id)")
+            )
+            for href in browser.evaluate(_LINKS):
+                page, fragment = urldefrag(href)
+                assert page.startswith("file://"), f"{url} links outside the site: {href}"
+                if fragment:
+                    anchors.append((url, page, fragment))
+                if page not in seen:
+                    queue.append(page)
+        assert set(seen) == {p.as_uri() for p in site_dir.glob("*.html")}
+        missing = [(src, f"{page}#{frag}") for src, page, frag in anchors if frag not in seen[page]]
+        assert not missing, missing
+        assert len(anchors) > 20
+
+        # a decision's link lands on its statement, highlighted by CSS alone (:target)
+        feature = (site_dir / "feature-dept.html").as_uri()
+        browser.navigate(feature)
+        browser.navigate(feature + "#p-connect-dept-s1")
+        assert browser.evaluate("document.querySelector(':target').id") == "p-connect-dept-s1"
+        outline = browser.evaluate(
+            "getComputedStyle(document.querySelector(':target')).outlineStyle"
+        )
+        assert outline == "solid"
+        # the stylesheet loaded from file:// and colours the labels (their words stay too)
+        background = browser.evaluate(
+            "getComputedStyle(document.querySelector('.decision.allowed')).backgroundColor"
+        )
+        assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+        assert browser.evaluate("document.querySelector('.decision.explicit').textContent") == (
+            "\u2298 explicitly denied"
+        )
+
+        browser.navigate(feature)
+        png = browser.screenshot()
+        errors = browser.console_errors()
+    assert not errors, errors
+
+    shot = tmp_path / "feature-dept.png"
+    shot.write_bytes(png)
+    keep = os.environ.get("IAMSPEC_SCREENSHOT_DIR")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, Path(keep) / shot.name)
+    width, height, colours, inked = colour_stats(png)
+    assert (width, height) == (1280, 1000)
+    assert colours > 20, f"{shot}: only {colours} colours: blank?"
+    assert inked > 0.03, f"{shot}: {inked:.1%} of the page is not white: blank?"

@@ -1,0 +1,157 @@
+"""The view model: features, outline rows, labels and the access matrix, from small RunRecords."""
+
+from __future__ import annotations
+
+import pytest
+from docskit import DEPT, DEPT_TEXT, Ask, dept_run, matched, project, run, scenario
+
+from iamspec.harness.results import PrincipalRecord
+from iamspec.livingdoc.deciding import StatementRef
+from iamspec.livingdoc.errata import Errata
+from iamspec.livingdoc.model import build_site, decision_label, format_date, status_label
+
+NO_ERRATA = Errata(False, "", reason="not in this test")
+
+
+@pytest.fixture
+def root(tmp_path):
+    return project(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("decision", "css", "text"),
+    [
+        ("allowed", "allowed", "\u2713 allowed"),
+        ("implicitDeny", "implicit", "\u2717 implicitly denied"),
+        ("explicitDeny", "explicit", "\u2298 explicitly denied"),
+        ("weird", "unknown", "? weird"),
+    ],
+)
+def test_every_decision_has_a_symbol_and_words_not_only_a_colour(decision, css, text):
+    label = decision_label(decision)
+    assert (label.css, label.text) == (css, text)
+
+
+def test_status_labels():
+    assert status_label("failed").text == "\u2717 failed"
+    assert status_label("error").text == "\u26a0 error"
+    assert status_label("not run").css == "notrun"
+
+
+def test_format_date():
+    assert format_date("2026-11-30T07:47:00.123456+00:00") == "2026-11-30 07:47 UTC"
+    assert format_date(None) == "unknown"
+    assert format_date("soon") == "soon"
+
+
+def test_features_outlines_and_counts(root):
+    site = build_site(dept_run(), root=root, errata=NO_ERRATA)
+    dept, team = site.features
+    assert (dept.slug, dept.page, dept.file) == ("dept", "feature-dept", "features/dept.feature")
+    assert dept.paragraphs == (
+        "Admins of the Test department describe and update Test agents.",
+        "Nobody deletes agents.",
+    )
+    assert (dept.passed, dept.failed, dept.status.word) == (4, 1, "failed")
+    outline, deletes, trap = dept.groups
+    assert outline.outline
+    assert outline.tabular
+    assert outline.columns == ("department", "action")
+    assert [s.anchor for s in outline.rows] == ["sc-7-1", "sc-7-2", "sc-7-3"]
+    assert outline.rows[0].title == "the Department tag decides [Test, connect:DescribeUser]"
+    assert (deletes.anchor, deletes.rows[0].anchor, deletes.tabular) == ("sc-20", "sc-20", False)
+    call = trap.rows[0].calls[0]
+    assert call.mismatch
+    assert call.expected == "allowed"
+    assert trap.rows[0].failed
+    assert team.policies[0].display == "policies/evil.json"
+    assert site.count("passed") == 5
+    assert site.failed == 1
+
+
+def test_deciding_links_and_what_each_statement_decided_here(root):
+    site = build_site(dept_run(), root=root, errata=NO_ERRATA)
+    dept = site.features[0]
+    first = dept.groups[0].rows[0].calls[0]
+    (link,) = first.deciding
+    assert (link.policy, link.number, link.sid, link.anchor) == (
+        DEPT,
+        1,
+        "DescribeUpdateTest",
+        "p-connect-dept-s1",
+    )
+    assert link.label == f"{DEPT} statement 1 (DescribeUpdateTest)"
+    decided = dept.decided[StatementRef(DEPT, 0)]
+    assert [s.anchor for s in decided] == ["sc-7-1", "sc-7-2"]
+    assert dept.statement_classes(dept.policies[0]) == {
+        "p-connect-dept-s1": "decided",
+        "p-connect-dept-s2": "decided",
+        "p-connect-dept-s3": "plain",
+    }
+
+
+def test_the_matrix_rows_are_actions_and_columns_who_on_what(root):
+    site = build_site(dept_run(), root=root, errata=NO_ERRATA)
+    matrix = site.features[0].matrix
+    assert [(c.principal, c.resource_tags) for c in matrix.columns] == [
+        ("admin", "jdoe: Department=Test"),
+        ("admin", "jdoe: Department=Prod"),
+    ]
+    rows = {action: cells for action, cells in matrix.rows}
+    assert list(rows) == [
+        "connect:DescribeUser",
+        "connect:UpdateUserHierarchy",
+        "connect:DeleteUser",
+        "connect:UpdateUserPhoneConfig",
+    ]
+    test, prod = rows["connect:DescribeUser"]
+    assert [c.decision.word for c in test] == ["allowed"]
+    assert [c.decision.word for c in prod] == ["implicitly denied"]
+    assert rows["connect:DeleteUser"][1] == ()  # not asked
+    (mismatch,) = rows["connect:UpdateUserPhoneConfig"][1]
+    assert mismatch.mismatch
+    assert mismatch.expected == "allowed"
+    assert mismatch.scenario == "#sc-30"
+
+
+def test_untagged_resources_and_request_tags_are_spelled_out(root):
+    ask = Ask("connect:CreateUser", "allowed", request_tags={"Owner": "TeamA"}, user="new")
+    site = build_site(run(scenario("create", [ask], tags={})), root=root, errata=NO_ERRATA)
+    (column,) = site.features[0].matrix.columns
+    assert column.resource_tags == "new: no tags"
+    assert column.request_tags == "Owner=TeamA"
+
+
+def test_a_group_policy_decision_links_to_the_group_policy(root):
+    group = PrincipalRecord(
+        "devs", "group", "arn:aws:iam::111122223333:group/devs", [DEPT], [], None, {}
+    )
+    item = matched(f"{DEPT} (via IAM group devs)", DEPT_TEXT, 0)
+    record = scenario(
+        "via group", [Ask("connect:DescribeUser", "allowed", [item])], policies=(), groups=(group,)
+    )
+    site = build_site(run(record), root=root, errata=NO_ERRATA)
+    (link,) = site.features[0].groups[0].rows[0].calls[0].deciding
+    assert link.anchor == "p-connect-dept-s1"
+    assert [p.display for p in site.features[0].policies] == [DEPT]
+
+
+def test_a_statement_the_site_cannot_place_is_shown_not_guessed(root):
+    item = {
+        "SourcePolicyId": "arn:aws:iam::aws:policy/Somewhere",
+        "StartPosition": {"Line": 1, "Column": 1},
+    }
+    record = scenario("unplaced", [Ask("connect:DescribeUser", "allowed", [item])])
+    site = build_site(run(record), root=root, errata=NO_ERRATA)
+    call = site.features[0].groups[0].rows[0].calls[0]
+    assert call.deciding == ()
+    assert call.unresolved == ("arn:aws:iam::aws:policy/Somewhere at 1:1",)
+    assert site.coverage.exercised == 0
+
+
+def test_policy_files_no_scenario_loads_are_listed(tmp_path):
+    root = project(tmp_path, {DEPT: DEPT_TEXT, "policies/spare.json": DEPT_TEXT})
+    (root / "policies" / "published").mkdir()
+    (root / "policies" / "published" / "x.json").write_text("{}", encoding="utf-8")
+    site = build_site(dept_run(), root=root, errata=NO_ERRATA)
+    assert site.coverage.unloaded == ("policies/spare.json",)
