@@ -51,7 +51,8 @@ class CatalogError(IamSpecError):
     def __init__(self, name: str, suggestions: Sequence[str], what: str) -> None:
         self.name = name
         self.suggestions = tuple(suggestions)
-        hint = f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?" if suggestions else ""
+        listed = ", ".join(repr(s) for s in self.suggestions)
+        hint = f"; did you mean {listed}?" if suggestions else ""
         super().__init__(f"unknown {what} {name!r}{hint}")
 
 

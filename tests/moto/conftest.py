@@ -14,11 +14,11 @@ from typing import Any
 
 import boto3
 import pytest
+from moto import mock_aws
 from moto.server import ThreadedMotoServer
 from moto_cases import REGION
 
 import iamspec.moto
-from moto import mock_aws
 
 
 @pytest.fixture(autouse=True)

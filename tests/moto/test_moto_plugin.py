@@ -14,6 +14,7 @@ from typing import Any
 
 import boto3
 import pytest
+from moto import mock_aws
 from moto.iam.models import iam_backends
 from moto_cases import (
     ACCOUNT,
@@ -29,7 +30,6 @@ from moto_cases import (
 import iamspec.moto
 from iamspec.errors import NoSuchEntityError
 from iamspec.moto import MotoPolicyReader
-from moto import mock_aws
 
 REQUEST = {
     "PolicyInputList": [DEPARTMENT_POLICY],

@@ -82,7 +82,8 @@ def split_operator(name: str) -> tuple[SetQualifier | None, str, bool]:
 
     ``"ForAllValues:StringLikeIfExists"`` gives ``("ForAllValues", "StringLike", True)``.
     Raises :class:`ValueError` for a name IAM does not accept, including ``NullIfExists``
-    (``Null`` takes no ``IfExists``), ``ForAnyValue:Null``/``ForAllValues:Null``, and any spelling that differs in case.
+    (``Null`` takes no ``IfExists``), ``ForAnyValue:Null``/``ForAllValues:Null``, and any
+    spelling that differs in case.
     """
     qualifier: SetQualifier | None = None
     rest = name
