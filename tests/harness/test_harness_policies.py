@@ -6,7 +6,7 @@ import pytest
 from harness_helpers import make_settings, write_policy
 
 from iamspec.errors import PolicyParseError
-from iamspec.harness.errors import PlaceholderError, PolicyFileError
+from iamspec.harness.errors import PlaceholderError, PolicyFileError, PolicyLintError
 from iamspec.harness.policies import PolicyStore
 from iamspec.policy.parser import PolicyKind
 
@@ -70,3 +70,30 @@ def test_bad_placeholder_names_the_file(tmp_path):
     write_policy(tmp_path, "p.json", '{\n "Version": "{{versoin}}"\n}')
     with pytest.raises(PlaceholderError, match=r"policies/p.json:2:14: unknown placeholder"):
         PolicyStore(make_settings(tmp_path)).load("p.json")
+
+
+def test_lint_errors_stop_the_policy_from_loading(tmp_path):
+    """Every policy a scenario loads is linted; an error (here a renamed campaign action, a
+    defect of the published page) stops it with the diagnostic and its position."""
+    write_policy(
+        tmp_path,
+        "campaigns.json",
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+        '"Action": "connect-campaigns:UpdateDialerConfig", "Resource": "*"}]}',
+    )
+    with pytest.raises(PolicyLintError) as info:
+        PolicyStore(make_settings(tmp_path)).load("campaigns.json")
+    message = str(info.value)
+    assert "campaigns.json:1:" in message
+    assert "UpdateCampaignDialerConfig" in message
+
+
+def test_lint_warnings_are_kept_not_fatal(tmp_path):
+    """A warning (no Version: variables stay literal) lets the policy run and is kept."""
+    write_policy(
+        tmp_path,
+        "old.json",
+        '{"Statement": [{"Effect": "Allow", "Action": "connect:DescribeUser", "Resource": "*"}]}',
+    )
+    loaded = PolicyStore(make_settings(tmp_path)).load("old.json")
+    assert [f.code for f in loaded.lint_warnings] == ["missing-version"]

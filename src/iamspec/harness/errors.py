@@ -90,6 +90,19 @@ class PolicyFileError(HarnessError):
         super().__init__(f"policy file {path!r}: {reason}{_did_you_mean(suggestions)}")
 
 
+class PolicyLintError(HarnessError):
+    """The linter found errors in a policy a scenario loads: it would grant nothing as meant.
+
+    Every policy is linted on load (issue 7); an error stops the scenario with its diagnostics.
+    """
+
+    def __init__(self, path: str, diagnostics: Sequence[str]) -> None:
+        self.path = path
+        self.diagnostics = tuple(diagnostics)
+        listed = "\n  ".join(self.diagnostics)
+        super().__init__(f"policy file {path!r} has lint errors:\n  {listed}")
+
+
 class UnknownNameError(HarnessError):
     """A name the scenario uses but never declared (a principal, a resource, a kind)."""
 

@@ -22,7 +22,9 @@ from pathlib import Path
 
 from iamspec.engine.compiled import CompiledPolicy, PolicyRole, compile_policy
 from iamspec.errors import PolicyParseError
-from iamspec.harness.errors import PolicyFileError
+from iamspec.harness.errors import PolicyFileError, PolicyLintError
+from iamspec.lint.findings import Finding
+from iamspec.lint.runner import lint_text
 from iamspec.harness.placeholders import Filled, fill
 from iamspec.harness.settings import Settings
 from iamspec.policy.model import Policy, Statement
@@ -54,6 +56,8 @@ class PolicyFile:
     _compiled: dict[tuple[str, PolicyRole], CompiledPolicy] = field(
         default_factory=dict, repr=False, compare=False
     )
+    lint_warnings: tuple[Finding, ...] = ()
+    """Linter findings below error severity: the policy runs, the findings are reported."""
 
     @property
     def text(self) -> str:
@@ -150,6 +154,13 @@ class PolicyStore:
             for note in getattr(err, "__notes__", ()):
                 mapped.add_note(note)
             raise mapped from None
-        loaded = PolicyFile(name, path, display, kind, filled, policy)
+        findings = lint_text(
+            raw, display, kind=kind, placeholders=self.settings.placeholder_values().keys()
+        )
+        errors = [f for f in findings if f.is_error]
+        if errors:
+            raise PolicyLintError(display, [str(f) for f in errors])
+        warnings = tuple(f for f in findings if not f.is_error)
+        loaded = PolicyFile(name, path, display, kind, filled, policy, lint_warnings=warnings)
         self._cache[key] = loaded
         return loaded
