@@ -23,10 +23,10 @@ from pathlib import Path
 from iamspec.engine.compiled import CompiledPolicy, PolicyRole, compile_policy
 from iamspec.errors import PolicyParseError
 from iamspec.harness.errors import PolicyFileError, PolicyLintError
-from iamspec.lint.findings import Finding
-from iamspec.lint.runner import lint_text
 from iamspec.harness.placeholders import Filled, fill
 from iamspec.harness.settings import Settings
+from iamspec.lint.findings import Finding
+from iamspec.lint.runner import lint_text
 from iamspec.policy.model import Policy, Statement
 from iamspec.policy.parser import PolicyKind, parse_policy
 
