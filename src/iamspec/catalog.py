@@ -46,6 +46,7 @@ from iamspec.errors import (
     UnknownServiceError,
 )
 from iamspec.global_condition_keys import GLOBAL_CONDITION_KEYS, find_global_condition_key
+from iamspec.wildcards import glob_pattern
 
 __all__ = [
     "ActionInfo",
@@ -354,10 +355,7 @@ def _has_wildcard(text: str) -> bool:
 
 def _glob_regex(pattern: str) -> re.Pattern[str]:
     """IAM action wildcards: ``*`` any run (including none), ``?`` one character."""
-    regex = "".join(
-        ".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern.lower()
-    )
-    return re.compile(regex, re.DOTALL)
+    return re.compile(glob_pattern(pattern.lower()), re.DOTALL)
 
 
 def _dedupe(items: Iterable[str]) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from iamspec.engine.context import RequestContext
 from iamspec.engine.variables import Piece, Template, parse_template, wildcard_pattern
+from iamspec.wildcards import glob_pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,10 +26,6 @@ class MatchTrace:
 
     matched: bool
     reason: str
-
-
-def _glob_to_regex(text: str) -> str:
-    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +41,7 @@ class ActionPattern:
 
 def compile_action_pattern(text: str) -> ActionPattern:
     """Compile an Action entry: case-insensitive, ``*`` any run, ``?`` one character."""
-    return ActionPattern(text, re.compile(_glob_to_regex(text) + r"\Z", re.IGNORECASE | re.DOTALL))
+    return ActionPattern(text, re.compile(glob_pattern(text) + r"\Z", re.IGNORECASE | re.DOTALL))
 
 
 def _segment_regex(segment: str) -> str:
@@ -112,5 +109,5 @@ def compile_resource_pattern(text: str, *, variables_enabled: bool) -> ResourceP
     template = parse_template(segments[5], variables_enabled)
     if template.has_variables:
         return ResourcePattern(text, False, prefix, template, None)
-    static = re.compile(prefix + _glob_to_regex(segments[5]) + r"\Z", re.DOTALL)
+    static = re.compile(prefix + glob_pattern(segments[5]) + r"\Z", re.DOTALL)
     return ResourcePattern(text, False, prefix, template, static)

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from iamspec.engine.context import RequestContext
+from iamspec.wildcards import glob_pattern
 
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _DEFAULT = re.compile(r"^\s*(?P<key>[^,]+?)\s*,\s*'(?P<default>(?:[^']|'')*)'\s*$")
@@ -170,13 +171,7 @@ def wildcard_pattern(pieces: tuple[Piece, ...]) -> str:
         if not piece.wild:
             out.append(re.escape(piece.text))
             continue
-        for ch in piece.text:
-            if ch == "*":
-                out.append(".*")
-            elif ch == "?":
-                out.append(".")
-            else:
-                out.append(re.escape(ch))
+        out.append(glob_pattern(piece.text))
     return "".join(out)
 
 

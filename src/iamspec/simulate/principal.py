@@ -29,6 +29,7 @@ from iamspec.simulate.custom import (
     compile_inputs,
     compile_resource_policy,
 )
+from iamspec.wildcards import glob_pattern
 
 _ENTITY_ARN = re.compile(
     r"arn:(?P<partition>[^:]+):iam::(?P<account>\d{12}):"
@@ -237,7 +238,9 @@ def parse_exclusions(value: Any) -> list[_Exclusion]:
                 raise InvalidInputError(f"{where}.PolicyArn {spec!r} is not a managed policy ARN")
             _one_star(arn["name"], f"{where}.PolicyArn")
             head = arn.string[: arn.start("name")]
-            out.append(_Exclusion(policy_arn=re.compile(re.escape(head) + _glob(arn["name"]))))
+            out.append(
+                _Exclusion(policy_arn=re.compile(re.escape(head) + glob_pattern(arn["name"])))
+            )
         elif member == "InlinePolicyIdentifier":
             if not isinstance(spec, dict):
                 raise InvalidInputError(f"{where}.InlinePolicyIdentifier must be a structure")
@@ -255,7 +258,7 @@ def parse_exclusions(value: Any) -> list[_Exclusion]:
                     f"{where}.InlinePolicyIdentifier.AttachmentName is required"
                 )
             _one_star(entity, f"{where}.InlinePolicyIdentifier.AttachmentName")
-            out.append(_Exclusion(inline=(name, kind, re.compile(_glob(entity)))))
+            out.append(_Exclusion(inline=(name, kind, re.compile(glob_pattern(entity)))))
         else:
             raise InvalidInputError(
                 f"{where}: unknown identifier {member!r}; expected PolicyType, PolicyArn or "
@@ -266,10 +269,6 @@ def parse_exclusions(value: Any) -> list[_Exclusion]:
 
 def _excluded(source: PolicySource, exclusions: list[_Exclusion]) -> bool:
     return any(exclusion.excludes(source) for exclusion in exclusions)
-
-
-def _glob(pattern: str) -> str:
-    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
 
 
 def policy_from_source(source: PolicySource, role: PolicyRole) -> CompiledPolicy:
