@@ -54,6 +54,7 @@ from iamspec.engine.compiled import PolicyRole
 from iamspec.harness.errors import ScenarioInputError, TagKeyTypoError
 from iamspec.harness.model import Caller, PrincipalKind, Resource
 from iamspec.policy.model import Policy
+from iamspec.tag_exceptions import TAG_EXCEPTIONS, TagException, untaggable
 
 __all__ = [
     "TAG_EXCEPTIONS",
@@ -68,40 +69,6 @@ __all__ = [
     "policy_tag_keys",
 ]
 
-
-@dataclass(frozen=True)
-class TagException:
-    """An action that cannot be restricted by resource tag although the data may say it can."""
-
-    action: str
-    source: str
-    note: str
-
-
-_SEED = (
-    "Amazon Connect identity-based policy examples, 'Tag-based permissions', Note: "
-    '"connect-campaigns:ListCampaigns and connect-campaigns:GetCampaignStateBatch operations '
-    'cannot be restricted by Tag." '
-    "https://docs.aws.amazon.com/connect/latest/adminguide/security_iam_id-based-policy-examples.html"
-)
-
-TAG_EXCEPTIONS: Mapping[str, TagException] = {
-    e.action.lower(): e
-    for e in (
-        TagException(
-            "connect-campaigns:ListCampaigns",
-            _SEED,
-            "agrees with the Service Authorization Reference: the action has no resource type",
-        ),
-        TagException(
-            "connect-campaigns:GetCampaignStateBatch",
-            _SEED,
-            "overrides the Service Authorization Reference, which lists the campaign resource "
-            "type (and so aws:ResourceTag) for it (IAM-SEMANTICS.md §7, §8)",
-        ),
-    )
-}
-"""Actions whose requests never carry ``aws:ResourceTag/*``, with the citation. One table."""
 
 # The Service Authorization Reference's key types → AWS's ContextKeyType.
 _CONTEXT_KEY_TYPES: Mapping[str, str] = {
@@ -433,7 +400,7 @@ class RequestBuilder:
             info, "connect:InstanceId", rt
         ):
             entries.append(context_entry(cat, "connect:InstanceId", [resource.instance_id]))
-        exception = TAG_EXCEPTIONS.get(info.full_name.lower())
+        exception = untaggable(info.full_name)
         for key, value in resource.tags:
             name = f"aws:ResourceTag/{key}"
             if exception is not None:

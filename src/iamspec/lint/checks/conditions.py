@@ -23,6 +23,7 @@ from iamspec.policy.operators import (
     split_operator,
     suggest_operator,
 )
+from iamspec.tag_exceptions import untaggable
 
 _AA = ACCESS_ANALYZER_CHECKS + "#access-analyzer-reference-policy-checks-"
 
@@ -64,10 +65,6 @@ FORALLVALUES_SINGLE_VALUED = Rule(
     _AA + "security-warning-forallvalues-with-single-valued-key",
 )
 
-# The Connect page "Amazon Connect identity-based policy examples" notes that these actions
-# "cannot be restricted by Tag"; for GetCampaignStateBatch the IAM data lists the tag key via
-# the campaign type, and the project follows the page (DESIGN.md, IAM-SEMANTICS §7 and §8).
-_UNTAGGABLE = frozenset({"connect-campaigns:getcampaignstatebatch"})
 _RESOURCE_TAG_HEAD = "aws:resourcetag/"
 _EQUALS_OPERATORS = frozenset(
     {"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"}
@@ -151,7 +148,7 @@ def _absent_makes_true(operator: str) -> bool:
 
 
 def _unsupported(doc: LintDocument, info: ActionInfo, key: str) -> bool:
-    if key.lower().startswith(_RESOURCE_TAG_HEAD) and info.full_name.lower() in _UNTAGGABLE:
+    if key.lower().startswith(_RESOURCE_TAG_HEAD) and untaggable(info.full_name):
         return True
     return not doc.catalog.supports_condition_key(info, key)
 
