@@ -62,7 +62,7 @@ _MAX_SUGGESTIONS = 10
 # ARN templates
 
 
-_ARN_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+ARN_TEMPLATE_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 # Variables that are one ARN segment: never '/', never ':'.
 _SEGMENT_VARIABLES = frozenset({"Partition", "Region", "Account"})
 # Variables documented to carry '/' (object keys, log group names). Names ending in "Path"
@@ -74,6 +74,22 @@ def _is_path_variable(name: str) -> bool:
     return name.endswith("Path") or name in _PATH_VARIABLES
 
 
+def template_variable_excludes(name: str, *, is_tail: bool, open_tail: bool) -> str:
+    """The characters an ARN-template variable ``${name}`` never contains.
+
+    ``${Partition}``, ``${Region}``, ``${Account}`` and ordinary variables: ``:`` and ``/``.
+    Path-like variables (``...Path``, ``ObjectName``, ``LogGroupName``): ``:``. The last
+    variable of a type nothing extends (``open_tail``): ``:`` only, or nothing at all if it is
+    path-like (S3 keys may hold ``:``). The catalog's regexes and the linter's overlap test
+    both read templates through this one rule.
+    """
+    if name in _SEGMENT_VARIABLES:
+        return ":/"
+    if is_tail and open_tail:
+        return "" if _is_path_variable(name) else ":"
+    return ":" if _is_path_variable(name) else ":/"
+
+
 def _literal_regex(text: str) -> str:
     # A literal '*' in a template (``instance/${InstanceId}/queue/*``) stands for any run.
     return ".*".join(re.escape(piece) for piece in text.split("*"))
@@ -82,26 +98,17 @@ def _literal_regex(text: str) -> str:
 def _compile_arn_template(template: str, open_tail: bool) -> re.Pattern[str]:
     """Compile one ARN template to a full-match regex.
 
-    ``${Partition}``, ``${Region}``, ``${Account}`` and ordinary variables match one or more
-    characters other than ``:`` and ``/``. A path-like variable (see ``_is_path_variable``) may
-    contain ``/``. When ``open_tail`` is set and the template ends in a variable, that last
-    variable may contain ``/`` too (and ``:`` as well if it is path-like, as S3 keys may).
+    Each variable matches one or more characters outside
+    :func:`template_variable_excludes`.
     """
-    variables = list(_ARN_VARIABLE.finditer(template))
+    variables = list(ARN_TEMPLATE_VARIABLE.finditer(template))
     parts: list[str] = []
     pos = 0
     for index, match in enumerate(variables):
         parts.append(_literal_regex(template[pos : match.start()]))
-        name = match.group(1)
         is_tail = index == len(variables) - 1 and match.end() == len(template)
-        if name in _SEGMENT_VARIABLES:
-            parts.append("[^:/]+")
-        elif is_tail and open_tail:
-            parts.append(".+" if _is_path_variable(name) else "[^:]+")
-        elif _is_path_variable(name):
-            parts.append("[^:]+")
-        else:
-            parts.append("[^:/]+")
+        excluded = template_variable_excludes(match.group(1), is_tail=is_tail, open_tail=open_tail)
+        parts.append(f"[^{re.escape(excluded)}]+" if excluded else ".+")
         pos = match.end()
     parts.append(_literal_regex(template[pos:]))
     return re.compile("".join(parts), re.DOTALL)
@@ -113,7 +120,7 @@ def _split_templates(arn_template: str) -> tuple[str, ...]:
 
 
 def _shape(template: str) -> str:
-    return _ARN_VARIABLE.sub("{}", template)
+    return ARN_TEMPLATE_VARIABLE.sub("{}", template)
 
 
 def _open_tails(templates: dict[str, tuple[str, ...]]) -> dict[str, bool]:
@@ -178,7 +185,7 @@ class ResourceType:
     def specificity(self) -> tuple[int, int]:
         """Sort key, larger is more specific: (no literal '*', count of literal characters)."""
         template = self.arn_templates[0] if self.arn_templates else ""
-        literal = _ARN_VARIABLE.sub("", template).replace("*", "")
+        literal = ARN_TEMPLATE_VARIABLE.sub("", template).replace("*", "")
         return (0 if "*" in template else 1, len(literal))
 
 

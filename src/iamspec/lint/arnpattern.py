@@ -14,11 +14,9 @@ Reading of the two sides:
   (IAM keeps a mid-segment ``*`` inside its segment, so reading it across segments can only
   find *more* overlaps: the linter never reports a pattern that might match);
   ``${...}`` policy variables and ``{{...}}`` placeholders are any run;
-- ARN template: the catalog's reading (:mod:`iamspec.catalog`): ``${Partition}``,
-  ``${Region}``, ``${Account}`` and ordinary variables are one or more characters other than
-  ``:`` and ``/``; path-like variables (``...Path``, ``ObjectName``, ``LogGroupName``) may
-  contain ``/``; the last variable of a type nothing extends (``open_tail``) may contain
-  ``/`` too; a literal ``*`` in a template is any run.
+- ARN template: the catalog's own reading, shared through
+  :func:`iamspec.catalog.template_variable_excludes` (each variable is one or more characters
+  outside the set it returns); a literal ``*`` in a template is any run.
 
 Resource element: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 """
@@ -29,16 +27,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from iamspec.catalog import ResourceType
+from iamspec.catalog import ARN_TEMPLATE_VARIABLE, ResourceType, template_variable_excludes
 
 __all__ = ["pattern_may_match_type"]
 
 _ANY: frozenset[str] = frozenset()
-_NO_COLON = frozenset(":")
-_SEGMENT = frozenset(":/")
-_SEGMENT_VARIABLES = frozenset({"Partition", "Region", "Account"})
-_PATH_VARIABLES = frozenset({"ObjectName", "LogGroupName"})
-_TEMPLATE_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _POLICY_SPECIAL = re.compile(r"\$\{[^}]*\}|\{\{[^{}]*\}\}|[*?]")
 
 
@@ -80,7 +73,7 @@ def _policy_tokens(pattern: str) -> tuple[_Token, ...]:
 @lru_cache(maxsize=4096)
 def _template_tokens(template: str, open_tail: bool) -> tuple[_Token, ...]:
     tokens: list[_Token] = []
-    variables = list(_TEMPLATE_VARIABLE.finditer(template))
+    variables = list(ARN_TEMPLATE_VARIABLE.finditer(template))
     pos = 0
 
     def literal(text: str) -> None:
@@ -89,17 +82,9 @@ def _template_tokens(template: str, open_tail: bool) -> tuple[_Token, ...]:
 
     for index, match in enumerate(variables):
         literal(template[pos : match.start()])
-        name = match.group(1)
         is_tail = index == len(variables) - 1 and match.end() == len(template)
-        path_like = name.endswith("Path") or name in _PATH_VARIABLES
-        if name in _SEGMENT_VARIABLES:
-            tokens.extend(_some(_SEGMENT))
-        elif is_tail and open_tail:
-            tokens.extend(_some(_ANY if path_like else _NO_COLON))
-        elif path_like:
-            tokens.extend(_some(_NO_COLON))
-        else:
-            tokens.extend(_some(_SEGMENT))
+        excluded = template_variable_excludes(match.group(1), is_tail=is_tail, open_tail=open_tail)
+        tokens.extend(_some(frozenset(excluded)))
         pos = match.end()
     literal(template[pos:])
     return tuple(tokens)
