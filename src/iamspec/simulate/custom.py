@@ -118,21 +118,13 @@ def simulate_custom_policy(
     """
     identity_texts = inputs.required_list(PolicyInputList, "PolicyInputList")
     actions = inputs.action_names(ActionNames)
-    boundary_texts = inputs.optional_list(
-        PermissionsBoundaryPolicyInputList, "PermissionsBoundaryPolicyInputList"
-    )
-    if len(boundary_texts) > 1:
-        raise InvalidInputError("PermissionsBoundaryPolicyInputList takes at most one policy")
+    boundary_texts = inputs.boundary_policies(PermissionsBoundaryPolicyInputList)
     resources = inputs.resource_arns(ResourceArns)
     context = inputs.context_entries(ContextEntries)
     limit = inputs.max_items(MaxItems)
     caller = check_caller(CallerArn)
-    if ResourceOwner is not None and not isinstance(ResourceOwner, str):
-        raise InvalidInputError("ResourceOwner must be a string")
-    if ResourceHandlingOption is not None and (
-        not isinstance(ResourceHandlingOption, str) or not 1 <= len(ResourceHandlingOption) <= 64
-    ):
-        raise InvalidInputError("ResourceHandlingOption must be 1 to 64 characters")
+    inputs.resource_owner(ResourceOwner)
+    inputs.resource_handling_option(ResourceHandlingOption)
 
     identity = compile_inputs(
         identity_texts, "PolicyInputList", PolicyKind.IDENTITY, PolicyRole.IDENTITY

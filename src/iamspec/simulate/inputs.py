@@ -97,6 +97,26 @@ def resource_arns(value: Any) -> list[str]:
     return arns
 
 
+def boundary_policies(value: Any) -> list[Any]:
+    """PermissionsBoundaryPolicyInputList: a list, but only one boundary is allowed."""
+    texts = optional_list(value, "PermissionsBoundaryPolicyInputList")
+    if len(texts) > 1:
+        raise InvalidInputError("PermissionsBoundaryPolicyInputList takes at most one policy")
+    return texts
+
+
+def resource_owner(value: Any) -> None:
+    """ResourceOwner: accepted when a string; cross-account simulation is not modelled."""
+    if value is not None and not isinstance(value, str):
+        raise InvalidInputError("ResourceOwner must be a string")
+
+
+def resource_handling_option(value: Any) -> None:
+    """ResourceHandlingOption: 1-64 characters; EC2 scenarios are not modelled."""
+    if value is not None and (not isinstance(value, str) or not 1 <= len(value) <= 64):
+        raise InvalidInputError("ResourceHandlingOption must be 1 to 64 characters")
+
+
 def max_items(value: Any) -> int:
     """MaxItems: 1-1000, default 100."""
     if value is None:

@@ -313,18 +313,13 @@ def simulate_principal_policy_with(
         raise InvalidInputError("PolicySourceArn must be an ARN of 20 to 2048 characters")
     actions = inputs.action_names(ActionNames)
     extra = inputs.optional_list(PolicyInputList, "PolicyInputList")
-    boundary_texts = inputs.optional_list(
-        PermissionsBoundaryPolicyInputList, "PermissionsBoundaryPolicyInputList"
-    )
-    if len(boundary_texts) > 1:
-        raise InvalidInputError("PermissionsBoundaryPolicyInputList takes at most one policy")
+    boundary_texts = inputs.boundary_policies(PermissionsBoundaryPolicyInputList)
     exclusions = parse_exclusions(PolicyExclusionList)
     resources = inputs.resource_arns(ResourceArns)
     context = inputs.context_entries(ContextEntries)
     limit = inputs.max_items(MaxItems)
     caller = check_caller(CallerArn) or PolicySourceArn
-    if ResourceOwner is not None and not isinstance(ResourceOwner, str):
-        raise InvalidInputError("ResourceOwner must be a string")
+    inputs.resource_owner(ResourceOwner)
     del ResourceHandlingOption  # accepted; EC2 scenarios are not modelled
 
     sources, own_boundary = gather_for(reader, PolicySourceArn)
