@@ -1310,3 +1310,11 @@ def test_marker_survives_context_entry_key_order():
         Marker=first["Marker"],
     )
     assert [r["EvalActionName"] for r in second["EvaluationResults"]] == ["connect:ListUsers"]
+
+
+def test_principal_policy_checks_resource_handling_option_like_custom(iam):
+    """botocore's model limits ResourceHandlingOption to 1-64 characters for both Simulate*
+    operations (SimulatePrincipalPolicyRequest and SimulateCustomPolicyRequest)."""
+    with pytest.raises(InvalidInputError, match="ResourceHandlingOption must be 1 to 64"):
+        _principal(iam, ["s3:GetObject"], ResourceHandlingOption="x" * 65)
+    assert _decisions(_principal(iam, ["s3:GetObject"], ResourceHandlingOption="EC2-VPC-EBS"))

@@ -320,7 +320,7 @@ def simulate_principal_policy_with(
     limit = inputs.max_items(MaxItems)
     caller = check_caller(CallerArn) or PolicySourceArn
     inputs.resource_owner(ResourceOwner)
-    del ResourceHandlingOption  # accepted; EC2 scenarios are not modelled
+    inputs.resource_handling_option(ResourceHandlingOption)
 
     sources, own_boundary = gather_for(reader, PolicySourceArn)
     identity = [
