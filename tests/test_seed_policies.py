@@ -3,17 +3,19 @@
 Page: "Amazon Connect identity-based policy examples"
 (https://docs.aws.amazon.com/connect/latest/adminguide/security_iam_id-based-policy-examples.html;
 copy in shared/seed/000_0d50317c9b5e9eeb.txt). The published JSON has errors; the copies
-below are corrected (each fix is named beside its policy) and the page's placeholders are
-filled with the values of ``[tool.iamspec.placeholders]`` in pyproject.toml. Each row of
+under policies/ are corrected (each fix is named beside its policy) and their placeholders are
+filled with the values of ``[tool.iamspec]`` in pyproject.toml. Each row of
 ``DECISIONS`` is a promise the page's prose makes, or the plain consequence of the policy.
 """
 
-import json
+from pathlib import Path
 
 import pytest
 
 import iamspec
 from iamspec.errors import InvalidInputError
+from iamspec.harness.policies import PolicyStore
+from iamspec.harness.settings import load_settings
 
 REGION = "us-east-1"
 ACCOUNT = "111122223333"
@@ -27,223 +29,51 @@ AGENT = f"{INSTANCE}/agent/jdoe"
 CAMPAIGN = f"arn:aws:connect-campaigns:{REGION}:{ACCOUNT}:campaign/c-1"
 
 
-def _policy(*statements):
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, indent=2)
+_STORE = PolicyStore(load_settings(Path(__file__).resolve().parents[1]))
+
+
+def _corrected(name):
+    """The project's corrected copy under policies/, filled as the scenarios load it.
+
+    The scenarios run these same files, so this table checks the artefacts users deploy, not
+    a second copy of them.
+    """
+    return _STORE.load(name).text
 
 
 POLICIES = {
     # "Allow IAM users to view their own permissions": valid as published.
-    "view-own-permissions": _policy(
-        {
-            "Sid": "ViewOwnUserInfo",
-            "Effect": "Allow",
-            "Action": [
-                "iam:GetUserPolicy",
-                "iam:ListGroupsForUser",
-                "iam:ListAttachedUserPolicies",
-                "iam:ListUserPolicies",
-                "iam:GetUser",
-            ],
-            "Resource": ["arn:aws:iam::*:user/${aws:username}"],
-        },
-        {
-            "Sid": "NavigateInConsole",
-            "Effect": "Allow",
-            "Action": [
-                "iam:GetGroupPolicy",
-                "iam:GetPolicyVersion",
-                "iam:GetPolicy",
-                "iam:ListAttachedGroupPolicies",
-                "iam:ListGroupPolicies",
-                "iam:ListPolicyVersions",
-                "iam:ListPolicies",
-                "iam:ListUsers",
-            ],
-            "Resource": "*",
-        },
-    ),
+    "view-own-permissions": _corrected("iam/view-own-user-info.json"),
     # 'Grant "View User" permissions': valid as published.
-    "view-user": _policy(
-        {
-            "Effect": "Allow",
-            "Action": ["connect:DescribeUser", "connect:ListUsers"],
-            "Resource": "*",
-        }
-    ),
+    "view-user": _corrected("connect/view-users.json"),
     # "Allow IAM users to integrate with external applications": fixed the misspelt prefix
     # app-integartions (twice) -> app-integrations.
-    "app-integrations-all": _policy(
-        {
-            "Sid": "AllowAllAppIntegrationsActions",
-            "Effect": "Allow",
-            "Action": [
-                "app-integrations:ListEventIntegrations",
-                "app-integrations:CreateEventIntegration",
-                "app-integrations:GetEventIntegration",
-                "app-integrations:UpdateEventIntegration",
-                "app-integrations:DeleteEventIntegration",
-                "app-integrations:ListDataIntegrations",
-                "app-integrations:CreateDataIntegration",
-                "app-integrations:GetDataIntegration",
-                "app-integrations:UpdateDataIntegration",
-                "app-integrations:DeleteDataIntegration",
-            ],
-            "Resource": "*",
-        }
-    ),
+    "app-integrations-all": _corrected("app-integrations/external-applications.json"),
     # "Describe and update Amazon Connect users based on tags": valid as published.
-    "describe-update-by-department": _policy(
-        {
-            "Effect": "Allow",
-            "Action": ["connect:DescribeUser", "connect:UpdateUser*"],
-            "Resource": "*",
-            "Condition": {"StringEquals": {"aws:ResourceTag/Department": "Test"}},
-        }
-    ),
+    "describe-update-by-department": _corrected("connect/describe-update-users-by-department.json"),
     # "Create Amazon Connect users based on tags": valid as published.
-    "create-by-request-tag": _policy(
-        {
-            "Effect": "Allow",
-            "Action": ["connect:CreateUser", "connect:TagResource"],
-            "Resource": "*",
-            "Condition": {"StringEquals": {"aws:RequestTag/Owner": "TeamA"}},
-        }
-    ),
+    "create-by-request-tag": _corrected("connect/create-users-by-request-tag.json"),
     # "Create and view Amazon AppIntegrations resources": fixed the doubled colon in
     # app-integrations::ListEventIntegrations and the trailing comma after it.
-    "app-integrations-create-view": _policy(
-        {
-            "Effect": "Allow",
-            "Action": [
-                "app-integrations:CreateEventIntegration",
-                "app-integrations:GetEventIntegration",
-                "app-integrations:ListEventIntegrations",
-            ],
-            "Resource": "*",
-        }
+    "app-integrations-create-view": _corrected(
+        "app-integrations/create-view-event-integrations.json"
     ),
     # "Create and view Amazon Connect Wisdom Assistants": fixed the trailing comma.
-    "wisdom-assistants": _policy(
-        {
-            "Effect": "Allow",
-            "Action": [
-                "wisdom:CreateAssistant",
-                "wisdom:GetAssistant",
-                "wisdom:ListAssistants",
-                "wisdom:DeleteAssistant",
-            ],
-            "Resource": "*",
-        }
-    ),
+    "wisdom-assistants": _corrected("wisdom/assistants.json"),
     # Outbound campaigns "Onboarding permissions": a fragment without the opening
     # {"Version":..., "Statement": [{ wrapper; added it (and the closing ]}).
-    "campaigns-onboarding": _policy(
-        {
-            "Sid": "VisualEditor0",
-            "Effect": "Allow",
-            "Action": ["kms:DescribeKey", "kms:CreateGrant"],
-            "Resource": [KEY],
-        },
-        {
-            "Sid": "VisualEditor1",
-            "Effect": "Allow",
-            "Action": ["connect:DescribeInstance"],
-            "Resource": [INSTANCE],
-        },
-        {
-            "Sid": "VisualEditor2",
-            "Effect": "Allow",
-            "Action": [
-                "events:PutTargets",
-                "events:PutRule",
-                "iam:CreateServiceLinkedRole",
-                "iam:AttachRolePolicy",
-                "iam:PutRolePolicy",
-                "ds:DescribeDirectories",
-                "connect-campaigns:StartInstanceOnboardingJob",
-                "connect-campaigns:GetConnectInstanceConfig",
-                "connect-campaigns:GetInstanceOnboardingJobStatus",
-                "connect-campaigns:DeleteInstanceOnboardingJob",
-                "connect:DescribeInstanceAttribute",
-                "connect:UpdateInstanceAttribute",
-                "connect:ListInstances",
-                "kms:ListAliases",
-            ],
-            "Resource": "*",
-        },
-    ),
+    "campaigns-onboarding": _corrected("connect-campaigns/onboarding.json"),
     # "To disable outbound campaigns for an instance": added the missing closing '}'.
-    "campaigns-disable": _policy(
-        {
-            "Sid": "VisualEditor0",
-            "Effect": "Allow",
-            "Action": ["kms:DescribeKey", "kms:RetireGrant"],
-            "Resource": [KEY],
-        },
-        {
-            "Sid": "VisualEditor1",
-            "Effect": "Allow",
-            "Action": [
-                "events:DeleteRule",
-                "events:RemoveTargets",
-                "events:DescribeRule",
-                "iam:DeleteRolePolicy",
-                "events:ListTargetsByRule",
-                "iam:DeleteServiceLinkedRole",
-                "connect-campaigns:DeleteConnectInstanceConfig",
-            ],
-            "Resource": "*",
-        },
-    ),
+    "campaigns-disable": _corrected("connect-campaigns/disable.json"),
     # "Management permissions": a bare statement (added the wrapper), a missing comma after
     # GetCampaignState, and two action names IAM does not have:
     # UpdateOutboundCallConfig -> UpdateCampaignOutboundCallConfig and
     # UpdateDialerConfig -> UpdateCampaignDialerConfig.
-    "campaigns-management": _policy(
-        {
-            "Sid": "AllowConnectCampaignsOperations",
-            "Effect": "Allow",
-            "Action": [
-                "connect-campaigns:CreateCampaign",
-                "connect-campaigns:DeleteCampaign",
-                "connect-campaigns:DescribeCampaign",
-                "connect-campaigns:UpdateCampaignName",
-                "connect-campaigns:GetCampaignState",
-                "connect-campaigns:UpdateCampaignOutboundCallConfig",
-                "connect-campaigns:UpdateCampaignDialerConfig",
-                "connect-campaigns:PauseCampaign",
-                "connect-campaigns:ResumeCampaign",
-                "connect-campaigns:StopCampaign",
-                "connect-campaigns:GetCampaignStateBatch",
-                "connect-campaigns:ListCampaigns",
-            ],
-            "Resource": "*",
-        }
-    ),
+    "campaigns-management": _corrected("connect-campaigns/management.json"),
     # "ReadOnly permissions": a bare statement (added the wrapper) with a trailing comma.
-    "campaigns-read-only": _policy(
-        {
-            "Sid": "AllowConnectCampaignsReadOnlyOperations",
-            "Effect": "Allow",
-            "Action": [
-                "connect-campaigns:DescribeCampaign",
-                "connect-campaigns:GetCampaignState",
-                "connect-campaigns:GetCampaignStateBatch",
-                "connect-campaigns:ListCampaigns",
-            ],
-            "Resource": "*",
-        }
-    ),
+    "campaigns-read-only": _corrected("connect-campaigns/read-only.json"),
     # "Tag-based permissions": a bare statement (added the wrapper).
-    "campaigns-by-owner-tag": _policy(
-        {
-            "Sid": "AllowConnectCampaignsOperations",
-            "Effect": "Allow",
-            "Action": ["connect-campaigns:DescribeCampaign", "connect-campaigns:GetCampaignState"],
-            "Resource": "*",
-            "Condition": {"StringEquals": {"aws:ResourceTag/owner": INSTANCE}},
-        }
-    ),
+    "campaigns-by-owner-tag": _corrected("connect-campaigns/by-owner-tag.json"),
 }
 
 UPDATE_USER_ACTIONS = [

@@ -6,7 +6,11 @@ Kept out of conftest.py so that test modules can import it by name.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
+
+from iamspec.harness.policies import PolicyStore
+from iamspec.harness.settings import load_settings
 
 ACCOUNT = "123456789012"  # moto's default account
 REGION = "us-east-1"
@@ -18,7 +22,8 @@ CAMPAIGN_ARN = (
     "arn:aws:connect-campaigns:us-east-1:111122223333:campaign/cccccccc-dddd-eeee-ffff-000000000000"
 )
 
-# The corrected Amazon Connect identity-based policy examples (shared/seed), as JSON text.
+# The corrected "Describe and update Amazon Connect users based on tags" example, laid out by
+# hand: tests assert MatchedStatements positions against exactly this text.
 DEPARTMENT_POLICY = """{
   "Version": "2012-10-17",
   "Statement": [
@@ -30,71 +35,12 @@ DEPARTMENT_POLICY = """{
     }
   ]
 }"""
-OWNER_REQUEST_TAG_POLICY = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": ["connect:CreateUser", "connect:TagResource"],
-                "Resource": "*",
-                "Condition": {"StringEquals": {"aws:RequestTag/Owner": "TeamA"}},
-            }
-        ],
-    }
-)
-CAMPAIGN_OWNER_POLICY = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "AllowConnectCampaignsOperations",
-                "Effect": "Allow",
-                "Action": [
-                    "connect-campaigns:DescribeCampaign",
-                    "connect-campaigns:GetCampaignState",
-                ],
-                "Resource": "*",
-                "Condition": {"StringEquals": {"aws:ResourceTag/owner": INSTANCE_ARN}},
-            }
-        ],
-    },
-    indent=2,
-)
-VIEW_OWN_USER_POLICY = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "ViewOwnUserInfo",
-                "Effect": "Allow",
-                "Action": [
-                    "iam:GetUserPolicy",
-                    "iam:ListGroupsForUser",
-                    "iam:ListAttachedUserPolicies",
-                    "iam:ListUserPolicies",
-                    "iam:GetUser",
-                ],
-                "Resource": ["arn:aws:iam::*:user/${aws:username}"],
-            },
-            {
-                "Sid": "NavigateInConsole",
-                "Effect": "Allow",
-                "Action": [
-                    "iam:GetGroupPolicy",
-                    "iam:GetPolicyVersion",
-                    "iam:GetPolicy",
-                    "iam:ListAttachedGroupPolicies",
-                    "iam:ListGroupPolicies",
-                    "iam:ListPolicyVersions",
-                    "iam:ListPolicies",
-                    "iam:ListUsers",
-                ],
-                "Resource": "*",
-            },
-        ],
-    }
-)
+# The other corrected examples are the project's own files under policies/, loaded and filled
+# as the scenarios load them, so the moto tests exercise the artefacts users deploy.
+_STORE = PolicyStore(load_settings(Path(__file__).resolve().parents[2]))
+OWNER_REQUEST_TAG_POLICY = _STORE.load("connect/create-users-by-request-tag.json").text
+CAMPAIGN_OWNER_POLICY = _STORE.load("connect-campaigns/by-owner-tag.json").text
+VIEW_OWN_USER_POLICY = _STORE.load("iam/view-own-user-info.json").text
 DENY_UPDATE_POLICY = json.dumps(
     {
         "Version": "2012-10-17",
