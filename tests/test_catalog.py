@@ -22,6 +22,7 @@ from iamspec.catalog import (
     default_catalog,
 )
 from iamspec.errors import (
+    CatalogError,
     MalformedArnError,
     UnknownActionError,
     UnknownContextKeyError,
@@ -717,3 +718,31 @@ def test_global_key_table_is_consistent() -> None:
 def test_find_global_condition_key(key: str, found: str | None) -> None:
     entry = find_global_condition_key(key)
     assert (None if entry is None else entry.key) == found
+
+
+@pytest.mark.parametrize(
+    ("service", "name", "template"),
+    [
+        (
+            "connect",
+            "user",
+            "arn:${Partition}:connect:${Region}:${Account}:instance/${InstanceId}/agent/${UserId}",
+        ),
+        ("CONNECT-campaigns", "Campaign", None),
+        ("kms", "key", "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"),
+    ],
+)
+def test_resource_type_by_service_and_name(catalog, service, name, template):
+    """Resource types by name, case-insensitively, as the Service Authorization Reference
+    lists them (https://docs.aws.amazon.com/service-authorization/latest/reference/)."""
+    rt = catalog.resource_type(service, name)
+    assert rt.name.lower() == name.lower()
+    if template is not None:
+        assert rt.arn_template == template
+
+
+def test_unknown_resource_type_suggests_and_unknown_service_is_refused(catalog):
+    with pytest.raises(CatalogError, match="routing-profile"):
+        catalog.resource_type("connect", "routing-profil")
+    with pytest.raises(UnknownServiceError):
+        catalog.resource_type("conect", "user")

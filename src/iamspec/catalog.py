@@ -671,6 +671,22 @@ class Catalog:
 
     # -- resource types -----------------------------------------------------------------------
 
+    def resource_type(self, service: str, name: str) -> ResourceType:
+        """The resource type ``name`` of ``service`` (both case-insensitive).
+
+        Raises UnknownServiceError for an unknown prefix and CatalogError, with suggestions,
+        for a type the service does not define.
+        """
+        found = self._service(self._resolve_prefix(service)).resource_types.get(name.lower())
+        if found is not None:
+            return found
+        known = [
+            rt.name for rt in self._service(self._resolve_prefix(service)).resource_types.values()
+        ]
+        raise CatalogError(
+            name, difflib.get_close_matches(name, known, n=3), f"{service} resource type"
+        )
+
     def resource_types(self, action: ActionInfo) -> tuple[tuple[ResourceType, bool], ...]:
         """The action's resource types with their "required" flag, in the reference's order.
 

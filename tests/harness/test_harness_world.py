@@ -22,12 +22,7 @@ def world(tmp_path):
 @pytest.mark.parametrize("kind", RESOURCE_KINDS, ids=lambda k: k.phrase)
 def test_every_kind_has_a_template_with_one_own_variable(kind):
     catalog = default_catalog()
-    info = catalog.action(kind.probe_action)
-    (rt,) = [
-        rt
-        for rt, _ in catalog.resource_types(info)
-        if rt.name.lower() == kind.resource_type.lower()
-    ]
+    rt = catalog.resource_type(kind.service, kind.resource_type)
     variables = set(re.findall(r"\$\{([^}]*)\}", rt.arn_templates[0]))
     shared = {"Partition", "Region", "Account"}
     if kind.resource_type != "instance":

@@ -103,58 +103,46 @@ class ResourceKind:
     """A kind of resource the steps can name.
 
     ``phrase`` is the words of the steps (``Connect user``); ``service`` and ``resource_type``
-    name the IAM resource type in the Service Authorization Reference; ``probe_action`` is an
-    action that takes that type, through which the catalog gives its ARN template;
-    ``in_instance`` says the ARN sits under a Connect instance.
+    name the IAM resource type in the Service Authorization Reference, whose ARN template the
+    catalog gives; ``in_instance`` says the ARN sits under a Connect instance.
     """
 
     phrase: str
     service: str
     resource_type: str
-    probe_action: str
     in_instance: bool = False
     principal: PrincipalKind | None = None
 
 
 RESOURCE_KINDS: tuple[ResourceKind, ...] = (
-    ResourceKind("Connect instance", "connect", "instance", "connect:DescribeInstance"),
-    ResourceKind("Connect user", "connect", "user", "connect:DescribeUser", in_instance=True),
-    ResourceKind(
-        "routing profile", "connect", "routing-profile", "connect:DescribeRoutingProfile", True
-    ),
-    ResourceKind(
-        "security profile", "connect", "security-profile", "connect:DescribeSecurityProfile", True
-    ),
-    ResourceKind(
-        "hierarchy group", "connect", "hierarchy-group", "connect:DescribeUserHierarchyGroup", True
-    ),
-    ResourceKind("queue", "connect", "queue", "connect:DescribeQueue", in_instance=True),
-    ResourceKind(
-        "outbound campaign", "connect-campaigns", "campaign", "connect-campaigns:DescribeCampaign"
-    ),
+    ResourceKind("Connect instance", "connect", "instance"),
+    ResourceKind("Connect user", "connect", "user", in_instance=True),
+    ResourceKind("routing profile", "connect", "routing-profile", in_instance=True),
+    ResourceKind("security profile", "connect", "security-profile", in_instance=True),
+    ResourceKind("hierarchy group", "connect", "hierarchy-group", in_instance=True),
+    ResourceKind("queue", "connect", "queue", in_instance=True),
+    ResourceKind("outbound campaign", "connect-campaigns", "campaign"),
     ResourceKind(
         "event integration",
         "app-integrations",
         "event-integration",
-        "app-integrations:GetEventIntegration",
     ),
     ResourceKind(
         "data integration",
         "app-integrations",
         "data-integration",
-        "app-integrations:GetDataIntegration",
     ),
-    ResourceKind("Wisdom assistant", "wisdom", "Assistant", "wisdom:GetAssistant"),
-    ResourceKind("KMS key", "kms", "key", "kms:DescribeKey"),
-    ResourceKind("IAM user", "iam", "user", "iam:GetUser", principal=PrincipalKind.USER),
-    ResourceKind("IAM group", "iam", "group", "iam:GetGroup", principal=PrincipalKind.GROUP),
-    ResourceKind("IAM role", "iam", "role", "iam:GetRole", principal=PrincipalKind.ROLE),
+    ResourceKind("Wisdom assistant", "wisdom", "Assistant"),
+    ResourceKind("KMS key", "kms", "key"),
+    ResourceKind("IAM user", "iam", "user", principal=PrincipalKind.USER),
+    ResourceKind("IAM group", "iam", "group", principal=PrincipalKind.GROUP),
+    ResourceKind("IAM role", "iam", "role", principal=PrincipalKind.ROLE),
 )
 """Every kind the steps know, by phrase (matched case-insensitively)."""
 
 KINDS_BY_PHRASE: Mapping[str, ResourceKind] = {k.phrase.lower(): k for k in RESOURCE_KINDS}
 
-RAW_ARN = ResourceKind("ARN", "", "", "")
+RAW_ARN = ResourceKind("ARN", "", "")
 """The kind of a resource named by its ARN: ``the ARN "arn:aws:connect:..."``."""
 
 

@@ -132,19 +132,10 @@ class World:
         """A step argument with its ``{{placeholders}}`` filled."""
         return fill_text(text, self.settings.placeholder_values(), f"step argument {text!r}")
 
-    def _resource_type(self, kind: ResourceKind) -> ResourceType:
-        info = self.catalog.action(kind.probe_action)
-        for rt, _ in self.catalog.resource_types(info):
-            if rt.name.lower() == kind.resource_type.lower():
-                return rt
-        raise ScenarioInputError(  # pragma: no cover - guarded by tests of RESOURCE_KINDS
-            f"{kind.probe_action} does not list the resource type {kind.resource_type}"
-        )
-
     def _arn(
         self, kind: ResourceKind, resource_id: str, instance_id: str | None
     ) -> tuple[str, ResourceType]:
-        rt = self._resource_type(kind)
+        rt = self.catalog.resource_type(kind.service, kind.resource_type)
         template = rt.arn_templates[0]
         known = {
             "Partition": self.settings.partition,
