@@ -48,7 +48,7 @@ from iamspec.harness.results import (
 from iamspec.harness.settings import Settings, load_settings
 from iamspec.harness.world import World
 
-__all__ = ["IamSpecSession", "ResultsCollector"]
+__all__ = ["IamSpecSession", "ResultsCollector", "keep_records"]
 
 _USER_PROPERTY = "iamspec_scenario"
 
@@ -107,6 +107,7 @@ class IamSpecSession:
         )
 
 
+_COLLECTOR = "iamspec-results"
 _SESSION = pytest.StashKey[IamSpecSession]()
 _WORLD = pytest.StashKey[World]()
 _RECORD = pytest.StashKey[ScenarioRecord]()
@@ -152,7 +153,32 @@ def pytest_configure(config: pytest.Config) -> None:
     path = config.getoption("iam_results")
     if path and not hasattr(config, "workerinput"):
         collector = ResultsCollector(state.new_run(), Path(config.invocation_params.dir) / path)
-        config.pluginmanager.register(collector, "iamspec-results")
+        config.pluginmanager.register(collector, _COLLECTOR)
+
+
+def keep_records(config: pytest.Config) -> ResultsCollector | None:
+    """Record every scenario of this run, for a consumer such as the living documentation.
+
+    Recording is off unless asked for, to keep plain runs fast. Call from ``pytest_configure``
+    (after the harness's own). On an xdist worker this only switches recording on (the worker
+    sends its records with its reports) and returns None; on the controller it returns the
+    collector — the ``--iam-results`` one if there is one, else one that writes no file.
+    Safe to call more than once. Raises pytest.UsageError when the harness plugin is off.
+    """
+    state = config.stash.get(_SESSION, None)
+    if state is None:
+        raise pytest.UsageError(
+            "iamspec's harness plugin is not active (enable it with -p iamspec.harness.plugin)"
+        )
+    state.collecting = True
+    if hasattr(config, "workerinput"):
+        return None
+    found = config.pluginmanager.get_plugin(_COLLECTOR)
+    if isinstance(found, ResultsCollector):
+        return found
+    collector = ResultsCollector(state.new_run(), None)
+    config.pluginmanager.register(collector, _COLLECTOR)
+    return collector
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -406,9 +432,12 @@ def pytest_runtest_makereport(
 
 
 class ResultsCollector:
-    """Gathers the scenario records of every report (from xdist workers too) and writes them."""
+    """Gathers the scenario records of every report (from xdist workers too) and writes them.
 
-    def __init__(self, run: RunRecord, path: Path) -> None:
+    ``path`` None: the records are kept for another plugin and no file is written.
+    """
+
+    def __init__(self, run: RunRecord, path: Path | None) -> None:
         self.run = run
         self.path = path
 
@@ -422,4 +451,5 @@ class ResultsCollector:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         self.run.finished_at = timestamp()
         self.run.simulate_calls = sum(s.simulate_calls for s in self.run.scenarios)
-        self.run.write(self.path)
+        if self.path is not None:
+            self.run.write(self.path)

@@ -13,10 +13,10 @@ With either of the first and last, a policy-coverage summary ends the terminal r
 Where the records come from. The harness (:mod:`iamspec.harness.plugin`) attaches each
 scenario's record to its test report; its :class:`~iamspec.harness.plugin.ResultsCollector`
 gathers them on the process that writes reports — with pytest-xdist, the controller, which
-receives every worker's reports. The harness records only when asked, so this plugin asks it
-to (on workers too), then reuses the collector that ``--iam-results`` registered or registers
-one of its own that writes no file. At session finish (after the collectors) the controller
-builds the site from the RunRecord.
+receives every worker's reports. The harness records only when asked, so this plugin asks
+through :func:`~iamspec.harness.plugin.keep_records` (on workers too), which hands the
+controller the ``--iam-results`` collector or one that writes no file. At session finish
+(after the collectors) the controller builds the site from the RunRecord.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from iamspec.harness.plugin import ResultsCollector
-from iamspec.harness.results import RunRecord, timestamp
+from iamspec.harness.plugin import ResultsCollector, keep_records
+from iamspec.harness.results import RunRecord
 from iamspec.livingdoc.coverage import Coverage, format_percent
 from iamspec.livingdoc.errata import Errata
 from iamspec.livingdoc.model import build_site
@@ -35,8 +35,6 @@ from iamspec.livingdoc.render import FORMATS, write_site
 
 __all__ = ["LivingDocs"]
 
-_HARNESS_COLLECTOR = "iamspec-results"
-_OWN_COLLECTOR = "iamspec-livingdoc-results"
 _PLUGIN = "iamspec-livingdoc"
 
 
@@ -74,56 +72,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-class _QuietCollector(ResultsCollector):
-    """The harness's collector without the file: finishes the RunRecord, writes nothing."""
-
-    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        self.run.finished_at = timestamp()
-        self.run.simulate_calls = sum(s.simulate_calls for s in self.run.scenarios)
-
-
-def _collector(config: pytest.Config) -> ResultsCollector:
-    found = config.pluginmanager.get_plugin(_HARNESS_COLLECTOR)
-    if isinstance(found, ResultsCollector):
-        return found
-    from iamspec.harness import plugin as harness
-
-    run = harness._session(config).new_run()
-    collector = _QuietCollector(run, Path(config.invocation_params.dir) / "unused")
-    config.pluginmanager.register(collector, _OWN_COLLECTOR)
-    return collector
-
-
-def _keep_records(config: pytest.Config) -> None:
-    """Ask the harness to record every scenario (it does only when asked, to stay fast).
-
-    The harness offers no public switch yet, so this sets ``IamSpecSession.collecting`` on
-    the state it keeps in the config's stash — the one place this plugin reaches into the
-    harness's internals. Runs on xdist workers too: they build the records.
-    """
-    from iamspec.harness import plugin as harness
-
-    try:
-        harness._session(config).collecting = True
-    except KeyError as err:  # the harness plugin is not active (-p no:iamspec)
-        raise pytest.UsageError(
-            "--living-docs and --policy-coverage-fail-under need iamspec's harness plugin "
-            "(pytest -p iamspec.harness.plugin)"
-        ) from err
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     out = config.getoption("living_docs")
     threshold = config.getoption("policy_coverage_fail_under")
     if out is None and threshold is None:
         return
-    _keep_records(config)
-    if hasattr(config, "workerinput"):
+    try:
+        collector = keep_records(config)
+    except pytest.UsageError as err:
+        raise pytest.UsageError(
+            f"--living-docs and --policy-coverage-fail-under need the harness: {err}"
+        ) from err
+    if collector is None:
         return  # an xdist worker: its reports go to the controller, which writes
     directory = Path(config.invocation_params.dir) / out if out is not None else None
     plugin = LivingDocs(
-        config, _collector(config), directory, config.getoption("living_docs_format"), threshold
+        config, collector, directory, config.getoption("living_docs_format"), threshold
     )
     config.pluginmanager.register(plugin, _PLUGIN)
 
