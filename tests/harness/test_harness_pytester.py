@@ -465,3 +465,52 @@ def test_then_without_when(project):
     """,
     )
     assert_error(project, result, "Then the request is allowed", "no When-step asked one before it")
+
+
+def test_linter_warnings_show_in_the_failure_message_and_the_results(project):
+    """Issue 7: a policy with a linter warning runs; its warnings come with a failure."""
+    unversioned = DEPARTMENT.replace('  "Version": "2012-10-17",\n', "")
+    (project.path / "policies" / "unversioned.json").write_text(unversioned)
+    result = run(
+        project,
+        """
+        Given the IAM user "old-admin" with the policy "unversioned.json"
+        And a Connect user "prod-agent" tagged "Department=Prod"
+        When "old-admin" calls "connect:DescribeUser" on the Connect user "prod-agent"
+        Then the request is allowed
+    """,
+        "--iam-results",
+        "results.json",
+    )
+    assert_error(
+        project,
+        result,
+        "Then the request is allowed",
+        "policy linter warnings (iamspec lint) on the policies that decided this:",
+        "policies/unversioned.json:1:1: warning missing-version:",
+    )
+    data = json.loads((project.path / "results.json").read_text())
+    (scenario,) = data["scenarios"]
+    (warning,) = scenario["policy_warnings"]
+    assert warning == {
+        "path": "policies/unversioned.json",
+        "line": 1,
+        "column": 1,
+        "severity": "warning",
+        "code": "missing-version",
+        "message": warning["message"],
+    }
+    assert "Version" in warning["message"]
+
+
+def test_a_failure_without_linter_warnings_has_no_warning_section(project):
+    result = run(
+        project,
+        """
+        Given a Connect user "prod-agent" tagged "Department=Prod"
+        When "test-admin" calls "connect:DescribeUser" on the Connect user "prod-agent"
+        Then the request is allowed
+    """,
+    )
+    result.assert_outcomes(failed=1)
+    assert "policy linter warnings" not in result.stdout.str()

@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 from iamspec.harness import results as harness_results
 from iamspec.harness.results import (
     CallRecord,
+    LintWarningRecord,
     PrincipalRecord,
     RequestRecord,
     ResourceRecord,
@@ -41,6 +42,7 @@ _DEFS = {
     StepRecord: "step",
     CallRecord: "call",
     RequestRecord: "request",
+    LintWarningRecord: "lintWarning",
 }
 
 

@@ -357,3 +357,29 @@ def test_an_empty_run_renders(root, tmp_path):
 def test_unknown_format_is_refused(site, tmp_path):
     with pytest.raises(ValueError, match="unknown format 'pdf'"):
         write_site(site, tmp_path, "pdf")
+
+
+def test_policy_linter_warnings_are_shown_with_their_scenario(root, tmp_path):
+    """Issue 7: a warning on a policy a scenario loaded appears on the scenario, escaped."""
+    from iamspec.harness.results import LintWarningRecord
+
+    run = dept_run()
+    scenario = run.scenarios[0]
+    scenario.policy_warnings = [
+        LintWarningRecord(DEPT, 3, 5, "security-warning", "allow-with-not-action", "NotAction <x>")
+    ]
+    site = build_site(run, root=root)
+    write_site(site, tmp_path / "h", "html")
+    write_site(site, tmp_path / "m", "markdown")
+    pages = [p for p in (tmp_path / "h").glob("*.html") if "Policy linter warnings" in read(p)]
+    assert len(pages) == 1
+    page = pages[0]
+    text = normalise(read(page))
+    assert scenario.scenario in text
+    assert "<h4>Policy linter warnings</h4>" in text
+    assert (
+        f'<span class="where">{DEPT}:3:5</span><strong>security-warning</strong>'
+        "<code>allow-with-not-action</code>: NotAction &lt;x&gt;"
+    ) in text
+    (md,) = [p for p in (tmp_path / "m").glob("*.md") if "Policy linter warnings" in read(p)]
+    assert f"`{DEPT}:3:5` security-warning `allow-with-not-action`: NotAction" in read(md)

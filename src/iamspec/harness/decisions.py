@@ -44,6 +44,7 @@ __all__ = [
     "expect_table",
     "parse_decision",
     "render_failure",
+    "render_lint_warnings",
 ]
 
 
@@ -142,6 +143,22 @@ def render_failure(result: CallResult, expected: str) -> str:
     return "\n".join(lines)
 
 
+def render_lint_warnings(results: Sequence[CallResult]) -> str:
+    """The linter's warnings on the policies that decided ``results`` ("" when none).
+
+    A warning does not stop a scenario (errors do, when the policy loads), but a failing
+    decision is often explained by one — a condition key the action never carries, say — so
+    the failure message shows them next to the decision.
+    """
+    files = dict.fromkeys(f for r in results for f in r.call.caller.policy_files())
+    findings = [str(w) for f in files for w in f.lint_warnings]
+    if not findings:
+        return ""
+    return "policy linter warnings (iamspec lint) on the policies that decided this:\n" + (
+        "\n".join(f"  {w}" for w in findings)
+    )
+
+
 def _fail(failures: Sequence[tuple[CallResult, str]], total: int) -> ScenarioFailure:
     blocks = [render_failure(result, expected) for result, expected in failures]
     head = (
@@ -150,7 +167,9 @@ def _fail(failures: Sequence[tuple[CallResult, str]], total: int) -> ScenarioFai
         else f"{len(failures)} of {total} requests differ from the specification"
     )
     rule = "\n" + "-" * 78 + "\n"
-    return ScenarioFailure(head + "\n" + rule.join(blocks))
+    warnings = render_lint_warnings([result for result, _ in failures])
+    tail = rule + warnings if warnings else ""
+    return ScenarioFailure(head + "\n" + rule.join(blocks) + tail)
 
 
 def _check(results: Sequence[CallResult], expected: Expected) -> list[tuple[CallResult, str]]:

@@ -97,6 +97,13 @@ class Caller:
             own.extend((p, group.name) for p in group.policies)
         return tuple(own)
 
+    def policy_files(self) -> tuple[PolicyFile, ...]:
+        """Every policy file that decides this caller's requests (boundary last), once each."""
+        files = [p for p, _ in self.identity_policies()]
+        if self.boundary is not None:
+            files.append(self.boundary)
+        return tuple(dict.fromkeys(files))
+
 
 @dataclass(frozen=True)
 class ResourceKind:

@@ -37,6 +37,7 @@ from iamspec.harness.errors import ScenarioFailure, ScenarioInputError
 from iamspec.harness.outcome import Outcome
 from iamspec.harness.policies import PolicyStore
 from iamspec.harness.results import (
+    LintWarningRecord,
     PrincipalRecord,
     ResourceRecord,
     RunRecord,
@@ -376,6 +377,18 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scen
     record.resources = [
         ResourceRecord(kind=r.kind.phrase, name=r.name, arn=r.arn, tags=dict(r.tags))
         for r in world.declared_resources()
+    ]
+    record.policy_warnings = [
+        LintWarningRecord(
+            path=w.path,
+            line=w.line,
+            column=w.column,
+            severity=w.severity.value,
+            code=w.code,
+            message=w.message,
+        )
+        for f in world.loaded_policies()
+        for w in f.lint_warnings
     ]
     record.simulate_calls = world.backend.simulate_calls - node.stash.get(_CALLS_BEFORE, 0)
 

@@ -9,6 +9,7 @@ Shape (``schema_version`` 1)::
     RunRecord
       schema_version, iamspec_version, iam_data_version, iam_data_updated_at,
       backend, account_id, region, partition, started_at, finished_at, simulate_calls,
+      simulate_retries, compare_local (the local evaluator answered too),
       scenarios: [ScenarioRecord]
         feature, feature_file, feature_description, scenario, line, tags, nodeid,
         example (Scenario Outline row or {}), status (passed|failed|skipped), error,
@@ -16,6 +17,10 @@ Shape (``schema_version`` 1)::
         principals: [PrincipalRecord]  name, kind, arn, policies, groups, boundary, tags
         resources:  [ResourceRecord]   kind, name, arn, tags
         steps:      [StepRecord]       keyword, text, line, status (passed|failed|not run), error
+        policy_warnings: [LintWarningRecord]  path, line, column, severity, code, message
+                         (linter findings below error on the policies the scenario loaded)
+        known_difference (the reason given when AWS is known to answer otherwise, or null),
+        simulate_retries (retries after throttling, API answerers),
         calls:      [CallRecord]
           step, principal, principal_arn, action, target, request_tags,
           decision (EvalDecision, most restrictive), expected (a decision word or null),
@@ -23,8 +28,9 @@ Shape (``schema_version`` 1)::
           requests: [RequestRecord]   one per resource, exactly as sent
             action, resource (ARN or "*"), target, context_entries (AWS ContextEntry dicts),
             notes (what the builder left out and why), decision, matched_statements,
-            missing_context_values, explanation, local_decision (moto/live: the local
-            evaluator's decision) and drift (they differ)
+            missing_context_values, explanation, local_decision and local_explanation
+            (moto/live with --compare-local: the local evaluator's answer) and drift (they
+            differ)
 
 Times are ISO 8601 UTC strings; ``duration`` is seconds.
 """
@@ -42,6 +48,7 @@ from iamspec.harness.outcome import CallResult
 __all__ = [
     "SCHEMA_VERSION",
     "CallRecord",
+    "LintWarningRecord",
     "PrincipalRecord",
     "RequestRecord",
     "ResourceRecord",
@@ -87,6 +94,7 @@ class RequestRecord:
     explanation: str
     local_decision: str | None = None
     drift: bool = False
+    local_explanation: str | None = None
 
 
 @dataclass
@@ -105,6 +113,18 @@ class CallRecord:
     backend: str
     asked_at: str
     requests: list[RequestRecord] = field(default_factory=list)
+
+
+@dataclass
+class LintWarningRecord:
+    """A linter finding below error severity on a policy the scenario loaded."""
+
+    path: str
+    line: int
+    column: int
+    severity: str
+    code: str
+    message: str
 
 
 @dataclass
@@ -164,6 +184,9 @@ class ScenarioRecord:
     resources: list[ResourceRecord] = field(default_factory=list)
     steps: list[StepRecord] = field(default_factory=list)
     calls: list[CallRecord] = field(default_factory=list)
+    policy_warnings: list[LintWarningRecord] = field(default_factory=list)
+    known_difference: str | None = None
+    simulate_retries: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = _plain(self)
@@ -179,6 +202,9 @@ class ScenarioRecord:
         values["calls"] = [
             CallRecord(**{**c, "requests": [RequestRecord(**r) for r in c.get("requests", [])]})
             for c in data.get("calls", [])
+        ]
+        values["policy_warnings"] = [
+            LintWarningRecord(**w) for w in data.get("policy_warnings", [])
         ]
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in known})
@@ -200,6 +226,8 @@ class RunRecord:
     simulate_calls: int = 0
     scenarios: list[ScenarioRecord] = field(default_factory=list)
     schema_version: int = SCHEMA_VERSION
+    compare_local: bool = False
+    simulate_retries: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = _plain(self)
@@ -258,6 +286,9 @@ def call_record(result: CallResult) -> CallRecord:
                     part.answer.reference.decision.value if part.answer.reference else None
                 ),
                 drift=part.answer.drift,
+                local_explanation=(
+                    part.answer.reference.explanation if part.answer.reference else None
+                ),
             )
             for part in result.parts
         ],

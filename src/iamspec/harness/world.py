@@ -39,7 +39,7 @@ from iamspec.harness.model import (
 )
 from iamspec.harness.outcome import CallResult, Outcome
 from iamspec.harness.placeholders import fill_text
-from iamspec.harness.policies import PolicyStore
+from iamspec.harness.policies import PolicyFile, PolicyStore
 from iamspec.harness.requests import Expansion, RequestBuilder
 from iamspec.harness.settings import Settings
 from iamspec.policy.parser import PolicyKind
@@ -197,6 +197,15 @@ class World:
     def declared_principals(self) -> tuple[Principal, ...]:
         """Every principal declared so far, in order."""
         return tuple(self._principals.values())
+
+    def loaded_policies(self) -> tuple[PolicyFile, ...]:
+        """Every policy file the scenario's principals use (identity, then boundary), once."""
+        files: list[PolicyFile] = []
+        for principal in self._principals.values():
+            files.extend(principal.policies)
+            if principal.boundary is not None:
+                files.append(principal.boundary)
+        return tuple(dict.fromkeys(files))
 
     def declared_resources(self) -> tuple[Resource, ...]:
         """Every resource declared so far (and settings' instances used), in order."""
