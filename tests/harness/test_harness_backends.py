@@ -10,7 +10,13 @@ import pytest
 from harness_helpers import make_world
 
 from iamspec.engine.evaluator import Decision
-from iamspec.harness.backends import LiveBackend, LocalBackend, MotoBackend, make_backend
+from iamspec.harness.backends import (
+    ApiOptions,
+    LiveBackend,
+    LocalBackend,
+    MotoBackend,
+    make_backend,
+)
 from iamspec.harness.errors import BackendUnavailableError
 from iamspec.harness.requests import Expansion, plan
 
@@ -58,18 +64,11 @@ class _FakeIam:
         self.requests: list[dict[str, Any]] = []
         self.meta = None
 
-    def get_paginator(self, operation: str):
-        assert operation == "simulate_custom_policy"
-        client = self
+    def simulate_custom_policy(self, **kwargs: Any) -> dict[str, Any]:
+        from iamspec import simulate_custom_policy
 
-        class Pages:
-            def paginate(self, **kwargs: Any):
-                client.requests.append(kwargs)
-                from iamspec import simulate_custom_policy
-
-                yield simulate_custom_policy(**kwargs)
-
-        return Pages()
+        self.requests.append(kwargs)
+        return simulate_custom_policy(**kwargs)
 
 
 def test_local_answers_with_the_engines_trace(tmp_path):
@@ -91,12 +90,17 @@ def test_live_sends_the_same_context_entries_and_agrees(tmp_path):
     calls = _scenario(world)
     local = world.backend.ask(calls)
     fake = _FakeIam(world)
-    live = LiveBackend(world.catalog, world.settings, client=fake)
+    live = LiveBackend(world.catalog, world.settings, ApiOptions(compare_local=True), client=fake)
     live.start()
+    assert live.startup_calls == 1  # the access probe
+    probe = fake.requests.pop(0)
+    assert probe["ActionNames"] == ["iam:SimulateCustomPolicy"]
     answered = live.ask(calls)
     assert _decisions(answered) == _decisions(local)
-    batches = plan(p for c in calls for p in c.parts)
-    assert len(fake.requests) == len(batches)
+    batches = plan((p for c in calls for p in c.parts), cross=True)
+    callers = {(p.caller, p.context) for c in calls for p in c.parts}
+    assert len(batches) == len(callers)  # one call per (principal, context) group
+    assert len(fake.requests) == len(batches) == live.simulate_calls
     for sent, batch in zip(fake.requests, batches, strict=True):
         assert sent["ActionNames"] == list(batch.actions)
         assert sent.get("ResourceArns", ["*"]) == list(batch.resources)
@@ -147,7 +151,7 @@ def test_moto_agrees_with_local(tmp_path, fake_aws):
     world = make_world(tmp_path)
     calls = _scenario(world)
     local = LocalBackend(world.catalog, world.settings).ask(calls)
-    moto = MotoBackend(world.catalog, world.settings)
+    moto = MotoBackend(world.catalog, world.settings, ApiOptions(compare_local=True))
     moto.start()
     sent: list[dict[str, Any]] = []
     moto._client.meta.events.register(
@@ -156,7 +160,7 @@ def test_moto_agrees_with_local(tmp_path, fake_aws):
     try:
         moto.begin_scenario()
         answered = moto.ask(calls)
-        batches = plan(p for c in calls for p in c.parts)
+        batches = plan((p for c in calls for p in c.parts), cross=True)
         assert [s["ContextEntries"] for s in sent] == [b.context_entries() for b in batches]
         assert [s["PolicySourceArn"] for s in sent] == [b.caller.arn for b in batches]
         assert _decisions(answered) == _decisions(local)
@@ -209,7 +213,7 @@ def test_live_against_a_moto_server_over_http(tmp_path, fake_aws, monkeypatch):
         answered = live.ask(calls)
         local = LocalBackend(world.catalog, world.settings).ask(calls)
         assert _decisions(answered) == _decisions(local)
-        assert live.simulate_calls == len(plan(p for c in calls for p in c.parts))
+        assert live.simulate_calls == len(plan((p for c in calls for p in c.parts), cross=True))
     finally:
         if not enabled_before:
             moto_plugin.disable()

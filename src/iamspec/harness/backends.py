@@ -7,32 +7,46 @@
            principals are created in moto IAM (users, groups and memberships, roles, customer
            managed policies, permissions boundaries, tags) and asked through
            ``SimulatePrincipalPolicy``, paging on ``Marker``. Runs the live code path in CI.
-``live``   boto3's IAM client against AWS: ``SimulateCustomPolicy`` with the policy files'
-           text. Credentials come from the standard chain; without any, :meth:`start` raises
-           BackendUnavailableError so that the session fails at once (a nightly run must not
-           turn green by skipping). Retries: botocore's ``standard`` mode.
+``live``   boto3's IAM client against AWS (the standard credential chain; the endpoint may be
+           set with ``AWS_ENDPOINT_URL_IAM``): ``SimulateCustomPolicy`` with the policy
+           files' text, ``SimulatePrincipalPolicy`` for deployed principals. :meth:`start`
+           fails the session at once without credentials, when AWS rejects them, or when the
+           caller may not call the simulator — a nightly run must not turn green by skipping.
 =========  ==================================================================================
 
 Every answerer receives the same :class:`~iamspec.harness.requests.Batch` — the same actions,
 resources and ContextEntries — and returns one :class:`~iamspec.harness.outcome.Answer` per
-(action, resource). The API answerers also keep the local evaluator's answer to the same
-request (``Answer.reference``), so a failure shows both traces and a difference is drift.
+(action, resource). The API answerers send one call per (principal, context) group carrying
+all of its actions and resources (:func:`~iamspec.harness.requests.plan` with ``cross``),
+follow ``Marker`` paging, let botocore retry throttling (``standard`` or ``adaptive`` mode,
+bounded attempts) and stop the run at a cap on calls (:class:`ApiOptions`). With
+``compare_local`` they also keep the local evaluator's answer to the same request
+(``Answer.reference``), so a failure shows both traces and a difference is drift. An API
+error is never a decision: it is a :class:`SimulatorError` that names the call.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import json
+import math
 import os
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from iamspec.catalog import Catalog
 from iamspec.engine.compiled import PolicyRole
 from iamspec.engine.evaluator import Decision
-from iamspec.harness.errors import BackendUnavailableError, HarnessError
+from iamspec.harness.errors import (
+    BackendUnavailableError,
+    CallLimitError,
+    HarnessError,
+    SimulatorError,
+)
 from iamspec.harness.model import Caller, PrincipalKind
 from iamspec.harness.outcome import Answer, CallResult, Outcome, PartResult
 from iamspec.harness.policies import PolicyFile
@@ -42,6 +56,7 @@ from iamspec.simulate import core, inputs
 
 __all__ = [
     "BACKENDS",
+    "ApiOptions",
     "Backend",
     "LiveBackend",
     "LocalBackend",
@@ -52,20 +67,71 @@ __all__ = [
 _AnswerKey = tuple[Caller, tuple[ContextEntry, ...], str, str]
 
 
+@dataclass(frozen=True)
+class ApiOptions:
+    """How the API answerers (moto, live) call IAM.
+
+    ``compare_local``: also ask the local evaluator and keep its answer (drift).
+    ``max_calls``: the cap on Simulate* calls of this process (None: no cap); reaching it
+    raises :class:`CallLimitError`, which stops the run. ``retry_mode`` and ``max_attempts``
+    are botocore's retry settings (``standard`` or ``adaptive``; attempts include the first).
+    """
+
+    compare_local: bool = False
+    max_calls: int | None = 5000
+    retry_mode: str = "standard"
+    max_attempts: int = 8
+
+    def __post_init__(self) -> None:
+        if self.retry_mode not in ("standard", "adaptive"):
+            raise ValueError(f"retry mode {self.retry_mode!r}: choose standard or adaptive")
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        if self.max_calls is not None and self.max_calls < 1:
+            raise ValueError("the cap on Simulate* calls must be at least 1")
+
+    def for_workers(self, count: int) -> ApiOptions:
+        """The share of one of ``count`` pytest-xdist workers: the run's cap stays the cap."""
+        if self.max_calls is None or count <= 1:
+            return self
+        share = max(1, math.ceil(self.max_calls / count))
+        return ApiOptions(self.compare_local, share, self.retry_mode, self.max_attempts)
+
+    def botocore_config(self) -> Any:
+        """botocore ``Config`` with bounded retries on throttling and transient errors."""
+        from botocore.config import Config
+
+        return Config(retries={"mode": self.retry_mode, "max_attempts": self.max_attempts})
+
+
 class Backend(ABC):
     """Decides batches of requests. Subclasses implement :meth:`answer_batch`.
 
     Lifecycle: :meth:`start` once per session (may raise BackendUnavailableError),
     :meth:`begin_scenario` before each scenario, :meth:`close` at the end.
-    ``simulate_calls`` counts the Simulate* calls made (one per batch and page).
+    ``simulate_calls`` counts the Simulate* calls made for scenarios (one per batch and page);
+    ``startup_calls`` those :meth:`start` made to check access; ``retries`` the requests
+    botocore repeated (throttling).
     """
 
     name: ClassVar[str]
+    cross_batches: ClassVar[bool] = False
+    """Batch a (caller, context) group's actions x resources into one call (see plan)."""
 
     def __init__(self, catalog: Catalog, settings: Settings) -> None:
         self.catalog = catalog
         self.settings = settings
         self.simulate_calls = 0
+        self.startup_calls = 0
+        self.retries = 0
+        self.compare_local = False
+
+    def deployed_tags(self, principal: str, arn: str) -> dict[str, str]:
+        """The IAM tags of a principal deployed in the account (live only)."""
+        raise HarnessError(
+            f'the deployed principal "{principal}" ({arn}) lives in the AWS account: only '
+            f"--iam-backend=live can answer for it, not {self.name}"
+        )
 
     def start(self) -> None:  # noqa: B027 - an optional hook
         """Check that this answerer can run; acquire what it needs."""
@@ -84,7 +150,7 @@ class Backend(ABC):
         """Answer every part of every call, one batch (Simulate* call) per :func:`plan` group."""
         parts = [p for c in calls for p in c.parts]
         answers: dict[_AnswerKey, Answer] = {}
-        for batch in plan(parts):
+        for batch in plan(parts, cross=self.cross_batches):
             for (action, resource), answer in self.answer_batch(batch).items():
                 answers[(batch.caller, batch.context, action, resource)] = answer
         now = time.time()
@@ -119,6 +185,8 @@ class LocalBackend(Backend):
 
     def answer_batch(self, batch: Batch) -> dict[tuple[str, str], Answer]:
         caller = batch.caller
+        if caller.deployed:
+            self.deployed_tags(caller.name, caller.arn)  # raises: the account decides
         identity = [
             p.compiled(_policy_id(p, via), PolicyRole.IDENTITY)
             for p, via in caller.identity_policies()
@@ -172,13 +240,19 @@ def _position(item: dict[str, Any], key: str) -> tuple[int, int] | None:
 
 
 class IamApiBackend(Backend):
-    """Shared by moto and live: page through a Simulate* call and read its response."""
+    """Shared by moto and live: call Simulate*, page, count, and read the response."""
 
     api: ClassVar[str]
+    cross_batches = True
 
-    def __init__(self, catalog: Catalog, settings: Settings) -> None:
+    def __init__(
+        self, catalog: Catalog, settings: Settings, options: ApiOptions | None = None
+    ) -> None:
         super().__init__(catalog, settings)
+        self.options = options or ApiOptions()
+        self.compare_local = self.options.compare_local
         self.local = LocalBackend(catalog, settings)
+        self.calls_by_api: dict[str, int] = {}
 
     @abstractmethod
     def _simulate(
@@ -186,12 +260,57 @@ class IamApiBackend(Backend):
     ) -> tuple[list[dict[str, Any]], Callable[[str], PolicyFile | None]]:
         """The EvaluationResults of every page, and a map from SourcePolicyId to the file."""
 
-    def _pages(self, client: Any, operation: str, **kwargs: Any) -> list[dict[str, Any]]:
-        results: list[dict[str, Any]] = []
-        for page in client.get_paginator(operation).paginate(**kwargs):
+    @property
+    def total_calls(self) -> int:
+        """Every Simulate* call of this process: for scenarios and at start."""
+        return self.simulate_calls + self.startup_calls
+
+    def _call(self, client: Any, operation: str, *, startup: bool = False, **kwargs: Any) -> Any:
+        """One API request: under the cap, counted, its retries counted, errors named."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        cap = self.options.max_calls
+        if cap is not None and self.total_calls >= cap:
+            raise CallLimitError(self.name, cap, self.total_calls)
+        if startup:
+            self.startup_calls += 1
+        else:
             self.simulate_calls += 1
+        api = "".join(w.capitalize() for w in operation.split("_"))
+        self.calls_by_api[api] = self.calls_by_api.get(api, 0) + 1
+        try:
+            response = getattr(client, operation)(**kwargs)
+        except ClientError as err:
+            meta = err.response.get("ResponseMetadata", {})
+            self.retries += int(meta.get("RetryAttempts", 0))
+            error = err.response.get("Error", {})
+            raise SimulatorError(
+                self.name,
+                api,
+                str(error.get("Code", "?")),
+                str(error.get("Message", err)),
+                int(meta.get("RetryAttempts", 0)),
+            ) from err
+        except BotoCoreError as err:
+            raise SimulatorError(self.name, api, type(err).__name__, str(err), 0) from err
+        self.retries += int(response.get("ResponseMetadata", {}).get("RetryAttempts", 0))
+        return response
+
+    def _pages(self, client: Any, operation: str, **kwargs: Any) -> list[dict[str, Any]]:
+        """Every page's EvaluationResults, following ``Marker`` while ``IsTruncated``."""
+        results: list[dict[str, Any]] = []
+        marker: str | None = None
+        while True:
+            paged = {**kwargs, "Marker": marker} if marker else kwargs
+            page = self._call(client, operation, **paged)
             results.extend(page.get("EvaluationResults", []))
-        return results
+            if not page.get("IsTruncated"):
+                return results
+            marker = page.get("Marker")
+            if not marker:
+                raise SimulatorError(
+                    self.name, operation, "NoMarker", "IsTruncated without a Marker", 0
+                )
 
     @staticmethod
     def _request_kwargs(batch: Batch) -> dict[str, Any]:
@@ -225,6 +344,8 @@ class IamApiBackend(Backend):
         decision: Decision,
         resolve: Callable[[str], PolicyFile | None],
     ) -> str:
+        if item.get("NotAsked"):
+            return f"{action} on {resource}: {decision.value} ({self.name}: {item['NotAsked']})"
         matched = [self._statement_label(m, resolve) for m in item.get("MatchedStatements", [])]
         lines = [f"{action} on {resource}: {decision.value} (answered by {self.name}: {self.api})"]
         if decision is Decision.ALLOWED:
@@ -248,7 +369,11 @@ class IamApiBackend(Backend):
 
     def answer_batch(self, batch: Batch) -> dict[tuple[str, str], Answer]:
         results, resolve = self._simulate(batch)
-        reference = self.local.answer_batch(batch)
+        reference = (
+            self.local.answer_batch(batch)
+            if self.compare_local and not batch.caller.deployed
+            else {}
+        )
         entries: dict[tuple[str, str], dict[str, Any]] = {}
         for result in results:
             action = str(result.get("EvalActionName", "")).lower()
@@ -288,7 +413,7 @@ class IamApiBackend(Backend):
                     missing_context_values=tuple(item.get("MissingContextValues") or ()),
                     explanation=self._explain(action, resource, item, decision, resolve),
                     backend=self.name,
-                    reference=reference[(action, resource)],
+                    reference=reference.get((action, resource)),
                 )
         return answers
 
@@ -327,8 +452,10 @@ class MotoBackend(IamApiBackend):
     name = "moto"
     api = "SimulatePrincipalPolicy"
 
-    def __init__(self, catalog: Catalog, settings: Settings) -> None:
-        super().__init__(catalog, settings)
+    def __init__(
+        self, catalog: Catalog, settings: Settings, options: ApiOptions | None = None
+    ) -> None:
+        super().__init__(catalog, settings, options)
         self._mock: Any = None
         self._client: Any = None
         self._provisioned: tuple[Caller, ...] = ()
@@ -364,6 +491,7 @@ class MotoBackend(IamApiBackend):
             region_name="us-east-1",
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
+            config=self.options.botocore_config(),
         )
 
     def close(self) -> None:
@@ -473,6 +601,8 @@ class MotoBackend(IamApiBackend):
     def _simulate(
         self, batch: Batch
     ) -> tuple[list[dict[str, Any]], Callable[[str], PolicyFile | None]]:
+        if batch.caller.deployed:
+            self.deployed_tags(batch.caller.name, batch.caller.arn)  # raises: live only
         if not self._is_enabled():  # someone (a test) switched the plug-in off meanwhile
             self._enable()
         with self._account():
@@ -491,44 +621,188 @@ class MotoBackend(IamApiBackend):
         return results, by_name.get
 
 
-class LiveBackend(IamApiBackend):
-    """AWS IAM's SimulateCustomPolicy with the policy files' text (read-only).
+_PROBE_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "iam:SimulateCustomPolicy", "Resource": "*"},
+        ],
+    }
+)
+_ACCESS_DENIED = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"})
+_BAD_CREDENTIALS = frozenset(
+    {
+        "InvalidClientTokenId",
+        "SignatureDoesNotMatch",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "UnrecognizedClientException",
+        "AuthFailure",
+        "IncompleteSignature",
+        "MissingAuthenticationToken",
+        "InvalidAccessKeyId",
+    }
+)
+_ROLE_POLICY = "policies/iamspec/nightly-live-role.json"
 
-    Principals named in ``[tool.iamspec.deployed_principals]`` are for a later
-    SimulatePrincipalPolicy mode; today every request is answered from the files.
+
+class LiveBackend(IamApiBackend):
+    """AWS IAM's policy simulator; read-only.
+
+    Scenarios whose principals are defined by policy files are asked with
+    ``SimulateCustomPolicy`` (the files' text, the group policies too, the boundary as
+    ``PermissionsBoundaryPolicyInputList``); deployed principals
+    (``[tool.iamspec.deployed_principals]``) with ``SimulatePrincipalPolicy``, so the account's
+    own policies, groups and boundary decide. :meth:`start` checks, before any scenario runs,
+    that credentials exist, that AWS accepts them, that the caller may call
+    SimulateCustomPolicy (a probe whose answer must be ``allowed``), and that it may call
+    SimulatePrincipalPolicy on every deployed principal, which must exist.
     """
 
     name = "live"
     api = "SimulateCustomPolicy"
 
-    def __init__(self, catalog: Catalog, settings: Settings, client: Any = None) -> None:
-        super().__init__(catalog, settings)
+    def __init__(
+        self,
+        catalog: Catalog,
+        settings: Settings,
+        options: ApiOptions | None = None,
+        client: Any = None,
+    ) -> None:
+        super().__init__(catalog, settings, options)
         self._client = client
+        self._tags: dict[str, dict[str, str]] = {}
+        self.read_calls = 0
 
     def start(self) -> None:
-        if self._client is not None:
-            return
-        import boto3
-        from botocore.config import Config
+        if self._client is None:
+            self._client = self._make_client()
+        self._check_custom_policy()
+        for name, arn in self.settings.deployed_principals.items():
+            self._check_principal(name, arn)
 
-        session = boto3.Session()
-        if session.get_credentials() is None:
+    def _make_client(self) -> Any:
+        import boto3
+        from botocore.exceptions import BotoCoreError
+
+        try:
+            session = boto3.Session()
+            credentials = session.get_credentials()
+        except BotoCoreError as err:
+            raise BackendUnavailableError(
+                "live", f"the AWS credential chain failed: {err}"
+            ) from err
+        if credentials is None:
             raise BackendUnavailableError(
                 "live",
                 "no AWS credentials: the standard boto3 chain (environment variables, shared "
-                "credentials and config files, SSO, container or instance role) found none. "
-                "Configure credentials for a principal allowed iam:SimulateCustomPolicy, or "
-                "run with --iam-backend=local.",
+                "credentials and config files, SSO, web identity, container or instance role) "
+                "found none. Configure credentials for a principal allowed "
+                f"iam:SimulateCustomPolicy and iam:SimulatePrincipalPolicy (see {_ROLE_POLICY}),"
+                " or run with --iam-backend=local.",
             )
-        self._client = session.client(
-            "iam",
-            region_name=self.settings.region,
-            config=Config(retries={"mode": "standard", "max_attempts": 10}),
+        return session.client(
+            "iam", region_name=self.settings.region, config=self.options.botocore_config()
         )
+
+    def _unavailable(self, err: SimulatorError, what: str) -> BackendUnavailableError:
+        if err.code in _ACCESS_DENIED:
+            reason = (
+                f"the credentials in use may not call {what}; AWS says: {err.aws_message}. "
+                f"Give the principal the nightly role's policy ({_ROLE_POLICY})."
+            )
+        elif err.code in _BAD_CREDENTIALS:
+            reason = f"AWS rejected the credentials ({err.code}: {err.aws_message})"
+        else:
+            reason = f"the IAM policy simulator cannot be used: {err}"
+        return BackendUnavailableError("live", reason)
+
+    def _check_custom_policy(self) -> None:
+        """Probe SimulateCustomPolicy with a policy whose answer is known: ``allowed``."""
+        try:
+            page = self._call(
+                self._client,
+                "simulate_custom_policy",
+                startup=True,
+                PolicyInputList=[_PROBE_POLICY],
+                ActionNames=["iam:SimulateCustomPolicy"],
+            )
+        except SimulatorError as err:
+            raise self._unavailable(err, "iam:SimulateCustomPolicy") from err
+        decisions = [r.get("EvalDecision") for r in page.get("EvaluationResults", [])]
+        if decisions != [Decision.ALLOWED.value]:
+            raise BackendUnavailableError(
+                "live",
+                f"the simulator answered a probe that must be allowed with {decisions}; "
+                "refusing to trust its answers",
+            )
+
+    def _check_principal(self, name: str, arn: str) -> None:
+        """The deployed principal exists and the caller may simulate its policies."""
+        try:
+            self._call(
+                self._client,
+                "simulate_principal_policy",
+                startup=True,
+                PolicySourceArn=arn,
+                ActionNames=["iam:GetUser"],
+                MaxItems=1,
+            )
+        except SimulatorError as err:
+            if err.code == "NoSuchEntity":
+                raise BackendUnavailableError(
+                    "live",
+                    f'the deployed principal "{name}" ({arn}, [tool.iamspec.deployed_principals])'
+                    f" does not exist in the account: {err.aws_message}",
+                ) from err
+            raise self._unavailable(err, f"iam:SimulatePrincipalPolicy on {arn}") from err
+
+    def deployed_tags(self, principal: str, arn: str) -> dict[str, str]:
+        """The principal's IAM tags (ListUserTags / ListRoleTags, all pages; cached)."""
+        found = self._tags.get(arn)
+        if found is not None:
+            return dict(found)
+        kind = arn.split(":", 5)[5].split("/", 1)[0]
+        name = arn.rsplit("/", 1)[-1]
+        if kind not in ("user", "role"):
+            raise HarnessError(f"{arn} is not an IAM user or role")
+        operation = f"list_{kind}_tags"
+        api = f"List{kind.capitalize()}Tags"
+        tags: dict[str, str] = {}
+        marker: str | None = None
+        while True:
+            from botocore.exceptions import BotoCoreError, ClientError
+
+            self.read_calls += 1
+            try:
+                page = getattr(self._client, operation)(
+                    **{f"{kind.capitalize()}Name": name}, **({"Marker": marker} if marker else {})
+                )
+            except ClientError as err:
+                error = err.response.get("Error", {})
+                raise SimulatorError(
+                    self.name, api, str(error.get("Code")), str(error.get("Message")), 0
+                ) from err
+            except BotoCoreError as err:
+                raise SimulatorError(self.name, api, type(err).__name__, str(err), 0) from err
+            tags.update({t["Key"]: t["Value"] for t in page.get("Tags", [])})
+            if not page.get("IsTruncated"):
+                break
+            marker = page.get("Marker")
+        self._tags[arn] = tags
+        return dict(tags)
 
     def _simulate(
         self, batch: Batch
     ) -> tuple[list[dict[str, Any]], Callable[[str], PolicyFile | None]]:
+        if batch.caller.deployed:
+            results = self._pages(
+                self._client,
+                "simulate_principal_policy",
+                PolicySourceArn=batch.caller.arn,
+                **self._request_kwargs(batch),
+            )
+            return results, lambda _source: None
         identity = [p for p, _ in batch.caller.identity_policies()]
         if not identity:
             return self._no_policies(batch), lambda _source: None
@@ -543,7 +817,10 @@ class LiveBackend(IamApiBackend):
 
     @staticmethod
     def _no_policies(batch: Batch) -> list[dict[str, Any]]:
-        """SimulateCustomPolicy needs at least one policy; a caller with none is denied."""
+        """SimulateCustomPolicy needs at least one policy; with none, IAM denies by default.
+
+        No call is made; the explanation says the answer is IAM's default, not AWS's.
+        """
         return [
             {
                 "EvalActionName": action,
@@ -551,6 +828,8 @@ class LiveBackend(IamApiBackend):
                 "EvalDecision": Decision.IMPLICIT_DENY.value,
                 "MatchedStatements": [],
                 "MissingContextValues": [],
+                "NotAsked": "the principal has no policy, so nothing was sent: IAM denies by "
+                "default (SimulateCustomPolicy needs at least one policy)",
             }
             for action in batch.actions
             for resource in batch.resources
@@ -565,12 +844,16 @@ BACKENDS: dict[str, type[Backend]] = {
 """``--iam-backend`` choices."""
 
 
-def make_backend(name: str, catalog: Catalog, settings: Settings) -> Backend:
-    """The answerer called ``name``, not yet started."""
+def make_backend(
+    name: str, catalog: Catalog, settings: Settings, options: ApiOptions | None = None
+) -> Backend:
+    """The answerer called ``name``, not yet started (``options`` for moto and live)."""
     try:
         cls = BACKENDS[name]
     except KeyError:
         raise BackendUnavailableError(
             name, f"unknown answerer; choose one of {', '.join(BACKENDS)}"
         ) from None
+    if issubclass(cls, IamApiBackend):
+        return cls(catalog, settings, options)
     return cls(catalog, settings)

@@ -17,9 +17,11 @@ disagreed: expected vs actual decision, the request as sent (principal, action, 
 ContextEntries, and what the builder left out and why), and the explanation — the engine's
 trace for the local answerer; the API response and the local trace for moto and live.
 
-Drift fails too: under moto or live, a request whose answer differs from the local
-evaluator's fails its check even when the answer is the expected one ("DRIFT" in the message),
-because then one of the two is wrong.
+Drift fails too: under moto or live with ``--compare-local``, a request whose answer differs
+from the local evaluator's fails its check even when the answer is the expected one ("DRIFT"
+in the message), because then one of the two is wrong — unless the scenario declares a known
+difference with its reason (``Given a known difference from AWS: "<reason>"``); the expected
+decision is always checked against the answerer's own answer.
 """
 
 from __future__ import annotations
@@ -111,11 +113,14 @@ def render_failure(result: CallResult, expected: str) -> str:
     call = result.call
     caller = call.caller
     lines = []
-    if any(p.answer.drift for p in result.parts):
+    if result.drift and result.known_difference is None:
         lines.append(
             f"DRIFT: {result.backend} and the local evaluator decide differently; "
-            "a difference between answerers fails the scenario whatever was expected"
+            "a difference between answerers fails the scenario whatever was expected "
+            '(unless the scenario declares it: Given a known difference from AWS: "<reason>")'
         )
+    elif result.drift:
+        lines.append(f"known difference from the local evaluator: {result.known_difference}")
     lines += [
         f"expected: {expected}",
         f"actual:   {plain(result.decision)}  (answered by {result.backend})",
@@ -173,11 +178,12 @@ def _fail(failures: Sequence[tuple[CallResult, str]], total: int) -> ScenarioFai
 
 
 def _check(results: Sequence[CallResult], expected: Expected) -> list[tuple[CallResult, str]]:
-    """Mark each result; a result fails on a wrong decision or on drift (moto/live vs local)."""
+    """Mark each result; a result fails on a wrong decision or on drift (moto/live vs local),
+    unless the scenario declared the drift a known difference."""
     failures: list[tuple[CallResult, str]] = []
     for result in results:
         result.expected = expected.value
-        drift = any(p.answer.drift for p in result.parts)
+        drift = result.drift and result.known_difference is None
         result.passed = expected.accepts(result.decision) and not drift
         if not result.passed:
             failures.append((result, expected.value))
@@ -272,8 +278,7 @@ def expect_table(world: World, principal: str, table: Sequence[Sequence[str]]) -
             expansion=Expansion.APPLICABLE if wildcard else Expansion.SINGLE,
         )
         rows.append((expected, calls))
-    outcome = world.backend.ask([c for _, calls in rows for c in calls], world.step)
-    world.results.extend(outcome.results)
+    outcome = world.answer([c for _, calls in rows for c in calls])
     results = iter(outcome.results)
     failures: list[tuple[CallResult, str]] = []
     for expected, calls in rows:

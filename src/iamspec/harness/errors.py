@@ -34,12 +34,14 @@ from iamspec.errors import IamSpecError
 
 __all__ = [
     "BackendUnavailableError",
+    "CallLimitError",
     "HarnessError",
     "PlaceholderError",
     "PolicyFileError",
     "ScenarioFailure",
     "ScenarioInputError",
     "SettingsError",
+    "SimulatorError",
     "TagKeyTypoError",
     "UnknownDecisionError",
     "UnknownNameError",
@@ -155,6 +157,31 @@ class BackendUnavailableError(HarnessError):
         self.backend = backend
         self.reason = reason
         super().__init__(f"--iam-backend={backend}: {reason}")
+
+
+class SimulatorError(HarnessError):
+    """An IAM API call failed (after botocore's retries): never read as a decision."""
+
+    def __init__(self, backend: str, api: str, code: str, message: str, retries: int) -> None:
+        self.backend = backend
+        self.api = api
+        self.code = code
+        self.aws_message = message
+        self.retries = retries
+        after = f" (after {retries} retries)" if retries else ""
+        super().__init__(f"{backend}: {api} failed{after}: {code}: {message}")
+
+
+class CallLimitError(HarnessError):
+    """The run reached its cap on Simulate* calls (``--iam-max-calls``): the run stops."""
+
+    def __init__(self, backend: str, cap: int, made: int) -> None:
+        self.cap = cap
+        super().__init__(
+            f"{backend}: the cap of {cap} Simulate* calls for this run (this process) is "
+            f"reached ({made} made); the run stops here instead of running up the bill. "
+            "Raise it with --iam-max-calls N if the suite really needs more."
+        )
 
 
 class ScenarioFailure(AssertionError):

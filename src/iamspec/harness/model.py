@@ -54,6 +54,11 @@ class Principal:
     group names; ``tags`` are the principal's IAM tags (``aws:PrincipalTag/<key>`` when it
     calls). Groups carry neither tags nor a permissions boundary (IAM has neither for groups
     as principals).
+
+    A ``deployed`` principal exists in the AWS account (``[tool.iamspec.deployed_principals]``):
+    its policies, groups and boundary are the account's, not the scenario's, and only the live
+    answerer (SimulatePrincipalPolicy) can decide its requests. Its ``tags`` are read from the
+    account, because the simulator does not fill ``aws:PrincipalTag`` in itself.
     """
 
     kind: PrincipalKind
@@ -63,6 +68,7 @@ class Principal:
     boundary: PolicyFile | None = None
     tags: dict[str, str] = field(default_factory=dict)
     groups: list[str] = field(default_factory=list)
+    deployed: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,17 @@ class Caller:
     groups: tuple[GroupView, ...]
     boundary: PolicyFile | None
     tags: tuple[tuple[str, str], ...]
+    deployed: bool = False
+
+    @property
+    def iam_name(self) -> str:
+        """The user or role name in IAM (the ARN's last part; ``aws:username`` of a user)."""
+        return self.arn.rsplit("/", 1)[-1]
+
+    @property
+    def account(self) -> str:
+        """The account id in the ARN (``aws:PrincipalAccount``)."""
+        return self.arn.split(":")[4]
 
     def identity_policies(self) -> tuple[tuple[PolicyFile, str | None], ...]:
         """Every identity policy with the group it comes through (None: attached directly)."""

@@ -63,6 +63,13 @@ class CallResult:
     expected: str | None = None
     passed: bool | None = None
     asked_at: float = field(default=0.0)
+    known_difference: str | None = None
+    """The scenario's reason why AWS answers otherwise: a drift here does not fail it."""
+
+    @property
+    def drift(self) -> bool:
+        """The answerer and the local evaluator disagree on one of the call's requests."""
+        return any(p.answer.drift for p in self.parts)
 
     @property
     def decision(self) -> Decision:

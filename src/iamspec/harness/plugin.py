@@ -8,6 +8,15 @@ Options:
   with a usage error instead of running (and never turns green by skipping).
 - ``--iam-results FILE``: write every scenario, step and request of the run as JSON
   (:mod:`iamspec.harness.results`); works with pytest-xdist.
+- ``--compare-local`` (moto, live): ask the local evaluator too; any disagreement fails its
+  scenario unless the scenario declares a known difference, and the run writes a drift report
+  (``--drift-report FILE``, default ``iamspec-drift.json``; :mod:`iamspec.harness.drift`).
+- ``--iam-max-calls N`` (moto, live; default 5000): the cap on Simulate* calls per run (split
+  between xdist workers); reaching it fails the scenario and stops the run.
+- ``--iam-retry-mode standard|adaptive``, ``--iam-max-attempts N``: botocore's retries.
+
+Scenarios tagged ``@live`` (they name deployed principals) run only with
+``--iam-backend=live``; other runs deselect them and say so in the summary.
 
 Fixtures: ``iam_settings`` (session; ``[tool.iamspec]`` of the rootdir's pyproject.toml),
 ``iam_catalog`` (session), ``iam_backend`` (session), ``world`` (one per scenario) and
@@ -32,8 +41,9 @@ import pytest
 
 from iamspec.catalog import Catalog, default_catalog
 from iamspec.errors import IamSpecError
-from iamspec.harness.backends import BACKENDS, Backend, make_backend
-from iamspec.harness.errors import ScenarioFailure, ScenarioInputError
+from iamspec.harness.backends import BACKENDS, ApiOptions, Backend, make_backend
+from iamspec.harness.drift import DriftReport, drift_report
+from iamspec.harness.errors import CallLimitError, ScenarioFailure, ScenarioInputError
 from iamspec.harness.outcome import Outcome
 from iamspec.harness.policies import PolicyStore
 from iamspec.harness.results import (
@@ -60,8 +70,11 @@ class IamSpecSession:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.backend_name: str = config.getoption("iam_backend")
-        self.collecting = bool(config.getoption("iam_results"))
-        """True when scenario records are kept (``--iam-results``; also on xdist workers)."""
+        self.compare_local: bool = config.getoption("compare_local")
+        self.collecting = bool(config.getoption("iam_results")) or self.backend_name != "local"
+        """True when scenario records are kept (``--iam-results``, an API answerer whose calls
+        the summary counts; also on xdist workers)."""
+        self.deselected_live = 0
         self._settings: Settings | None = None
         self._store: PolicyStore | None = None
         self._backend: Backend | None = None
@@ -79,10 +92,26 @@ class IamSpecSession:
             self._store = PolicyStore(self.settings)
         return self._store
 
+    def api_options(self) -> ApiOptions:
+        """``--compare-local``, the call cap (this process's share) and the retry settings."""
+        config = self.config
+        options = ApiOptions(
+            compare_local=self.compare_local,
+            max_calls=config.getoption("iam_max_calls") or None,
+            retry_mode=config.getoption("iam_retry_mode"),
+            max_attempts=config.getoption("iam_max_attempts"),
+        )
+        workerinput = getattr(config, "workerinput", None)
+        if workerinput is not None:
+            options = options.for_workers(int(workerinput.get("workercount", 1)))
+        return options
+
     @property
     def backend(self) -> Backend:
         if self._backend is None:
-            backend = make_backend(self.backend_name, self.catalog, self.settings)
+            backend = make_backend(
+                self.backend_name, self.catalog, self.settings, self.api_options()
+            )
             backend.start()
             self._backend = backend
         return self._backend
@@ -105,16 +134,19 @@ class IamSpecSession:
             region=settings.region,
             partition=settings.partition,
             started_at=timestamp(),
+            compare_local=self.compare_local,
         )
 
 
 _COLLECTOR = "iamspec-results"
+_DRIFT = "iamspec-drift"
 _SESSION = pytest.StashKey[IamSpecSession]()
 _WORLD = pytest.StashKey[World]()
 _RECORD = pytest.StashKey[ScenarioRecord]()
 _STEP = pytest.StashKey[str]()
 _FAILED_STEP = pytest.StashKey[str]()
 _CALLS_BEFORE = pytest.StashKey[int]()
+_RETRIES_BEFORE = pytest.StashKey[int]()
 _STARTED = pytest.StashKey[float]()
 
 
@@ -141,20 +173,114 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="write every scenario, step and request of the run to FILE (JSON)",
     )
+    group.addoption(
+        "--compare-local",
+        action="store_true",
+        default=False,
+        help="moto/live: ask the local evaluator too; a disagreement (drift) fails its scenario "
+        "unless the scenario declares a known difference; writes the drift report",
+    )
+    group.addoption(
+        "--drift-report",
+        metavar="FILE",
+        default="iamspec-drift.json",
+        help="where --compare-local writes the drift report (JSON; default iamspec-drift.json)",
+    )
+    group.addoption(
+        "--iam-max-calls",
+        metavar="N",
+        type=int,
+        default=5000,
+        help="moto/live: the most Simulate* calls the run may make (default 5000; 0: no cap); "
+        "reaching it fails the scenario and stops the run",
+    )
+    group.addoption(
+        "--iam-retry-mode",
+        choices=("standard", "adaptive"),
+        default="standard",
+        help="moto/live: botocore's retry mode for throttling (default standard)",
+    )
+    group.addoption(
+        "--iam-max-attempts",
+        metavar="N",
+        type=int,
+        default=8,
+        help="moto/live: attempts per API request, the first included (default 8)",
+    )
+
+
+def _check_options(config: pytest.Config, backend: str) -> None:
+    if config.getoption("compare_local") and backend == "local":
+        raise pytest.UsageError(
+            "iamspec: --compare-local compares an API answerer with the local evaluator; "
+            "choose --iam-backend=live (or moto)"
+        )
+    if config.getoption("iam_max_calls") < 0:
+        raise pytest.UsageError("iamspec: --iam-max-calls must be 0 (no cap) or more")
+    if config.getoption("iam_max_attempts") < 1:
+        raise pytest.UsageError("iamspec: --iam-max-attempts must be at least 1")
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "live: the scenario names principals deployed in the AWS account; it runs only with "
+        "--iam-backend=live and is deselected otherwise",
+    )
     state = IamSpecSession(config)
     config.stash[_SESSION] = state
+    _check_options(config, state.backend_name)
     if state.backend_name != "local":
         try:
             _ = state.backend
         except IamSpecError as err:
             raise pytest.UsageError(f"iamspec: {err}") from err
+    controller = not hasattr(config, "workerinput")
     path = config.getoption("iam_results")
-    if path and not hasattr(config, "workerinput"):
+    if path and controller:
         collector = ResultsCollector(state.new_run(), Path(config.invocation_params.dir) / path)
         config.pluginmanager.register(collector, _COLLECTOR)
+    if controller and state.collecting:
+        kept = keep_records(config)
+        assert kept is not None
+        if state.compare_local:
+            target = Path(config.invocation_params.dir) / config.getoption("drift_report")
+            config.pluginmanager.register(DriftReporter(kept, target), _DRIFT)
+
+
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Deselect ``@live`` scenarios unless the live answerer runs (and count them)."""
+    state = _session(config)
+    if state.backend_name == "live":
+        return
+    live = [i for i in items if i.get_closest_marker("live") is not None]
+    if live:
+        state.deselected_live = len(live)
+        config.hook.pytest_deselected(items=live)
+        items[:] = [i for i in items if i.get_closest_marker("live") is None]
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: tell the controller (testnodedown)
+        workeroutput["iamspec_deselected_live"] = state.deselected_live
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """xdist controller: every worker collects everything, so take the count of any one."""
+    output = getattr(node, "workeroutput", None) or {}
+    state = node.config.stash.get(_SESSION, None)
+    if state is not None:
+        state.deselected_live = max(state.deselected_live, output.get("iamspec_deselected_live", 0))
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    state = config.stash.get(_SESSION, None)
+    if state is not None and state.deselected_live:
+        terminalreporter.write_line(
+            f"iamspec: {state.deselected_live} scenarios tagged @live deselected: they name "
+            "principals deployed in the AWS account, which only --iam-backend=live can answer"
+        )
 
 
 def keep_records(config: pytest.Config) -> ResultsCollector | None:
@@ -190,7 +316,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     state = _session(config)
-    return f"iamspec: --iam-backend={state.backend_name}, IAM data {state.catalog.data_version}"
+    compare = ", --compare-local" if state.compare_local else ""
+    return (
+        f"iamspec: --iam-backend={state.backend_name}{compare}, "
+        f"IAM data {state.catalog.data_version}"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -222,8 +352,10 @@ def world(request: pytest.FixtureRequest, iam_backend: Backend) -> World:
     iam_backend.begin_scenario()
     created = World(state.settings, state.catalog, state.store, iam_backend)
     created.step = request.node.stash.get(_STEP, None)
+    created.live_only = request.node.get_closest_marker("live") is not None
     request.node.stash[_WORLD] = created
     request.node.stash[_CALLS_BEFORE] = iam_backend.simulate_calls
+    request.node.stash[_RETRIES_BEFORE] = iam_backend.retries
     return created
 
 
@@ -391,6 +523,8 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scen
         for w in f.lint_warnings
     ]
     record.simulate_calls = world.backend.simulate_calls - node.stash.get(_CALLS_BEFORE, 0)
+    record.simulate_retries = world.backend.retries - node.stash.get(_RETRIES_BEFORE, 0)
+    record.known_difference = world.known_difference
 
 
 # --------------------------------------------------------------------------------------------
@@ -427,6 +561,8 @@ def pytest_runtest_makereport(
         return report
     record = item.stash.get(_RECORD, None)
     excinfo = call.excinfo
+    if excinfo is not None and isinstance(excinfo.value, CallLimitError):
+        item.session.shouldstop = f"iamspec: {excinfo.value}"
     if record is not None:
         if report.failed and excinfo is not None:
             record.status = "failed" if isinstance(excinfo.value, ScenarioFailure) else "error"
@@ -464,5 +600,57 @@ class ResultsCollector:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         self.run.finished_at = timestamp()
         self.run.simulate_calls = sum(s.simulate_calls for s in self.run.scenarios)
+        self.run.simulate_retries = sum(s.simulate_retries for s in self.run.scenarios)
         if self.path is not None:
             self.run.write(self.path)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        run = self.run
+        if run.backend == "local":
+            return
+        requests = sum(len(c.requests) for s in run.scenarios for c in s.calls)
+        terminalreporter.write_line(
+            f"iamspec: {run.backend} answered {len(run.scenarios)} scenarios ({requests} "
+            f"requests) with {run.simulate_calls} Simulate* calls and "
+            f"{run.simulate_retries} retries"
+        )
+
+
+class DriftReporter:
+    """``--compare-local``: writes the drift report; unexplained drift fails the run.
+
+    The Then-steps already fail a scenario whose answerers disagree; this also catches a
+    disagreement no Then-step checked, so a green run means no unexplained drift.
+    """
+
+    def __init__(self, collector: ResultsCollector, path: Path) -> None:
+        self.collector = collector
+        self.path = path
+        self.report: DriftReport | None = None
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        self.report = drift_report(self.collector.run)
+        self.report.write(self.path)
+        if self.report.unexplained and session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        report = self.report
+        if report is None:
+            return
+        terminalreporter.section("iamspec drift")
+        terminalreporter.write_line(
+            f"{report.backend} vs the local evaluator: {len(report.disagreements)} "
+            f"disagreements ({len(report.unexplained)} unexplained) in "
+            f"{report.requests_compared} compared requests; {report.requests_not_compared} not "
+            "compared (deployed principals: the local evaluator does not know their policies)"
+        )
+        for item in report.disagreements:
+            terminalreporter.write_line("  " + item.summary())
+        for known in report.stale:
+            terminalreporter.write_line(
+                f"  declared known difference not seen: {known.feature_file}:{known.line} "
+                f"{known.scenario} ({known.reason})"
+            )
+        terminalreporter.write_line(f"drift report: {self.path}")

@@ -188,12 +188,15 @@ class Batch:
         return [e.to_aws() for e in self.context]
 
 
-def plan(parts: Iterable[SimRequest]) -> list[Batch]:
-    """Group requests into batches: one per (caller, context) and set of actions.
+def plan(parts: Iterable[SimRequest], *, cross: bool = False) -> list[Batch]:
+    """Group requests into batches (one Simulate* call each, before paging).
 
-    Within a (caller, context) group, resources asked with the same actions share a batch, so
-    each batch's actions x resources are exactly the pairs wanted; ``*`` never shares a batch
-    with ARNs (the API call then omits ResourceArns). Order is first-seen.
+    Default (the local answerer): one batch per (caller, context) and set of actions, so each
+    batch's actions x resources are exactly the pairs wanted. With ``cross`` (the API
+    answerers, where a call costs more than an evaluation): one batch per (caller, context)
+    carrying every action and every resource of the group; the answerer evaluates the whole
+    cross product and the caller keeps the pairs it asked for. Either way ``*`` never shares
+    a batch with ARNs: the API expresses it by omitting ResourceArns. Order is first-seen.
     """
     groups: dict[tuple[Caller, tuple[ContextEntry, ...]], dict[str, list[str]]] = {}
     for part in parts:
@@ -204,8 +207,15 @@ def plan(parts: Iterable[SimRequest]) -> list[Batch]:
     batches: list[Batch] = []
     for (caller, context), by_resource in groups.items():
         merged: dict[tuple[bool, tuple[str, ...]], list[str]] = {}
-        for resource, actions in by_resource.items():
-            merged.setdefault((resource == "*", tuple(actions)), []).append(resource)
+        if cross:
+            for star in (False, True):
+                resources = [r for r in by_resource if (r == "*") is star]
+                if resources:
+                    union = dict.fromkeys(a for r in resources for a in by_resource[r])
+                    merged[(star, tuple(union))] = resources
+        else:
+            for resource, actions in by_resource.items():
+                merged.setdefault((resource == "*", tuple(actions)), []).append(resource)
         for (_, actions_key), resources in merged.items():
             batches.append(Batch(caller, context, actions_key, tuple(resources)))
     return batches
@@ -383,10 +393,10 @@ class RequestBuilder:
         cat = self.catalog
         entries = [
             context_entry(cat, "aws:PrincipalArn", [caller.arn]),
-            context_entry(cat, "aws:PrincipalAccount", [self.account_id]),
+            context_entry(cat, "aws:PrincipalAccount", [caller.account]),
         ]
         if caller.kind is PrincipalKind.USER:
-            entries.append(context_entry(cat, "aws:username", [caller.name]))
+            entries.append(context_entry(cat, "aws:username", [caller.iam_name]))
         entries.extend(context_entry(cat, f"aws:PrincipalTag/{k}", [v]) for k, v in caller.tags)
         return entries
 

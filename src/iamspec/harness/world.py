@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from iamspec.catalog import Catalog, ResourceType
 from iamspec.errors import MalformedArnError
 from iamspec.harness.backends import Backend
-from iamspec.harness.errors import ScenarioInputError, UnknownNameError
+from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownNameError
 from iamspec.harness.model import (
     KINDS_BY_PHRASE,
     RAW_ARN,
@@ -40,7 +40,7 @@ from iamspec.harness.model import (
 from iamspec.harness.outcome import CallResult, Outcome
 from iamspec.harness.placeholders import fill_text
 from iamspec.harness.policies import PolicyFile, PolicyStore
-from iamspec.harness.requests import Expansion, RequestBuilder
+from iamspec.harness.requests import Call, Expansion, RequestBuilder
 from iamspec.harness.settings import Settings
 from iamspec.policy.parser import PolicyKind
 
@@ -123,6 +123,10 @@ class World:
         self.builder = RequestBuilder(catalog, settings.account_id)
         self.results: list[CallResult] = []
         self.step: str | None = None
+        self.live_only = False
+        """The scenario carries the ``@live`` tag (set by the plugin)."""
+        self.known_difference: str | None = None
+        """Why AWS's simulator is known to answer this scenario otherwise (drift tolerated)."""
         self._principals: dict[str, Principal] = {}
         self._resources: dict[tuple[str, str], Resource] = {}
 
@@ -194,6 +198,79 @@ class World:
             self.tag_principal(name, parsed)
         return principal
 
+    def add_deployed_principal(self, name: str, tags: str | Mapping[str, str] = "") -> Principal:
+        """Name a principal deployed in the AWS account (``[tool.iamspec.deployed_principals]``).
+
+        Its policies, groups and boundary are the account's: only the live answerer can decide
+        its requests, so the scenario must be tagged ``@live`` (offline runs deselect it). Its
+        tags are read from the account (the simulator does not fill ``aws:PrincipalTag``);
+        ``tags`` the scenario states must be among them, or the scenario fails: the account no
+        longer matches the specification.
+        """
+        if not self.live_only:
+            raise ScenarioInputError(
+                f'"{name}" is a deployed principal: tag the scenario @live (only '
+                "--iam-backend=live can answer for a principal that lives in the account; "
+                "offline runs deselect @live scenarios)"
+            )
+        arn = self.settings.deployed_principals.get(name)
+        if arn is None:
+            error = UnknownNameError(
+                "deployed principal", name, _suggest(name, list(self.settings.deployed_principals))
+            )
+            error.add_note(
+                f"list it in [tool.iamspec.deployed_principals] of {self.settings.source}"
+            )
+            raise error
+        if name in self._principals:
+            raise ScenarioInputError(f'"{name}" is already declared')
+        kind = PrincipalKind.USER if ":user/" in arn else PrincipalKind.ROLE
+        actual = self.backend.deployed_tags(name, arn)
+        stated = parse_tags(self.fill(tags)) if isinstance(tags, str) else dict(tags)
+        differ = {k: v for k, v in stated.items() if actual.get(k) != v}
+        if differ:
+            found = ", ".join(f"{k}={v}" for k, v in sorted(actual.items())) or "no tags"
+            raise ScenarioFailure(
+                f'the deployed principal "{name}" ({arn}) does not carry the tags the scenario '
+                f"states: "
+                + ", ".join(
+                    f"{k}={v} (the account has {k}={actual[k]})"
+                    if k in actual
+                    else f"{k}={v} (absent in the account)"
+                    for k, v in differ.items()
+                )
+                + f"; the account has {found}"
+            )
+        principal = Principal(kind, name, arn, tags=actual, deployed=True)
+        self._principals[name] = principal
+        return principal
+
+    def declare_known_difference(self, reason: str) -> None:
+        """State that AWS's simulator answers this scenario otherwise than the local evaluator.
+
+        A drift in the scenario then does not fail it; the drift report lists it with the
+        reason. Must come before the first request, and say why (at least a few words).
+        """
+        text = " ".join(reason.split())
+        if len(text.split()) < 3:
+            raise ScenarioInputError(
+                f"a known difference needs a reason of a few words (got {reason!r}): say what "
+                "AWS does differently and, where there is one, cite the source"
+            )
+        if self.results:
+            raise ScenarioInputError("declare a known difference before the first When-step")
+        if self.known_difference is not None:
+            raise ScenarioInputError("the scenario already declares a known difference")
+        self.known_difference = text
+
+    def answer(self, calls: Sequence[Call]) -> Outcome:
+        """Have the backend answer ``calls`` and keep the results (known difference marked)."""
+        outcome = self.backend.ask(calls, self.step)
+        for result in outcome.results:
+            result.known_difference = self.known_difference
+        self.results.extend(outcome.results)
+        return outcome
+
     def declared_principals(self) -> tuple[Principal, ...]:
         """Every principal declared so far, in order."""
         return tuple(self._principals.values())
@@ -218,15 +295,25 @@ class World:
             raise UnknownNameError("principal", name, _suggest(name, list(self._principals)))
         return found
 
+    def _scenario_principal(self, name: str, change: str) -> Principal:
+        """The principal ``name``, which the scenario defines (not a deployed one)."""
+        principal = self.principal(name)
+        if principal.deployed:
+            raise ScenarioInputError(
+                f'"{name}" is a deployed principal: its {change} are the AWS account\'s, '
+                "not the scenario's (declare an IAM user or role to specify them)"
+            )
+        return principal
+
     def add_policies(self, name: str, policies: Sequence[str]) -> None:
         """Attach policy files to a principal (loaded and parsed now: errors name the file)."""
-        principal = self.principal(name)
+        principal = self._scenario_principal(name, "policies")
         for policy in policies:
             principal.policies.append(self.policies.load(policy.strip(), PolicyKind.IDENTITY))
 
     def set_boundary(self, name: str, policy: str) -> None:
         """Set a user's or role's permissions boundary (one; groups have none)."""
-        principal = self.principal(name)
+        principal = self._scenario_principal(name, "permissions boundary and policies")
         if principal.kind is PrincipalKind.GROUP:
             raise ScenarioInputError(
                 f'"{name}" is an IAM group; groups have no permissions boundary'
@@ -240,7 +327,7 @@ class World:
 
     def tag_principal(self, name: str, tags: str | Mapping[str, str]) -> None:
         """Tag a user or role (its ``aws:PrincipalTag/<key>`` when it calls)."""
-        principal = self.principal(name)
+        principal = self._scenario_principal(name, "tags")
         if principal.kind is PrincipalKind.GROUP:
             raise ScenarioInputError(
                 f'"{name}" is an IAM group; group tags are not principal tags (tag the user)'
@@ -253,7 +340,7 @@ class World:
 
     def add_to_group(self, user: str, group: str) -> None:
         """Make the IAM user ``user`` a member of the IAM group ``group``."""
-        member = self.principal(user)
+        member = self._scenario_principal(user, "group memberships")
         target = self.principal(group)
         if member.kind is not PrincipalKind.USER:
             raise ScenarioInputError(f'"{user}" is an {member.kind.phrase}; only users join groups')
@@ -277,6 +364,7 @@ class World:
             groups=groups,
             boundary=principal.boundary,
             tags=tuple(principal.tags.items()),
+            deployed=principal.deployed,
         )
 
     # -- resources ----------------------------------------------------------------------------
@@ -474,6 +562,4 @@ class World:
             context=parse_context(self.fill(context)),
             expansion=expansion,
         )
-        outcome = self.backend.ask(calls, self.step)
-        self.results.extend(outcome.results)
-        return outcome
+        return self.answer(calls)

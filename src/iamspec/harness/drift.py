@@ -1,0 +1,220 @@
+"""The drift report: where AWS's simulator (or moto) and the local evaluator disagree.
+
+Built from a run's records (:class:`~iamspec.harness.results.RunRecord`) when the run asked
+both answerers (``--compare-local``), so the same data feeds the JSON report, the terminal
+summary and the living documentation. Every disagreement carries both answers and the request
+exactly as sent. A disagreement in a scenario that declares a known difference is listed with
+its reason and does not fail the run; every other one does. Requests the local evaluator cannot
+answer (deployed principals: their policies live in the account) are counted as not compared.
+
+Shape (``schema_version`` 1)::
+
+    schema_version, backend, account_id, region, started_at, finished_at,
+    scenarios, requests_compared, requests_not_compared, unexplained,
+    disagreements: [{scenario, feature_file, line, nodeid, step, known_difference,
+                     request: {principal, principal_arn, action, resource, target,
+                               context_entries},
+                     answers: {<backend>: {decision, explanation},
+                               local: {decision, explanation}}}],
+    known_differences: [{scenario, feature_file, line, nodeid, reason, drift_seen}]
+
+``drift_seen`` false marks a declared difference that this run did not see: perhaps AWS has
+changed, perhaps the declaration is stale.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from iamspec.harness.results import RunRecord, ScenarioRecord
+
+__all__ = ["DRIFT_SCHEMA_VERSION", "Disagreement", "DriftReport", "KnownDifference", "drift_report"]
+
+DRIFT_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One request the two answerers decided differently."""
+
+    scenario: str
+    feature_file: str
+    line: int
+    nodeid: str
+    step: str | None
+    known_difference: str | None
+    principal: str
+    principal_arn: str
+    action: str
+    resource: str
+    target: str
+    context_entries: list[dict[str, Any]]
+    backend: str
+    decision: str
+    explanation: str
+    local_decision: str
+    local_explanation: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "feature_file": self.feature_file,
+            "line": self.line,
+            "nodeid": self.nodeid,
+            "step": self.step,
+            "known_difference": self.known_difference,
+            "request": {
+                "principal": self.principal,
+                "principal_arn": self.principal_arn,
+                "action": self.action,
+                "resource": self.resource,
+                "target": self.target,
+                "context_entries": self.context_entries,
+            },
+            "answers": {
+                self.backend: {"decision": self.decision, "explanation": self.explanation},
+                "local": {"decision": self.local_decision, "explanation": self.local_explanation},
+            },
+        }
+
+    def summary(self) -> str:
+        """One line: where, what, both decisions."""
+        known = " (known difference)" if self.known_difference else ""
+        return (
+            f"{self.feature_file}:{self.line} {self.scenario}: {self.principal} "
+            f"{self.action} on {self.resource}: {self.backend} says {self.decision}, "
+            f"local says {self.local_decision}{known}"
+        )
+
+
+@dataclass(frozen=True)
+class KnownDifference:
+    """A scenario that declares AWS answers it otherwise, and whether this run saw that."""
+
+    scenario: str
+    feature_file: str
+    line: int
+    nodeid: str
+    reason: str
+    drift_seen: bool
+
+
+@dataclass
+class DriftReport:
+    """Every disagreement of a run, with what was compared."""
+
+    backend: str
+    account_id: str
+    region: str
+    started_at: str
+    finished_at: str | None
+    scenarios: int = 0
+    requests_compared: int = 0
+    requests_not_compared: int = 0
+    disagreements: list[Disagreement] = field(default_factory=list)
+    known_differences: list[KnownDifference] = field(default_factory=list)
+
+    @property
+    def unexplained(self) -> list[Disagreement]:
+        """The disagreements no scenario declared: each one fails the run."""
+        return [d for d in self.disagreements if d.known_difference is None]
+
+    @property
+    def stale(self) -> list[KnownDifference]:
+        """Declared differences this run did not see."""
+        return [k for k in self.known_differences if not k.drift_seen]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": DRIFT_SCHEMA_VERSION,
+            "backend": self.backend,
+            "account_id": self.account_id,
+            "region": self.region,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "scenarios": self.scenarios,
+            "requests_compared": self.requests_compared,
+            "requests_not_compared": self.requests_not_compared,
+            "unexplained": len(self.unexplained),
+            "disagreements": [d.to_dict() for d in self.disagreements],
+            "known_differences": [
+                {
+                    "scenario": k.scenario,
+                    "feature_file": k.feature_file,
+                    "line": k.line,
+                    "nodeid": k.nodeid,
+                    "reason": k.reason,
+                    "drift_seen": k.drift_seen,
+                }
+                for k in self.known_differences
+            ],
+        }
+
+    def write(self, path: Path) -> None:
+        """Write the JSON report (parents created)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+
+
+def _scenario_drift(report: DriftReport, scenario: ScenarioRecord) -> bool:
+    seen = False
+    for call in scenario.calls:
+        for request in call.requests:
+            if request.local_decision is None:
+                report.requests_not_compared += 1
+                continue
+            report.requests_compared += 1
+            if not request.drift:
+                continue
+            seen = True
+            report.disagreements.append(
+                Disagreement(
+                    scenario=scenario.scenario,
+                    feature_file=scenario.feature_file,
+                    line=scenario.line,
+                    nodeid=scenario.nodeid,
+                    step=call.step,
+                    known_difference=scenario.known_difference,
+                    principal=call.principal,
+                    principal_arn=call.principal_arn,
+                    action=request.action,
+                    resource=request.resource,
+                    target=request.target,
+                    context_entries=request.context_entries,
+                    backend=call.backend,
+                    decision=request.decision,
+                    explanation=request.explanation,
+                    local_decision=request.local_decision,
+                    local_explanation=request.local_explanation or "",
+                )
+            )
+    return seen
+
+
+def drift_report(run: RunRecord) -> DriftReport:
+    """The drift report of ``run`` (scenarios in the order they ran)."""
+    report = DriftReport(
+        backend=run.backend,
+        account_id=run.account_id,
+        region=run.region,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        scenarios=len(run.scenarios),
+    )
+    for scenario in run.scenarios:
+        seen = _scenario_drift(report, scenario)
+        if scenario.known_difference is not None:
+            report.known_differences.append(
+                KnownDifference(
+                    scenario=scenario.scenario,
+                    feature_file=scenario.feature_file,
+                    line=scenario.line,
+                    nodeid=scenario.nodeid,
+                    reason=scenario.known_difference,
+                    drift_seen=seen,
+                )
+            )
+    return report
