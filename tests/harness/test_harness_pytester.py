@@ -32,7 +32,9 @@ main = "11111111-2222-3333-4444-555555555555"
 CONFTEST = f"""
 import sys
 sys.path.insert(0, {str(PROJECT)!r})
-pytest_plugins = ["steps.principals", "steps.resources", "steps.requests", "steps.decisions"]
+pytest_plugins = [
+    "steps.principals", "steps.resources", "steps.requests", "steps.decisions", "steps.live"
+]
 """
 
 DEPARTMENT = """{
@@ -514,3 +516,43 @@ def test_a_failure_without_linter_warnings_has_no_warning_section(project):
     )
     result.assert_outcomes(failed=1)
     assert "policy linter warnings" not in result.stdout.str()
+
+
+def test_compare_local_needs_an_api_answerer(project):
+    result = run(
+        project,
+        'When "test-admin" calls "connect:DescribeUser" on the Connect user "jdoe"',
+        "--compare-local",
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "--compare-local compares an API answerer" in result.stderr.str()
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_live_scenarios_are_deselected_offline_and_counted(project, workers):
+    (project.path / "features" / "deployed.feature").write_text(
+        textwrap.dedent("""\
+        @live
+        Feature: deployed
+          Scenario: one
+            Given the deployed principal "ops"
+          Scenario: two
+            Given the deployed principal "ops"
+    """)
+    )
+    result = run(
+        project,
+        """
+        When "test-admin" calls "connect:DescribeUser" on the Connect user "jdoe"
+        Then the request is allowed
+    """,
+        "--strict-markers",
+        *workers,
+    )
+    result.assert_outcomes(passed=1)
+    assert "iamspec: 2 scenarios tagged @live deselected" in result.stdout.str()
+
+
+def test_a_deployed_principal_without_the_live_tag_is_an_error(project):
+    result = run(project, 'Given the deployed principal "ops"')
+    assert_error(project, result, "Given the deployed principal", "tag the scenario @live")

@@ -257,10 +257,10 @@ class World:
                 f"a known difference needs a reason of a few words (got {reason!r}): say what "
                 "AWS does differently and, where there is one, cite the source"
             )
-        if self.results:
-            raise ScenarioInputError("declare a known difference before the first When-step")
         if self.known_difference is not None:
             raise ScenarioInputError("the scenario already declares a known difference")
+        if self.results:
+            raise ScenarioInputError("declare a known difference before the first When-step")
         self.known_difference = text
 
     def answer(self, calls: Sequence[Call]) -> Outcome:
