@@ -6,5 +6,7 @@ pytest_plugins = [
     "steps.resources",
     "steps.requests",
     "steps.decisions",
+    "steps.access",
     "steps.lint",
+    "steps.live",
 ]

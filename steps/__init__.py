@@ -13,6 +13,14 @@ Principals (``principals.py``)::
     Given "NAME" has the permissions boundary "FILE"
     Given "NAME" is tagged "K=V[, K=V]"
 
+Live (``live.py``): a principal deployed in the AWS account, by its logical name in
+``[tool.iamspec.deployed_principals]`` (the scenario must be tagged ``@live``; its tags are read
+from the account and the stated ones must be among them), and a declared difference between
+AWS's simulator and the local evaluator (a drift then does not fail the scenario)::
+
+    Given the deployed principal "NAME" [tagged "K=V, K=V"]
+    Given a known difference from AWS: "REASON"
+
 Resources (``resources.py``); KIND is Connect instance, Connect user, routing profile,
 security profile, hierarchy group, queue, outbound campaign, event integration, data
 integration, Wisdom assistant or KMS key::
@@ -37,4 +45,11 @@ denied::
     Then "P" gets these decisions:                           | action | resource | decision |
                                                              (optional: request tags, context)
     Then "PATTERN" matches exactly these actions:            | action |
+
+Access levels (``access.py``); every action of the services at those levels (Service
+Authorization Reference), each asked on ``*`` and on a probe ARN per resource type::
+
+    Then "P" is denied every action of the services "iam, sts" at the access levels
+         "Write, Permissions management, Tagging"   (or: implicitly|explicitly denied;
+                                                     the service "S"; the access level "L")
 """

@@ -746,3 +746,27 @@ def test_unknown_resource_type_suggests_and_unknown_service_is_refused(catalog):
         catalog.resource_type("connect", "routing-profil")
     with pytest.raises(UnknownServiceError):
         catalog.resource_type("conect", "user")
+
+
+@pytest.mark.parametrize(
+    ("key", "known"),
+    [
+        ("token.actions.githubusercontent.com:sub", True),
+        ("token.actions.githubusercontent.com:aud", True),
+        ("auth-dev.example.auth0.com/:aud", True),
+        ("oidc.eks.us-east-1.amazonaws.com/id/ABC:sub", True),
+        ("accounts.google.com:oaud", True),
+        ("token.actions.githubusercontent.com:roles", False),  # custom claims: not in AWS
+        ("connect:sub", False),
+        ("conect:aud", False),
+    ],
+)
+def test_web_identity_provider_keys(catalog: Catalog, key: str, known: bool) -> None:
+    """Every OIDC provider's aud/sub/amr/azp/oaud/email claims are condition keys
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html,
+    "Available keys for AWS web identity federation"), though the Service Authorization
+    Reference lists only some providers; AssumeRoleWithWebIdentity carries them."""
+    assert catalog.is_known_context_key(key) is known
+    web = catalog.action("sts:AssumeRoleWithWebIdentity")
+    assert catalog.supports_condition_key(web, key) is known
+    assert not catalog.supports_condition_key(catalog.action("sts:AssumeRole"), key)

@@ -226,6 +226,18 @@ class ActionInfo:
 # Condition-key tables
 
 
+_WEB_IDENTITY_KEY = re.compile(
+    r"[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[^\s:]*)?:(aud|sub|amr|azp|oaud|email)"
+)
+"""``<provider>:<claim>`` of an OIDC provider (``token.actions.githubusercontent.com:sub``).
+
+The Service Authorization Reference lists some providers' keys, not the claims IAM documents
+for every OIDC provider: ``aud``, ``sub``, ``amr``, ``azp``, ``oaud``, ``email`` ("Available
+keys for AWS web identity federation",
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html).
+Custom claims are not available (GitHub's "Configuring OpenID Connect in Amazon Web Services").
+"""
+
 _KEY_VARIABLE = re.compile(r"(\$\{[^}]*\}|<[^>]*>)")
 
 
@@ -802,6 +814,11 @@ class Catalog:
         global_key = find_global_condition_key(key)
         if global_key is not None and global_key.applies_to_all_actions:
             return True
+        if (
+            action.full_name == "sts:AssumeRoleWithWebIdentity"
+            and _WEB_IDENTITY_KEY.fullmatch(key.lower()) is not None
+        ):
+            return True  # every OIDC provider's aud/sub/amr... (see _WEB_IDENTITY_KEY)
         return self._action_key_table(action, resource_type).lookup(key) is not None
 
     def _foreign_key_table(self) -> _KeyTable:
@@ -840,6 +857,8 @@ class Catalog:
         if global_key is not None:
             return global_key.type
         hit = self._service_key(key)
+        if hit is None and _WEB_IDENTITY_KEY.fullmatch(key.lower()):
+            return "String"
         return None if hit is None else hit[1]
 
     def is_known_context_key(self, key: str) -> bool:

@@ -9,6 +9,8 @@ project copy ``shared/seed/000_0d50317c9b5e9eeb.txt``). This table is the linter
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from lintkit import PUBLISHED
 
@@ -99,3 +101,20 @@ def test_the_page_text_matches_the_copies() -> None:
         assert text.endswith("\n")
         assert text.count("\n") == 1
         assert text[:-1] in lines, path.name
+
+
+def _project_policies() -> list[Path]:
+    return sorted(p for p in (PUBLISHED.parent).rglob("*.json") if PUBLISHED not in p.parents)
+
+
+@pytest.mark.parametrize("path", _project_policies(), ids=lambda p: p.name)
+def test_every_project_policy_lints_without_errors(path: Path) -> None:
+    """The corrected policies (and the nightly role's trust policy, a resource-based policy
+    with OIDC claims as condition keys) are what scenarios run: no linter error in them."""
+    from iamspec.harness.settings import load_settings
+    from iamspec.policy.parser import PolicyKind
+
+    settings = load_settings(PUBLISHED.parents[1])
+    kind = PolicyKind.RESOURCE if path.name.endswith("-trust.json") else PolicyKind.IDENTITY
+    findings = lint_file(path, kind=kind, placeholders=settings.placeholder_values().keys())
+    assert [str(f) for f in findings if f.is_error] == []

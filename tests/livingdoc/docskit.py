@@ -354,3 +354,124 @@ def dept_run() -> RunRecord:
             line=4,
         ),
     )
+
+
+def compared(
+    record: ScenarioRecord,
+    local: dict[str, str] | None = None,
+    *,
+    backend: str = "live",
+    known_difference: str | None = None,
+    local_explanation: str | None = None,
+    deployed: bool = False,
+) -> ScenarioRecord:
+    """``record`` as a ``--compare-local`` run on ``backend`` records it: the local evaluator
+    answers every request too, as the answerer did unless ``local`` maps the request's action
+    to another decision (then the request drifts); a ``deployed`` principal gets no local
+    answer. Changes ``record`` and returns it."""
+    record.backend = backend
+    record.known_difference = known_difference
+    for call in record.calls:
+        call.backend = backend
+        for request in call.requests:
+            if deployed:
+                continue
+            decision = (local or {}).get(request.action, request.decision)
+            request.local_decision = decision
+            request.local_explanation = local_explanation or (
+                f"{request.action} on {request.resource}: {decision} (local)"
+            )
+            request.drift = decision != request.decision
+    return record
+
+
+HOSTILE = "</pre><script>alert(3)</script>"
+
+
+def drift_run() -> RunRecord:
+    """A live ``--compare-local`` run: an unexplained disagreement (in an outline row, with a
+    hostile explanation), a disagreement in a scenario declaring a known difference, a stale
+    known difference, and a deployed principal's request that was not compared."""
+    allow = [matched(DEPT, DEPT_TEXT, 0)]
+    deny = [matched(DEPT, DEPT_TEXT, 1)]
+    outline = [
+        compared(
+            scenario(
+                "the Department tag decides",
+                [Ask(action, decision, m, explanation=explanation)],
+                example={"department": dept, "action": action},
+                tags={"Department": dept},
+                line=7,
+                status="failed" if local else None,
+                error="drift from the local evaluator" if local else None,
+            ),
+            local,
+            local_explanation=local_explanation,
+        )
+        for dept, action, decision, m, explanation, local, local_explanation in [
+            ("Test", "connect:DescribeUser", "allowed", allow, None, None, None),
+            (
+                "Test",
+                "connect:UpdateUserHierarchy",
+                "implicitDeny",
+                [],
+                f"live says {HOSTILE}",
+                {"connect:UpdateUserHierarchy": "allowed"},
+                f"local says {HOSTILE}",
+            ),
+            ("Prod", "connect:DescribeUser", "implicitDeny", [], None, None, None),
+        ]
+    ]
+    result = run(
+        *outline,
+        compared(
+            scenario(
+                "nobody deletes an agent",
+                [Ask("connect:DeleteUser", "implicitDeny", [])],
+                tags={"Department": "Test"},
+                line=20,
+            ),
+            {"connect:DeleteUser": "explicitDeny"},
+            known_difference="the simulator <ignores> the *Deny* | for this resource type",
+        ),
+        compared(
+            scenario(
+                "admins update Test agents",
+                [Ask("connect:UpdateUserHierarchy", "allowed", allow)],
+                tags={"Department": "Test"},
+                line=30,
+            ),
+            known_difference="AWS once answered implicitDeny here",
+        ),
+        compared(
+            scenario(
+                "nobody deletes an agent, even by deny",
+                [Ask("connect:DeleteUser", "explicitDeny", deny)],
+                tags={"Department": "Test"},
+                line=40,
+            )
+        ),
+        compared(
+            scenario(
+                "teams read their own agents",
+                [
+                    Ask(
+                        "connect:DescribeUser",
+                        "allowed",
+                        [matched(EVIL, EVIL_TEXT, 0)],
+                        principal="lead",
+                    )
+                ],
+                feature="Team leads read their team's agents",
+                feature_file="features/team.feature",
+                description="A deployed role: its policies live in the account.",
+                policies=(EVIL,),
+                principal="lead",
+                line=4,
+            ),
+            deployed=True,
+        ),
+        backend="live",
+    )
+    result.compare_local = True
+    return result

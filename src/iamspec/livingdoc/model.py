@@ -4,8 +4,9 @@
 (:class:`~iamspec.livingdoc.policies.PolicyLibrary`), places the statements that decided each
 request (:func:`~iamspec.livingdoc.deciding.resolve`), computes policy coverage
 (:mod:`~iamspec.livingdoc.coverage`), lints the published examples
-(:mod:`~iamspec.livingdoc.errata`) and groups scenarios by feature, outline and call. The
-templates only lay out what is here: they compute nothing and never see raw records.
+(:mod:`~iamspec.livingdoc.errata`), groups scenarios by feature, outline and call, and for a
+``--compare-local`` run lists where the answerers disagreed (:mod:`~iamspec.livingdoc.drift`).
+The templates only lay out what is here: they compute nothing and never see raw records.
 
 Decisions and statuses always carry a word and a symbol besides their colour
 (:class:`Label`), so the site reads in print and for colour-blind readers.
@@ -19,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from iamspec.catalog import Catalog, default_catalog
 from iamspec.errors import IamSpecError
@@ -34,6 +36,9 @@ from iamspec.livingdoc.deciding import StatementRef, resolve
 from iamspec.livingdoc.errata import Errata, collect_errata
 from iamspec.livingdoc.policies import PolicyLibrary, PolicyView, slugify
 from iamspec.policy.parser import PolicyKind
+
+if TYPE_CHECKING:
+    from iamspec.livingdoc.drift import DriftView
 
 __all__ = [
     "CallView",
@@ -203,6 +208,18 @@ class ScenarioGroup:
         return self.outline or len(self.rows) > 1
 
     @property
+    def known_differences(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        """Each declared known-difference reason with the numbers of the rows declaring it.
+
+        A table of runs folds each row's steps away, so the reasons are shown above it too.
+        """
+        reasons: dict[str, list[int]] = {}
+        for number, row in enumerate(self.rows, 1):
+            if row.record.known_difference is not None:
+                reasons.setdefault(row.record.known_difference, []).append(number)
+        return tuple((reason, tuple(numbers)) for reason, numbers in reasons.items())
+
+    @property
     def status(self) -> Label:
         statuses = {row.record.status for row in self.rows}
         for worst in ("error", "failed", "skipped"):
@@ -321,7 +338,11 @@ class RunMeta:
 
 @dataclass(frozen=True)
 class Site:
-    """Everything the templates render."""
+    """Everything the templates render.
+
+    ``drift_view`` is the drift page's model, only for a run that asked the local evaluator
+    too (``--compare-local``); without it there is no drift page and nothing links to one.
+    """
 
     meta: RunMeta
     features: tuple[FeatureView, ...]
@@ -329,6 +350,7 @@ class Site:
     coverage: Coverage
     errata: Errata
     generated_at: str
+    drift_view: DriftView | None = None
 
     @property
     def scenarios(self) -> tuple[ScenarioView, ...]:
@@ -343,7 +365,9 @@ class Site:
 
     @property
     def drift(self) -> int:
-        return sum(1 for s in self.scenarios for c in s.calls for r in c.requests if r.record.drift)
+        """Requests where the answerer and the local evaluator disagreed (the drift page's
+        disagreements); 0 without ``--compare-local``, where nothing was compared."""
+        return len(self.drift_view.disagreements) if self.drift_view is not None else 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -615,4 +639,7 @@ def build_site(
         catalog_version=catalog.data_version,
     )
     stamp = generated_at if generated_at is not None else run.finished_at or run.started_at
-    return Site(meta, features, policies, coverage, errata, format_date(stamp))
+    from iamspec.livingdoc.drift import build_drift  # it builds on this module's views
+
+    drift = build_drift(run, features) if run.compare_local else None
+    return Site(meta, features, policies, coverage, errata, format_date(stamp), drift)

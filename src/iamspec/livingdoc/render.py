@@ -1,9 +1,9 @@
 """Writing the site: Jinja2 templates to static HTML (plus CSS) or Markdown files.
 
 The layout is flat so that every link is relative and works from ``file://`` and on a code
-host: ``index``, ``feature-<slug>`` per feature, ``policy-<slug>`` per policy, ``coverage``
-and ``errata``, with ``.html`` (and ``style.css``) or ``.md``. Pages need no JavaScript and
-load nothing from the network.
+host: ``index``, ``feature-<slug>`` per feature, ``policy-<slug>`` per policy, ``coverage``,
+``errata`` and, for a ``--compare-local`` run only, ``drift``, with ``.html`` (and
+``style.css``) or ``.md``. Pages need no JavaScript and load nothing from the network.
 
 Escaping. Everything that comes from features, policies or the run is text, never markup:
 
@@ -11,7 +11,8 @@ Escaping. Everything that comes from features, policies or the run is text, neve
   a policy value holding ``</pre>`` stays inside its ``<pre>``);
 - Markdown: every ``{{ value }}`` passes through :func:`md_escape` (backslash-escapes what
   Markdown would format, entity-escapes ``<``, ``>`` and ``&``), except what the
-  :func:`md_code` / :func:`md_cell` / :func:`md_anchor` filters already made safe.
+  :func:`md_code` / :func:`md_cell` / :func:`md_cell_code` / :func:`md_anchor` filters
+  already made safe.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from markupsafe import Markup
 from iamspec.livingdoc.coverage import format_percent
 from iamspec.livingdoc.model import Site, decision_label, format_date, status_label
 
-__all__ = ["FORMATS", "md_cell", "md_code", "md_escape", "write_site"]
+__all__ = ["FORMATS", "md_cell", "md_cell_code", "md_code", "md_escape", "write_site"]
 
 FORMATS = ("html", "markdown")
 """``--living-docs-format`` / ``iamspec docs --format`` choices."""
@@ -95,6 +96,13 @@ def md_inline_code(value: Any) -> MdSafe:
     return MdSafe(f"{ticks}{pad}{text}{pad}{ticks}")
 
 
+def md_cell_code(value: Any) -> MdSafe:
+    """Inline code for a table cell: a value spanning lines becomes escaped text with ``<br>``
+    (a line break would end the table row)."""
+    text = "" if value is None else str(value)
+    return md_cell(text) if "\n" in text or not text else md_inline_code(text)
+
+
 _ANCHOR = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -146,7 +154,13 @@ def markdown_environment() -> Environment:
         finalize=md_escape,
     )
     env.filters.update(
-        cell=md_cell, code=md_code, icode=md_inline_code, anchor=md_anchor, url=md_url, raw=MdSafe
+        cell=md_cell,
+        code=md_code,
+        icode=md_inline_code,
+        ccode=md_cell_code,
+        anchor=md_anchor,
+        url=md_url,
+        raw=MdSafe,
     )
     return _common(env, "md")
 
@@ -158,6 +172,8 @@ def _pages(site: Site) -> list[tuple[str, str, dict[str, Any]]]:
         ("coverage", "coverage", {}),
         ("errata", "errata", {}),
     ]
+    if site.drift_view is not None:
+        pages.append(("drift", site.drift_view.page, {"drift": site.drift_view}))
     pages += [("feature", feature.page, {"feature": feature}) for feature in site.features]
     pages += [
         ("policy", policy.page, {"policy": policy, "pc": pc})
@@ -170,7 +186,9 @@ def write_site(site: Site, out: Path, fmt: str = "html") -> list[Path]:
     """Write every page of ``site`` into ``out`` (created); return the files written.
 
     ``fmt`` is ``html`` (pages and ``style.css``) or ``markdown``. Existing files of the same
-    names are replaced; others are left alone.
+    names are replaced; others are left alone (a ``drift`` page from an earlier
+    ``--compare-local`` run too: nothing links to it any more, and a file of that name may be
+    the reader's own).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

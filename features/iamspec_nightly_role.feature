@@ -1,0 +1,51 @@
+Feature: The nightly live role may ask the policy simulator and read tags, and change nothing
+  The nightly job runs every scenario against AWS's own policy simulator with the role in
+  policies/iamspec/nightly-live-role.json. It needs iam:SimulateCustomPolicy (no resource type,
+  so Resource "*"), iam:SimulatePrincipalPolicy on the deployed users and roles of this account,
+  and iam:ListUserTags and iam:ListRoleTags to read their tags. A credential that runs unattended
+  every night must not be able to change IAM, assume other roles, or touch Amazon Connect:
+  every action the Service Authorization Reference rates Write, Permissions management or
+  Tagging is denied, whatever the service adds later.
+
+  Background:
+    Given the IAM role "nightly-live" with the policy "iamspec/nightly-live-role.json"
+    And the IAM user "contact-centre-admin"
+    And the IAM role "connect-agent"
+    And the IAM group "supervisors"
+
+  Scenario: the nightly role may simulate and read tags of this account's users and roles
+    Then "nightly-live" gets these decisions:
+      | action                      | resource                      | decision |
+      | iam:SimulateCustomPolicy    | any resource                  | allowed  |
+      | iam:SimulateCustomPolicy    |                               | allowed  |
+      | iam:SimulatePrincipalPolicy | IAM user contact-centre-admin | allowed  |
+      | iam:SimulatePrincipalPolicy | IAM role connect-agent        | allowed  |
+      | iam:ListUserTags            | IAM user contact-centre-admin | allowed  |
+      | iam:ListRoleTags            | IAM role connect-agent        | allowed  |
+
+  Scenario: the nightly role cannot reach other accounts, groups or Resource "*"
+    Then "nightly-live" gets these decisions:
+      | action                      | resource                                                      | decision          |
+      | iam:SimulatePrincipalPolicy | arn:{{partition}}:iam::444455556666:user/contact-centre-admin | implicitly denied |
+      | iam:SimulatePrincipalPolicy | arn:{{partition}}:iam::444455556666:role/connect-agent        | implicitly denied |
+      | iam:ListUserTags            | arn:{{partition}}:iam::444455556666:user/contact-centre-admin | implicitly denied |
+      | iam:ListRoleTags            | arn:{{partition}}:iam::444455556666:role/connect-agent        | implicitly denied |
+      | iam:SimulatePrincipalPolicy | IAM group supervisors                                         | implicitly denied |
+      | iam:SimulatePrincipalPolicy | any resource                                                  | implicitly denied |
+      | iam:ListUserTags            | any resource                                                  | implicitly denied |
+
+  Scenario: the nightly role reads nothing else
+    Then "nightly-live" gets these decisions:
+      | action                       | resource                      | decision          |
+      | iam:Get*                     | IAM user contact-centre-admin | implicitly denied |
+      | iam:Get*                     | IAM role connect-agent        | implicitly denied |
+      | iam:Get*                     | any resource                  | implicitly denied |
+      | iam:ListUserPolicies         | IAM user contact-centre-admin | implicitly denied |
+      | iam:ListAttachedRolePolicies | IAM role connect-agent        | implicitly denied |
+      | connect:*                    | any resource                  | implicitly denied |
+
+  Scenario: the nightly role writes, grants and tags nothing in IAM
+    Then "nightly-live" is denied every action of the service "iam" at the access levels "Write, Permissions management, Tagging"
+
+  Scenario: the nightly role writes, grants and tags nothing in STS, Connect or campaigns
+    Then "nightly-live" is denied every action of the services "sts, connect, connect-campaigns" at the access levels "Write, Permissions management, Tagging"
