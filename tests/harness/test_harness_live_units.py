@@ -130,7 +130,7 @@ def test_api_options_refuse_bad_values(kwargs, message):
 
 def test_botocore_config_bounds_the_retries():
     config = ApiOptions(retry_mode="adaptive", max_attempts=3).botocore_config()
-    assert config.retries == {"mode": "adaptive", "max_attempts": 3}
+    assert config.retries == {"mode": "adaptive", "total_max_attempts": 3}
 
 
 # --------------------------------------------------------------------------------------------

@@ -98,10 +98,14 @@ class ApiOptions:
         return ApiOptions(self.compare_local, share, self.retry_mode, self.max_attempts)
 
     def botocore_config(self) -> Any:
-        """botocore ``Config`` with bounded retries on throttling and transient errors."""
+        """botocore ``Config`` with bounded retries on throttling and transient errors.
+
+        ``total_max_attempts`` counts the first request too (botocore's ``max_attempts``
+        counts retries only).
+        """
         from botocore.config import Config
 
-        return Config(retries={"mode": self.retry_mode, "max_attempts": self.max_attempts})
+        return Config(retries={"mode": self.retry_mode, "total_max_attempts": self.max_attempts})
 
 
 class Backend(ABC):

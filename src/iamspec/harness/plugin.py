@@ -410,7 +410,7 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
         feature_description=feature.description or "",
         scenario=scenario.name,
         line=scenario.line_number,
-        tags=sorted(scenario.tags),
+        tags=sorted(set(scenario.tags) | set(getattr(feature, "tags", ()))),
         nodeid=node.nodeid,
         example={str(k): str(v) for k, v in dict(example).items()},
         backend=_session(request.config).backend_name,
