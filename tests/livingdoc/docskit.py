@@ -475,3 +475,105 @@ def drift_run() -> RunRecord:
     )
     result.compare_local = True
     return result
+
+
+# --------------------------------------------------------------------------------------------
+# large scenarios (a Then-step over every action of whole services)
+
+SWEEP_SERVICES = ("iam", "sts", "connect", "connect-campaigns", "wisdom", "app-integrations")
+
+
+def catalog_actions(services: tuple[str, ...] = SWEEP_SERVICES) -> list[str]:
+    """Real action names of ``services``, service by service in the IAM service reference's
+    order (765 for the default services)."""
+    from iamspec.catalog import default_catalog
+
+    catalog = default_catalog()
+    return [a.full_name for s in services for a in catalog.expand(f"{s}:*")]
+
+
+def sweep(
+    count: int,
+    *,
+    exclude: tuple[str, ...] = (),
+    users: tuple[str, ...] = ("jdoe", "asmith"),
+    services: tuple[str, ...] = SWEEP_SERVICES,
+) -> list[Ask]:
+    """``count`` passing implicit denies, as a sweep over whole services sends them: every
+    action of ``services`` (but ``exclude``) on the first user, then on the next, and so on;
+    each with its own explanation (``SWEEP-TRACE <action> on <user>``)."""
+    actions = [a for a in catalog_actions(services) if a not in exclude]
+    asks = [
+        Ask(action, "implicitDeny", user=user, explanation=f"SWEEP-TRACE {action} on {user}")
+        for user in users
+        for action in actions
+    ]
+    if count > len(asks):
+        raise ValueError(f"only {len(asks)} (action, user) pairs; add users or services")
+    return asks[:count]
+
+
+LARGE_TOTAL = 1000
+LARGE_FAILING = "connect:UpdateUserPhoneConfig"
+LARGE_ALLOWED = "connect:DescribeUser"
+LARGE_DRIFTED = "connect:UpdateUserHierarchy"
+LARGE_EXPLICIT = 10
+LARGE_UNCHECKED = 5
+LARGE_LINE = 40
+
+
+def large_scenario(
+    total: int = LARGE_TOTAL, *, line: int = LARGE_LINE, **kwargs: Any
+) -> ScenarioRecord:
+    """A scenario of ``total`` calls (one request each): one not as specified
+    (``FAILING-TRACE``), one allowed as specified by dept.json statement 1 (``ALLOWED-TRACE``),
+    one that drifts once :func:`compared` with ``{LARGE_DRIFTED: "allowed"}`` (``DRIFT-TRACE``),
+    and the rest a sweep of passing denials: ``LARGE_EXPLICIT`` explicitly denied by statement 2
+    (NeverDelete), ``LARGE_UNCHECKED`` implicitly denied with nothing checking them, the others
+    implicitly denied as specified."""
+    special = (LARGE_FAILING, LARGE_ALLOWED, LARGE_DRIFTED)
+    rest = sweep(total - 3, exclude=special)
+    for ask in rest[:LARGE_EXPLICIT]:
+        ask.decision = "explicitDeny"
+        ask.matched = [matched(DEPT, DEPT_TEXT, 1)]
+    for ask in rest[LARGE_EXPLICIT : LARGE_EXPLICIT + LARGE_UNCHECKED]:
+        ask.expected = None
+    asks = [
+        *rest[: total // 3],
+        Ask(
+            LARGE_FAILING,
+            "implicitDeny",
+            expected="allowed",
+            explanation="FAILING-TRACE: no statement allows it",
+        ),
+        Ask(
+            LARGE_ALLOWED,
+            "allowed",
+            [matched(DEPT, DEPT_TEXT, 0)],
+            explanation="ALLOWED-TRACE: statement 1 allows it",
+        ),
+        *rest[total // 3 : 2 * total // 3],
+        Ask(LARGE_DRIFTED, "implicitDeny", explanation="DRIFT-TRACE: live denies it"),
+        *rest[2 * total // 3 :],
+    ]
+    kwargs.setdefault("tags", {"Department": "Test"})
+    kwargs.setdefault("error", "features/dept.feature:43: ScenarioFailure: expected allowed")
+    return scenario("every action of whole services", asks, line=line, **kwargs)
+
+
+def large_run() -> RunRecord:
+    """A live ``--compare-local`` run of the dept feature: a small scenario and
+    :func:`large_scenario`, whose ``LARGE_DRIFTED`` request the local evaluator allows."""
+    small = scenario(
+        "nobody deletes an agent",
+        [Ask("connect:DeleteUser", "explicitDeny", [matched(DEPT, DEPT_TEXT, 1)])],
+        tags={"Department": "Test"},
+        line=20,
+    )
+    result = run(
+        compared(small),
+        compared(large_scenario(), {LARGE_DRIFTED: "allowed"}),
+        backend="live",
+    )
+    result.compare_local = True
+    return result

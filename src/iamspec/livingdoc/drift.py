@@ -19,7 +19,7 @@ from typing import Any
 from iamspec.harness.drift import Disagreement, DriftReport, KnownDifference, drift_report
 from iamspec.harness.results import RunRecord
 from iamspec.livingdoc.coverage import ScenarioLink
-from iamspec.livingdoc.model import CallView, FeatureView, Label, decision_label
+from iamspec.livingdoc.model import CallView, FeatureView, Label, decision_label, plural
 
 __all__ = [
     "NOT_COMPARED_REASON",
@@ -34,10 +34,6 @@ NOT_COMPARED_REASON = (
     "deployed principals: the local evaluator does not know the account's policies"
 )
 """Why some requests have no local answer (the harness asks it only for declared principals)."""
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -143,16 +139,14 @@ class DriftView:
         if self.disagreements:
             declared = len(self.declared)
             text = (
-                f"{_plural(len(self.disagreements), 'disagreement')} between {self.backend} "
+                f"{plural(len(self.disagreements), 'disagreement')} between {self.backend} "
                 f"and the local evaluator, "
                 + (f"{declared} declared as known" if declared else "none declared as known")
             )
         else:
-            text = f"no drift in {_plural(self.report.requests_compared, 'compared request')}"
+            text = f"no drift in {plural(self.report.requests_compared, 'compared request')}"
         if self.stale:
-            text += (
-                f"; {_plural(len(self.stale), 'declared known difference')} not seen in this run"
-            )
+            text += f"; {plural(len(self.stale), 'declared known difference')} not seen in this run"
         return text
 
     @property
