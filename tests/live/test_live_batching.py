@@ -332,8 +332,10 @@ def test_a_deployed_principal_is_paged_too(
     assert all("Marker" in s.params for s in sent[1:])
     assert backend.simulate_calls == pages
     assert len(outcome.results) == len(calls)
-    # deployed: the local evaluator is not asked
+    # deployed: the local evaluator is not asked, and the explanation names the API used
     assert all(p.answer.reference is None for r in outcome.results for p in r.parts)
+    explanation = outcome.results[0].parts[0].answer.explanation
+    assert "answered by live: SimulatePrincipalPolicy" in explanation
 
 
 # --------------------------------------------------------------------------------------------

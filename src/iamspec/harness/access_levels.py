@@ -26,7 +26,13 @@ import re
 from collections.abc import Sequence
 
 from iamspec.catalog import ActionInfo, ResourceType
-from iamspec.harness.decisions import Expected, parse_decision, plain, render_failure
+from iamspec.harness.decisions import (
+    Expected,
+    check_results,
+    parse_decision,
+    plain,
+    render_failure,
+)
 from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownNameError
 from iamspec.harness.model import Resource
 from iamspec.harness.outcome import CallResult
@@ -121,10 +127,9 @@ def _summary(failures: Sequence[CallResult]) -> list[str]:
     """One line per failing action: its decision on each resource it failed on, and drift."""
     by_action: dict[str, list[str]] = {}
     for result in failures:
-        drift = any(p.answer.drift for p in result.parts)
         by_action.setdefault(result.call.action, []).append(
             f"{plain(result.decision)} on {result.call.parts[0].resource}"
-            + (" (DRIFT from the local evaluator)" if drift else "")
+            + (" (DRIFT from the local evaluator)" if result.drift else "")
         )
     return [f"  {action}: " + "; ".join(where) for action, where in by_action.items()]
 
@@ -149,15 +154,8 @@ def expect_denied_at_access_levels(
         )
     wanted = _levels(levels)
     actions = _actions(world, services, wanted)
-    outcome = world.backend.ask(_calls(world, principal, actions), world.step)
-    world.results.extend(outcome.results)
-    failures: list[CallResult] = []
-    for result in outcome.results:
-        result.expected = expected.value
-        drift = any(p.answer.drift for p in result.parts)
-        result.passed = expected.accepts(result.decision) and not drift
-        if not result.passed:
-            failures.append(result)
+    outcome = world.answer(_calls(world, principal, actions))
+    failures = [result for result, _ in check_results(outcome.results, expected)]
     if not failures:
         return
     failing = list(dict.fromkeys(r.call.action for r in failures))

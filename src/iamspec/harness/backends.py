@@ -264,15 +264,17 @@ class IamApiBackend(Backend):
     ) -> tuple[list[dict[str, Any]], Callable[[str], PolicyFile | None]]:
         """The EvaluationResults of every page, and a map from SourcePolicyId to the file."""
 
+    def api_for(self, batch: Batch) -> str:
+        """The Simulate* operation that answers ``batch``."""
+        return self.api
+
     @property
     def total_calls(self) -> int:
         """Every Simulate* call of this process: for scenarios and at start."""
         return self.simulate_calls + self.startup_calls
 
     def _call(self, client: Any, operation: str, *, startup: bool = False, **kwargs: Any) -> Any:
-        """One API request: under the cap, counted, its retries counted, errors named."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
+        """One Simulate* request: under the cap and counted (see :meth:`_invoke`)."""
         cap = self.options.max_calls
         if cap is not None and self.total_calls >= cap:
             raise CallLimitError(self.name, cap, self.total_calls)
@@ -280,6 +282,12 @@ class IamApiBackend(Backend):
             self.startup_calls += 1
         else:
             self.simulate_calls += 1
+        return self._invoke(client, operation, **kwargs)
+
+    def _invoke(self, client: Any, operation: str, **kwargs: Any) -> Any:
+        """One API request with its retries counted; any failure is a SimulatorError."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
         api = "".join(w.capitalize() for w in operation.split("_"))
         self.calls_by_api[api] = self.calls_by_api.get(api, 0) + 1
         try:
@@ -347,11 +355,12 @@ class IamApiBackend(Backend):
         item: dict[str, Any],
         decision: Decision,
         resolve: Callable[[str], PolicyFile | None],
+        api: str,
     ) -> str:
         if item.get("NotAsked"):
             return f"{action} on {resource}: {decision.value} ({self.name}: {item['NotAsked']})"
         matched = [self._statement_label(m, resolve) for m in item.get("MatchedStatements", [])]
-        lines = [f"{action} on {resource}: {decision.value} (answered by {self.name}: {self.api})"]
+        lines = [f"{action} on {resource}: {decision.value} (answered by {self.name}: {api})"]
         if decision is Decision.ALLOWED:
             lines.append("allowed by " + (", ".join(matched) or "(no statement listed)"))
         elif decision is Decision.EXPLICIT_DENY:
@@ -415,7 +424,9 @@ class IamApiBackend(Backend):
                     decision=decision,
                     matched_statements=tuple(item.get("MatchedStatements") or ()),
                     missing_context_values=tuple(item.get("MissingContextValues") or ()),
-                    explanation=self._explain(action, resource, item, decision, resolve),
+                    explanation=self._explain(
+                        action, resource, item, decision, resolve, self.api_for(batch)
+                    ),
                     backend=self.name,
                     reference=reference.get((action, resource)),
                 )
@@ -761,6 +772,9 @@ class LiveBackend(IamApiBackend):
                 ) from err
             raise self._unavailable(err, f"iam:SimulatePrincipalPolicy on {arn}") from err
 
+    def api_for(self, batch: Batch) -> str:
+        return "SimulatePrincipalPolicy" if batch.caller.deployed else self.api
+
     def deployed_tags(self, principal: str, arn: str) -> dict[str, str]:
         """The principal's IAM tags (ListUserTags / ListRoleTags, all pages; cached)."""
         found = self._tags.get(arn)
@@ -770,25 +784,16 @@ class LiveBackend(IamApiBackend):
         name = arn.rsplit("/", 1)[-1]
         if kind not in ("user", "role"):
             raise HarnessError(f"{arn} is not an IAM user or role")
-        operation = f"list_{kind}_tags"
-        api = f"List{kind.capitalize()}Tags"
         tags: dict[str, str] = {}
         marker: str | None = None
         while True:
-            from botocore.exceptions import BotoCoreError, ClientError
-
             self.read_calls += 1
-            try:
-                page = getattr(self._client, operation)(
-                    **{f"{kind.capitalize()}Name": name}, **({"Marker": marker} if marker else {})
-                )
-            except ClientError as err:
-                error = err.response.get("Error", {})
-                raise SimulatorError(
-                    self.name, api, str(error.get("Code")), str(error.get("Message")), 0
-                ) from err
-            except BotoCoreError as err:
-                raise SimulatorError(self.name, api, type(err).__name__, str(err), 0) from err
+            page = self._invoke(
+                self._client,
+                f"list_{kind}_tags",
+                **{f"{kind.capitalize()}Name": name},
+                **({"Marker": marker} if marker else {}),
+            )
             tags.update({t["Key"]: t["Value"] for t in page.get("Tags", [])})
             if not page.get("IsTruncated"):
                 break

@@ -41,6 +41,7 @@ from iamspec.harness.world import ANY_RESOURCE, World
 
 __all__ = [
     "Expected",
+    "check_results",
     "expect",
     "expect_expansion",
     "expect_table",
@@ -177,7 +178,9 @@ def _fail(failures: Sequence[tuple[CallResult, str]], total: int) -> ScenarioFai
     return ScenarioFailure(head + "\n" + rule.join(blocks) + tail)
 
 
-def _check(results: Sequence[CallResult], expected: Expected) -> list[tuple[CallResult, str]]:
+def check_results(
+    results: Sequence[CallResult], expected: Expected
+) -> list[tuple[CallResult, str]]:
     """Mark each result; a result fails on a wrong decision or on drift (moto/live vs local),
     unless the scenario declared the drift a known difference."""
     failures: list[tuple[CallResult, str]] = []
@@ -208,7 +211,7 @@ def expect(outcome: Outcome, word: str, *, every: bool = False) -> None:
             f"the When-step made {len(outcome.results)} requests ({actions}); "
             f"say: Then every request is {expected.value}"
         )
-    failures = _check(outcome.results, expected)
+    failures = check_results(outcome.results, expected)
     if failures:
         raise _fail(failures, len(outcome.results))
 
@@ -282,7 +285,7 @@ def expect_table(world: World, principal: str, table: Sequence[Sequence[str]]) -
     results = iter(outcome.results)
     failures: list[tuple[CallResult, str]] = []
     for expected, calls in rows:
-        failures += _check([next(results) for _ in calls], expected)
+        failures += check_results([next(results) for _ in calls], expected)
     if failures:
         raise _fail(failures, len(outcome.results))
 
