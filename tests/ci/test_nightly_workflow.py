@@ -4,11 +4,7 @@ A misspelt or not-yet-defined option in ``.github/workflows/nightly-live.yml`` w
 up at 3 a.m. on GitHub's runner, as a usage error. These tests read the workflow and compare
 its pytest command with ``pytest --help`` of this checkout, so the mistake fails here first.
 
-EXPECTED TO FAIL until the live mode's options (``--compare-local``, ``--drift-report``,
-``--iam-max-calls``...) are registered by the plugin: that failure is the reminder, so this is
-deliberately neither skipped nor xfailed.
-
-PyYAML is not a direct dependency; it comes with ``moto[server]`` (the ``test`` extra).
+PyYAML is in the ``test`` extra for this module.
 """
 
 from __future__ import annotations
@@ -51,7 +47,6 @@ def test_the_workflow_runs_pytest_with_options():
 
 
 def test_every_pytest_option_of_the_workflow_is_defined():
-    # Expected to fail while the live options are not yet added (see the module docstring).
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "--help"],
         cwd=ROOT,
