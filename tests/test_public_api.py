@@ -23,6 +23,7 @@ PUBLIC = [
     "UnknownActionError",
     "UnknownContextKeyError",
     "UnknownServiceError",
+    "ValidationError",
     "ValueType",
     "__version__",
     "default_catalog",

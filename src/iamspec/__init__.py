@@ -22,6 +22,7 @@ from iamspec.errors import (
     UnknownActionError,
     UnknownContextKeyError,
     UnknownServiceError,
+    ValidationError,
 )
 from iamspec.policy.model import Policy
 from iamspec.policy.parser import PolicyKind, parse_policy
@@ -51,6 +52,7 @@ __all__ = [
     "UnknownActionError",
     "UnknownContextKeyError",
     "UnknownServiceError",
+    "ValidationError",
     "ValueType",
     "__version__",
     "default_catalog",

@@ -114,6 +114,28 @@ class InvalidInputError(SimulatorAPIError):
     http_status = 400
 
 
+class ValidationError(SimulatorAPIError):
+    """AWS ``ValidationError``: a value breaks a constraint of the API model (a length, a range).
+
+    Not in the Simulate* operations' error lists, but what AWS answers for these (observed:
+    "1 validation error detected: Value '...' at 'actionNames' failed to satisfy constraint:
+    Member must satisfy constraint: [Member must have length less than or equal to 128, ...]",
+    cloud-custodian/cloud-custodian#4769). The message follows that form.
+    """
+
+    code = "ValidationError"
+    http_status = 400
+
+    def __init__(self, field: str, value: object, constraint: str) -> None:
+        shown = str(value)
+        if len(shown) > 80:
+            shown = shown[:40] + "..." + shown[-20:]
+        super().__init__(
+            f"1 validation error detected: Value '{shown}' at '{field}' failed to satisfy "
+            f"constraint: {constraint}"
+        )
+
+
 class NoSuchEntityError(SimulatorAPIError):
     """AWS ``NoSuchEntity``: the PolicySourceArn names no existing user, group or role."""
 

@@ -496,6 +496,19 @@ def test_policy_that_does_not_parse_is_invalid_input_with_position(iam):
         assert message == local.value.message
 
 
+def test_model_constraint_is_validation_error_over_the_wire(iam):
+    """botocore checks only minimum lengths on the client; a 129-character action name reaches
+    the server, which answers ValidationError 400 as AWS does (cloud-custodian#4769)."""
+    with pytest.raises(ClientError) as info:
+        iam.simulate_custom_policy(
+            PolicyInputList=[DEPARTMENT_POLICY], ActionNames=["connect:" + "D" * 121]
+        )
+    code, status, message = error_of(info)
+    assert (code, status) == ("ValidationError", 400)
+    assert message.startswith("1 validation error detected: Value 'connect:DDD")
+    assert "at 'actionNames' failed to satisfy constraint: Member must satisfy constraint" in message
+
+
 def test_first_policy_that_does_not_parse_is_named(iam):
     with pytest.raises(ClientError) as info:
         iam.simulate_custom_policy(

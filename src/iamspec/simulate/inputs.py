@@ -1,9 +1,14 @@
-"""Validation of Simulate* request parameters, in AWS's words: InvalidInput with what and where.
+"""Validation of Simulate* request parameters, in AWS's words.
 
 Limits come from botocore's IAM model and the API reference pages
 (https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html):
-ActionName 3-128 characters, ResourceArn 1-2048, ContextKeyName 5-256, MaxItems 1-1000,
-policy strings up to 131,072 characters.
+ActionName 3-128 characters, ResourceArn 1-2048, ContextKeyName 5-256, ResourceHandlingOption
+1-64, MaxItems 1-1000, policy strings 1-131,072 characters. AWS checks these model constraints
+before the operation runs and answers ``ValidationError`` (:class:`~iamspec.errors.ValidationError`,
+in AWS's "1 validation error detected: ..." form); what the operation itself rejects — a policy
+that does not parse, a wildcard action, text that is not an ARN, a second boundary — is
+``InvalidInput`` with what and where. A wrong Python type (not reachable through boto3, whose
+client checks types) is InvalidInput too.
 """
 
 from __future__ import annotations
@@ -14,7 +19,12 @@ from typing import Any
 
 from iamspec.engine.conditions import binary, boolean, dates, ip, numeric
 from iamspec.engine.context import ContextValue, RequestContext, ValueType, parse_context_key_type
-from iamspec.errors import InvalidInputError, PolicyParseError, SimulationInputError
+from iamspec.errors import (
+    InvalidInputError,
+    PolicyParseError,
+    SimulationInputError,
+    ValidationError,
+)
 from iamspec.policy.model import Policy
 from iamspec.policy.parser import PolicyKind, parse_policy
 
@@ -33,9 +43,11 @@ def parsed_policy(text: Any, source: str, kind: PolicyKind) -> Policy:
     found = _PARSE_CACHE.get(key)
     if found is not None:
         return found
-    if len(text) > MAX_POLICY_CHARS:
-        raise InvalidInputError(
-            f"{source} is {len(text)} characters long; the limit is {MAX_POLICY_CHARS}"
+    if not 1 <= len(text) <= MAX_POLICY_CHARS:
+        raise ValidationError(
+            _field(source),
+            f"{len(text)} characters",
+            _length_constraint(1, MAX_POLICY_CHARS, member=True),
         )
     try:
         policy = parse_policy(text, source, kind=kind)
@@ -45,6 +57,23 @@ def parsed_policy(text: Any, source: str, kind: PolicyKind) -> Policy:
         _PARSE_CACHE.clear()
     _PARSE_CACHE[key] = policy
     return policy
+
+
+def _field(source: str) -> str:
+    """The model's member name AWS puts in a ValidationError (``policyInputList``)."""
+    name = source.split(".", 1)[0]
+    return name[:1].lower() + name[1:]
+
+
+def _length_constraint(low: int, high: int, *, member: bool = False) -> str:
+    """AWS's wording of a length constraint; list members get the bracketed form."""
+    parts = [
+        f"Member must have length less than or equal to {high}",
+        f"Member must have length greater than or equal to {low}",
+    ]
+    if member:
+        return "Member must satisfy constraint: [" + ", ".join(parts) + "]"
+    return ", ".join(parts)
 
 
 def required_list(value: Any, name: str) -> list[Any]:
@@ -74,8 +103,10 @@ def action_names(value: Any) -> list[str]:
     """
     actions = required_list(value, "ActionNames")
     for i, action in enumerate(actions, 1):
-        if not isinstance(action, str) or not 3 <= len(action) <= 128:
-            raise InvalidInputError(f"ActionNames.{i} must be a string of 3 to 128 characters")
+        if not isinstance(action, str):
+            raise InvalidInputError(f"ActionNames.{i} must be a string")
+        if not 3 <= len(action) <= 128:
+            raise ValidationError("actionNames", action, _length_constraint(3, 128, member=True))
         if "*" in action or "?" in action:
             raise InvalidInputError(
                 f"ActionNames.{i} {action!r}: wildcards are not supported in action names"
@@ -87,8 +118,10 @@ def resource_arns(value: Any) -> list[str]:
     """ResourceArns, defaulting to ``["*"]``; each must be ``*`` or a six-part ARN."""
     arns = optional_list(value, "ResourceArns") or ["*"]
     for i, arn in enumerate(arns, 1):
-        if not isinstance(arn, str) or not 1 <= len(arn) <= 2048:
-            raise InvalidInputError(f"ResourceArns.{i} must be a string of 1 to 2048 characters")
+        if not isinstance(arn, str):
+            raise InvalidInputError(f"ResourceArns.{i} must be a string")
+        if not 1 <= len(arn) <= 2048:
+            raise ValidationError("resourceArns", arn, _length_constraint(1, 2048, member=True))
         if arn != "*" and not _ARN.fullmatch(arn):
             raise InvalidInputError(
                 f"ResourceArns.{i} {arn!r} is not an ARN "
@@ -113,16 +146,28 @@ def resource_owner(value: Any) -> None:
 
 def resource_handling_option(value: Any) -> None:
     """ResourceHandlingOption: 1-64 characters; EC2 scenarios are not modelled."""
-    if value is not None and (not isinstance(value, str) or not 1 <= len(value) <= 64):
-        raise InvalidInputError("ResourceHandlingOption must be 1 to 64 characters")
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise InvalidInputError("ResourceHandlingOption must be a string")
+    if not 1 <= len(value) <= 64:
+        raise ValidationError("resourceHandlingOption", value, _length_constraint(1, 64))
 
 
 def max_items(value: Any) -> int:
     """MaxItems: 1-1000, default 100."""
     if value is None:
         return 100
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
-        raise InvalidInputError("MaxItems must be an integer from 1 to 1000")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInputError("MaxItems must be an integer")
+    if value < 1:
+        raise ValidationError(
+            "maxItems", value, "Member must have value greater than or equal to 1"
+        )
+    if value > 1000:
+        raise ValidationError(
+            "maxItems", value, "Member must have value less than or equal to 1000"
+        )
     return value
 
 
@@ -179,8 +224,12 @@ def context_entries(value: Any) -> RequestContext:
         if not isinstance(entry, Mapping):
             raise InvalidInputError(f"{where} must be a ContextEntry structure")
         name = entry.get("ContextKeyName")
-        if not isinstance(name, str) or not 5 <= len(name) <= 256:
-            raise InvalidInputError(f"{where}.ContextKeyName must be 5 to 256 characters")
+        if not isinstance(name, str):
+            raise InvalidInputError(f"{where}.ContextKeyName must be a string")
+        if not 5 <= len(name) <= 256:
+            raise ValidationError(
+                f"contextEntries.{i}.member.contextKeyName", name, _length_constraint(5, 256)
+            )
         raw_values = entry.get("ContextKeyValues", [])
         if not isinstance(raw_values, (list, tuple)):
             raise InvalidInputError(f"{where}.ContextKeyValues must be a list of strings")
