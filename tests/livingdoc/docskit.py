@@ -10,12 +10,15 @@ from typing import Any
 
 from iamspec.harness.results import (
     CallRecord,
+    PolicyRefRecord,
+    PolicyTextRecord,
     PrincipalRecord,
     RequestRecord,
     ResourceRecord,
     RunRecord,
     ScenarioRecord,
     StepRecord,
+    text_sha256,
 )
 from iamspec.policy.parser import parse_policy
 
@@ -290,6 +293,24 @@ def run(*scenarios: ScenarioRecord, backend: str = "local") -> RunRecord:
         simulate_calls=sum(s.simulate_calls for s in scenarios),
         scenarios=list(scenarios),
     )
+
+
+def with_texts(result: RunRecord, texts: dict[str, str]) -> RunRecord:
+    """``result`` as a harness that records policy texts writes it: ``texts`` (path -> the text
+    evaluated) in ``policies``, and every scenario naming the texts of its principals'
+    policies (identity and boundary). Changes ``result`` and returns it."""
+    result.policies = [
+        PolicyTextRecord(path, "identity", text_sha256(text), text) for path, text in texts.items()
+    ]
+    for record in result.scenarios:
+        paths = [(p, "identity") for pr in record.principals for p in pr.policies]
+        paths += [(pr.boundary, "boundary") for pr in record.principals if pr.boundary]
+        record.evaluated_policies = [
+            PolicyRefRecord(path, kind, text_sha256(texts[path]))
+            for path, kind in dict.fromkeys(paths)
+            if path in texts
+        ]
+    return result
 
 
 def dept_run() -> RunRecord:

@@ -17,6 +17,8 @@ from iamspec.harness import results as harness_results
 from iamspec.harness.results import (
     CallRecord,
     LintWarningRecord,
+    PolicyRefRecord,
+    PolicyTextRecord,
     PrincipalRecord,
     RequestRecord,
     ResourceRecord,
@@ -43,6 +45,8 @@ _DEFS = {
     CallRecord: "call",
     RequestRecord: "request",
     LintWarningRecord: "lintWarning",
+    PolicyTextRecord: "policyText",
+    PolicyRefRecord: "policyRef",
 }
 
 

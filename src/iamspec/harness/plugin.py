@@ -7,7 +7,8 @@ Options:
   a live run without AWS credentials, or a moto run without the moto adapter, stops at once
   with a usage error instead of running (and never turns green by skipping).
 - ``--iam-results FILE``: write every scenario, step and request of the run as JSON
-  (:mod:`iamspec.harness.results`); works with pytest-xdist.
+  (:mod:`iamspec.harness.results`), with the text of every policy evaluated (once per run);
+  works with pytest-xdist.
 - ``--compare-local`` (moto, live): ask the local evaluator too; any disagreement fails its
   scenario unless the scenario declares a known difference, and the run writes a drift report
   (``--drift-report FILE``, default ``iamspec-drift.json``; :mod:`iamspec.harness.drift`).
@@ -45,15 +46,18 @@ from iamspec.harness.backends import BACKENDS, ApiOptions, Backend, make_backend
 from iamspec.harness.drift import DriftReport, drift_report
 from iamspec.harness.errors import CallLimitError, ScenarioFailure, ScenarioInputError
 from iamspec.harness.outcome import Outcome
-from iamspec.harness.policies import PolicyStore
+from iamspec.harness.policies import PolicyFile, PolicyStore
 from iamspec.harness.results import (
     LintWarningRecord,
+    PolicyRefRecord,
+    PolicyTextRecord,
     PrincipalRecord,
     ResourceRecord,
     RunRecord,
     ScenarioRecord,
     StepRecord,
     call_record,
+    text_sha256,
     timestamp,
 )
 from iamspec.harness.settings import Settings, load_settings
@@ -62,6 +66,7 @@ from iamspec.harness.world import World
 __all__ = ["IamSpecSession", "ResultsCollector", "keep_records"]
 
 _USER_PROPERTY = "iamspec_scenario"
+_POLICIES_PROPERTY = "iamspec_policy_texts"
 
 
 class IamSpecSession:
@@ -79,6 +84,10 @@ class IamSpecSession:
         self._store: PolicyStore | None = None
         self._backend: Backend | None = None
         self.catalog: Catalog = default_catalog()
+        self._hashes: dict[PolicyFile, str] = {}
+        self.sent_policies: set[tuple[str, str, str]] = set()
+        """(path, kind, sha256) of the policy texts this process already attached to a report:
+        each text travels once per process, not with every scenario that used it."""
 
     @property
     def settings(self) -> Settings:
@@ -91,6 +100,13 @@ class IamSpecSession:
         if self._store is None:
             self._store = PolicyStore(self.settings)
         return self._store
+
+    def policy_sha256(self, policy: PolicyFile) -> str:
+        """The SHA-256 of the policy's filled text (once per loaded file: they are cached)."""
+        found = self._hashes.get(policy)
+        if found is None:
+            found = self._hashes[policy] = text_sha256(policy.text)
+        return found
 
     def api_options(self) -> ApiOptions:
         """``--compare-local``, the call cap (this process's share) and the retry settings."""
@@ -143,6 +159,7 @@ _DRIFT = "iamspec-drift"
 _SESSION = pytest.StashKey[IamSpecSession]()
 _WORLD = pytest.StashKey[World]()
 _RECORD = pytest.StashKey[ScenarioRecord]()
+_TEXTS = pytest.StashKey[list[PolicyTextRecord]]()
 _STEP = pytest.StashKey[str]()
 _FAILED_STEP = pytest.StashKey[str]()
 _CALLS_BEFORE = pytest.StashKey[int]()
@@ -510,6 +527,7 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scen
         ResourceRecord(kind=r.kind.phrase, name=r.name, arn=r.arn, tags=dict(r.tags))
         for r in world.declared_resources()
     ]
+    loaded = world.loaded_policies()
     record.policy_warnings = [
         LintWarningRecord(
             path=w.path,
@@ -519,9 +537,15 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scen
             code=w.code,
             message=w.message,
         )
-        for f in world.loaded_policies()
+        for f in loaded
         for w in f.lint_warnings
     ]
+    state = _session(request.config)
+    texts = [
+        PolicyTextRecord(f.display, f.kind.value, state.policy_sha256(f), f.text) for f in loaded
+    ]
+    record.evaluated_policies = [PolicyRefRecord(t.path, t.kind, t.sha256) for t in texts]
+    node.stash[_TEXTS] = texts
     record.simulate_calls = world.backend.simulate_calls - node.stash.get(_CALLS_BEFORE, 0)
     record.simulate_retries = world.backend.retries - node.stash.get(_RETRIES_BEFORE, 0)
     record.known_difference = world.known_difference
@@ -570,6 +594,7 @@ def pytest_runtest_makereport(
         else:
             record.status = report.outcome
         report.user_properties.append((_USER_PROPERTY, json.dumps(record.to_dict())))
+        _attach_policy_texts(item, report)
     if (
         report.failed
         and excinfo is not None
@@ -578,6 +603,21 @@ def pytest_runtest_makereport(
     ):
         report.longrepr = _clean_text(item.stash.get(_FAILED_STEP, None), excinfo.value)
     return report
+
+
+def _attach_policy_texts(item: pytest.Item, report: pytest.TestReport) -> None:
+    """Send with the report the policy texts this process has not sent yet.
+
+    The collector (on the xdist controller, or here) keeps every text it receives; sending each
+    once per process keeps the reports small when a thousand scenarios share a policy.
+    """
+    sent = _session(item.config).sent_policies
+    new = [t for t in item.stash.get(_TEXTS, []) if t.key not in sent]
+    if not new:
+        return
+    sent.update(t.key for t in new)
+    payload = [{"path": t.path, "kind": t.kind, "sha256": t.sha256, "text": t.text} for t in new]
+    report.user_properties.append((_POLICIES_PROPERTY, json.dumps(payload)))
 
 
 class ResultsCollector:
@@ -596,8 +636,13 @@ class ResultsCollector:
         for name, value in report.user_properties:
             if name == _USER_PROPERTY:
                 self.run.scenarios.append(ScenarioRecord.from_dict(json.loads(str(value))))
+            elif name == _POLICIES_PROPERTY:
+                for item in json.loads(str(value)):
+                    self.run.add_policy(PolicyTextRecord(**item))
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        # by path and kind (xdist delivers in any order); texts of one path in arrival order
+        self.run.policies.sort(key=lambda p: (p.path, p.kind))
         self.run.finished_at = timestamp()
         self.run.simulate_calls = sum(s.simulate_calls for s in self.run.scenarios)
         self.run.simulate_retries = sum(s.simulate_retries for s in self.run.scenarios)

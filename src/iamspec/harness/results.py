@@ -21,6 +21,8 @@ Shape (``schema_version`` 1)::
                          (linter findings below error on the policies the scenario loaded)
         known_difference (the reason given when AWS is known to answer otherwise, or null),
         simulate_retries (retries after throttling, API answerers),
+        evaluated_policies: [PolicyRefRecord]  path, kind, sha256
+                (which of the run's policy texts this scenario evaluated)
         calls:      [CallRecord]
           step, principal, principal_arn, action, target, request_tags,
           decision (EvalDecision, most restrictive), expected (a decision word or null),
@@ -37,6 +39,7 @@ Times are ISO 8601 UTC strings; ``duration`` is seconds.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
@@ -49,6 +52,8 @@ __all__ = [
     "SCHEMA_VERSION",
     "CallRecord",
     "LintWarningRecord",
+    "PolicyRefRecord",
+    "PolicyTextRecord",
     "PrincipalRecord",
     "RequestRecord",
     "ResourceRecord",
@@ -56,6 +61,7 @@ __all__ = [
     "ScenarioRecord",
     "StepRecord",
     "call_record",
+    "text_sha256",
     "timestamp",
 ]
 
@@ -77,6 +83,11 @@ def timestamp(epoch: float | None = None) -> str:
     """ISO 8601 UTC, e.g. ``2026-11-30T07:47:00.123456+00:00``."""
     moment = datetime.now(UTC) if epoch is None else datetime.fromtimestamp(epoch, UTC)
     return moment.isoformat()
+
+
+def text_sha256(text: str) -> str:
+    """The hex SHA-256 of ``text`` as UTF-8: how a results file names one policy text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -125,6 +136,38 @@ class LintWarningRecord:
     severity: str
     code: str
     message: str
+
+
+@dataclass
+class PolicyRefRecord:
+    """Which text of a policy file a scenario evaluated (a key into :attr:`RunRecord.policies`).
+
+    Scenarios name their policies by path; the hash says which text that was, so a file that
+    changed during a run (two texts under one path) still maps each scenario to its own.
+    """
+
+    path: str
+    kind: str
+    sha256: str
+
+
+@dataclass
+class PolicyTextRecord:
+    """A policy text exactly as every answerer received it, recorded once per run.
+
+    The living documentation shows this text, not the file as it is later: the simulator's
+    statement positions refer to it, and the file may have changed (or be absent) by then.
+    """
+
+    path: str
+    kind: str
+    sha256: str
+    text: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """(path, kind, sha256): what makes two records the same."""
+        return (self.path, self.kind, self.sha256)
 
 
 @dataclass
@@ -187,6 +230,7 @@ class ScenarioRecord:
     policy_warnings: list[LintWarningRecord] = field(default_factory=list)
     known_difference: str | None = None
     simulate_retries: int = 0
+    evaluated_policies: list[PolicyRefRecord] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = _plain(self)
@@ -205,6 +249,9 @@ class ScenarioRecord:
         ]
         values["policy_warnings"] = [
             LintWarningRecord(**w) for w in data.get("policy_warnings", [])
+        ]
+        values["evaluated_policies"] = [
+            PolicyRefRecord(**r) for r in data.get("evaluated_policies", [])
         ]
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in known})
@@ -228,10 +275,22 @@ class RunRecord:
     schema_version: int = SCHEMA_VERSION
     compare_local: bool = False
     simulate_retries: int = 0
+    policies: list[PolicyTextRecord] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = _plain(self)
         return result
+
+    def add_policy(self, record: PolicyTextRecord) -> bool:
+        """Keep ``record`` unless the run has it already (same path, kind and text).
+
+        Returns whether it was new. Two texts under one path are both kept: the run evaluated
+        both, and the reader must be told rather than shown one of them.
+        """
+        if any(p.key == record.key for p in self.policies):
+            return False
+        self.policies.append(record)
+        return True
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, sort_keys=False)
@@ -245,6 +304,7 @@ class RunRecord:
     def from_dict(cls, data: dict[str, Any]) -> RunRecord:
         values = dict(data)
         values["scenarios"] = [ScenarioRecord.from_dict(s) for s in data.get("scenarios", [])]
+        values["policies"] = [PolicyTextRecord(**p) for p in data.get("policies", [])]
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in known})
 

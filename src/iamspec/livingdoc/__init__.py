@@ -15,6 +15,11 @@ agent. Three ways in:
       site = build_site(load_results("results.json"), root=Path("."))
       write_site(site, Path("site"), "html")
 
+Policies are shown as the run evaluated them: the results file records every policy text
+(placeholders filled), and a file that has changed since the run, or is not there, is flagged on
+its page rather than shown in place of what was evaluated. Results files written before texts
+were recorded are rendered from the files on disk.
+
 Modules: :mod:`.loading` (the results-file schema and its validation), :mod:`.policies`
 (policy texts and statement blocks), :mod:`.deciding` (which statement decided a request),
 :mod:`.coverage` (policy coverage and untested grants), :mod:`.errata` (linter findings of the

@@ -196,7 +196,8 @@ class Coverage:
         return percent is None or percent < threshold
 
     def summary_lines(self, limit: int = 10) -> list[str]:
-        """The terminal summary: the score, idle statements, untested grants."""
+        """The terminal summary: the score, idle statements, untested grants, and policy files
+        that changed since the run (the site shows them as evaluated)."""
         if not self.total:
             return ["policy coverage: no scenario loaded a policy with statements"]
         lines = [
@@ -227,6 +228,20 @@ class Coverage:
             )
         if self.unloaded:
             lines.append(f"policy files no scenario loads: {len(self.unloaded)}")
+        changed = [p.policy for p in self.policies if p.policy.changed]
+        if changed:
+            lines.append(
+                f"policy files changed since the run ({len(changed)}; shown as evaluated):"
+            )
+            lines.extend(f"  {v.display}" for v in changed[:limit])
+            if len(changed) > limit:
+                lines.append(f"  ... and {len(changed) - limit} more")
+        several = sorted({p.policy.path for p in self.policies if p.policy.others})
+        if several:
+            lines.append(
+                f"policy files the run evaluated in more than one text ({len(several)}; "
+                "each shown): " + ", ".join(several)
+            )
         return lines
 
 

@@ -16,6 +16,10 @@ received. The id depends on the answerer:
 by input-list position, and otherwise by finding the only policy of the caller with a
 statement at exactly that start and end (several: the one whose flattened path the id
 names). What it cannot place is returned as text, never guessed.
+
+``aliases`` map a (path, kind) to the view of the text the scenario evaluated, when the run
+evaluated several texts of that file (:meth:`~iamspec.livingdoc.policies.PolicyLibrary.key_for`);
+the paths the records name are looked up through them.
 """
 
 from __future__ import annotations
@@ -52,10 +56,17 @@ class Resolution:
     unresolved: tuple[str, ...] = ()
 
 
+Aliases = Mapping[tuple[str, str], str]
+"""(path, kind) -> the display of the view holding the text a scenario evaluated."""
+
+
 def caller_policies(
-    caller: PrincipalRecord | None, groups: Mapping[str, PrincipalRecord]
+    caller: PrincipalRecord | None,
+    groups: Mapping[str, PrincipalRecord],
+    aliases: Aliases | None = None,
 ) -> tuple[list[str], str | None]:
-    """The caller's identity policies in the harness's order, and its boundary."""
+    """The caller's identity policies in the harness's order, and its boundary (as displays:
+    paths, or through ``aliases`` the view of the text the scenario evaluated)."""
     if caller is None:
         return [], None
     identity = list(caller.policies)
@@ -63,7 +74,12 @@ def caller_policies(
         group = groups.get(name)
         if group is not None:
             identity.extend(group.policies)
-    return identity, caller.boundary
+    if not aliases:
+        return identity, caller.boundary
+    boundary = caller.boundary
+    if boundary is not None:
+        boundary = aliases.get((boundary, "boundary"), boundary)
+    return [aliases.get((p, "identity"), p) for p in identity], boundary
 
 
 def _position(item: Mapping[str, Any], key: str) -> tuple[int, int] | None:
@@ -86,16 +102,17 @@ def resolve(
     caller: PrincipalRecord | None,
     groups: Mapping[str, PrincipalRecord],
     library: PolicyLibrary,
+    aliases: Aliases | None = None,
 ) -> Resolution:
     """Map ``request.matched_statements`` to statements of policy files (see module doc)."""
-    identity, boundary = caller_policies(caller, groups)
+    identity, boundary = caller_policies(caller, groups, aliases)
     candidates = [*identity, *([boundary] if boundary else [])]
     refs: list[StatementRef] = []
     unresolved: list[str] = []
     for item in request.matched_statements:
         start, end = _position(item, "StartPosition"), _position(item, "EndPosition")
         source = str(item.get("SourcePolicyId", ""))
-        view = _policy_for(source, identity, boundary, library)
+        view = _policy_for(source, identity, boundary, library, aliases or {})
         statement = view.statement_at(start, end) if view is not None else None
         if statement is None:
             found = _by_position(source, candidates, start, end, library)
@@ -111,11 +128,17 @@ def resolve(
 
 
 def _policy_for(
-    source: str, identity: Sequence[str], boundary: str | None, library: PolicyLibrary
+    source: str,
+    identity: Sequence[str],
+    boundary: str | None,
+    library: PolicyLibrary,
+    aliases: Aliases,
 ) -> PolicyView | None:
     via = _VIA_GROUP.match(source)
     if via is not None:
         source = via.group("policy")
+    if aliases:
+        source = aliases.get((source, "identity")) or aliases.get((source, "boundary")) or source
     listed = _INPUT_LIST.match(source)
     if listed is not None:
         n = int(listed.group("n"))
@@ -164,5 +187,5 @@ def _by_position(
                 hits.append((view, st))
     if len(hits) > 1:
         stem = _HASH_SUFFIX.sub("", source)
-        hits = [hit for hit in hits if stem and _flat(hit[0].display).endswith(stem)]
+        hits = [hit for hit in hits if stem and _flat(hit[0].path).endswith(stem)]
     return hits[0] if len(hits) == 1 else None

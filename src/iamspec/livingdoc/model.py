@@ -39,9 +39,9 @@ from iamspec.harness.results import (
     ScenarioRecord,
 )
 from iamspec.livingdoc.coverage import Coverage, Hit, ScenarioLink, compute_coverage
-from iamspec.livingdoc.deciding import StatementRef, resolve
+from iamspec.livingdoc.deciding import Aliases, StatementRef, resolve
 from iamspec.livingdoc.errata import Errata, collect_errata
-from iamspec.livingdoc.policies import PolicyLibrary, PolicyView, slugify
+from iamspec.livingdoc.policies import PolicyLibrary, PolicyView, RecordedText, slugify
 from iamspec.policy.parser import PolicyKind
 
 if TYPE_CHECKING:
@@ -687,6 +687,14 @@ def _settings_values(root: Path, run: RunRecord) -> tuple[Mapping[str, str] | No
     return settings.placeholder_values(), settings.policy_dir
 
 
+def _policy_kind(text: str) -> PolicyKind:
+    """The kind a results file names (an unknown one is read as an identity policy)."""
+    try:
+        return PolicyKind(text)
+    except ValueError:
+        return PolicyKind.IDENTITY
+
+
 @dataclass
 class _Builder:
     run: RunRecord
@@ -699,13 +707,37 @@ class _Builder:
             return None
         return StatementLink(view.display, view.page, st.anchor, st.number, st.sid, st.effect)
 
+    def aliases(self, scenario: ScenarioRecord) -> Aliases:
+        """Where the run evaluated several texts of a file: (path, kind) -> the view of the
+        text this scenario evaluated (empty in the usual case, one text per file)."""
+        found: dict[tuple[str, str], str] = {}
+        for ref in scenario.evaluated_policies:
+            key = self.library.key_for(ref.path, ref.sha256)
+            if key != ref.path:
+                found[(ref.path, ref.kind)] = key
+        return found
+
+    def displays(self, scenario: ScenarioRecord) -> dict[str, PolicyKind]:
+        """The views of the scenario's policies (identity, then boundaries), with their kind."""
+        aliases = self.aliases(scenario)
+        found: dict[str, PolicyKind] = {}
+        for principal in scenario.principals:
+            for path in principal.policies:
+                found.setdefault(aliases.get((path, "identity"), path), PolicyKind.IDENTITY)
+            if principal.boundary:
+                display = aliases.get((principal.boundary, "boundary"), principal.boundary)
+                found.setdefault(display, PolicyKind.BOUNDARY)
+        return found
+
     def preload(self) -> None:
         for scenario in self.run.scenarios:
-            for principal in scenario.principals:
-                for display in principal.policies:
-                    self.library.get(display, PolicyKind.IDENTITY)
-                if principal.boundary:
-                    self.library.get(principal.boundary, PolicyKind.BOUNDARY)
+            for display, kind in self.displays(scenario).items():
+                self.library.get(display, kind)
+        for record in self.run.policies:  # every text of a file that changed during the run
+            variants = self.library.variants(record.path)
+            if len(variants) > 1:
+                for display in variants:
+                    self.library.get(display, _policy_kind(record.kind))
 
     def resource_tags(self, scenario: ScenarioRecord, arns: Sequence[str]) -> str:
         by_arn = {r.arn: r for r in scenario.resources}
@@ -725,11 +757,12 @@ class _Builder:
         principals: Mapping[str, PrincipalRecord],
         groups: Mapping[str, PrincipalRecord],
         where: ScenarioLink,
+        aliases: Aliases,
     ) -> CallView:
         caller = principals.get(call.principal)
         requests = []
         for request in call.requests:
-            found = resolve(request, caller, groups, self.library)
+            found = resolve(request, caller, groups, self.library, aliases)
             links = []
             for ref in found.refs:
                 view = self.library.find(ref.policy)
@@ -763,7 +796,10 @@ class _Builder:
         where = ScenarioLink(record.feature, page, anchor, title)
         principals = {p.name: p for p in record.principals}
         groups = {p.name: p for p in record.principals if p.kind == "group"}
-        calls = tuple(self.call(record, c, principals, groups, where) for c in record.calls)
+        aliases = self.aliases(record)
+        calls = tuple(
+            self.call(record, c, principals, groups, where, aliases) for c in record.calls
+        )
         return ScenarioView(record, anchor, title, status_label(record.status), calls)
 
     def feature(self, records: Sequence[ScenarioRecord], slug: str) -> FeatureView:
@@ -791,10 +827,7 @@ class _Builder:
                 links.append(hit.scenario)
         displays: dict[str, None] = {}
         for record in records:
-            for principal in record.principals:
-                displays.update(dict.fromkeys(principal.policies))
-                if principal.boundary:
-                    displays[principal.boundary] = None
+            displays.update(dict.fromkeys(self.displays(record)))
         policies = tuple(v for d in displays if (v := self.library.find(d)) is not None)
         scenarios = [row for group in groups for row in group.rows]
         return FeatureView(
@@ -877,14 +910,22 @@ def build_site(
 ) -> Site:
     """The view model of ``run``.
 
-    ``root`` is the project root the results file's paths are relative to (policies are read
-    from it unless ``texts`` holds them; ``[tool.iamspec]`` of its pyproject.toml gives the
-    placeholder values and the policy folder). ``catalog`` expands wildcards for coverage
-    (default: the installed IAM data). ``errata`` replaces linting the published examples.
+    ``root`` is the project root the results file's paths are relative to. Policies are shown
+    as the run recorded them (``run.policies``; ``texts`` adds path -> text), each compared
+    with the file under ``root`` so that a change since the run is said, never shown instead;
+    older results files without texts are read from ``root`` (``[tool.iamspec]`` of its
+    pyproject.toml gives the placeholder values and the policy folder). ``catalog`` expands
+    wildcards for coverage (default: the installed IAM data). ``errata`` replaces linting the
+    published examples.
     """
     catalog = catalog if catalog is not None else default_catalog()
     values, policy_dir = _settings_values(root, run)
-    library = PolicyLibrary(root, values, dict(texts or {}))
+    recorded: dict[str, list[RecordedText]] = {}
+    for policy in run.policies:
+        recorded.setdefault(policy.path, []).append(RecordedText(policy.text, policy.sha256))
+    library = PolicyLibrary(
+        root, values, dict(texts or {}), recorded, evaluated_on=format_date(run.started_at)
+    )
     builder = _Builder(run, library)
     builder.preload()
     by_file: dict[str, list[ScenarioRecord]] = {}

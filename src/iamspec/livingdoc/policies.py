@@ -10,21 +10,41 @@ line each) are re-indented first; statements keep their index, so links still la
 :class:`PolicyLibrary` loads views by the path a results file records (relative to the project
 root, e.g. ``policies/connect/view-users.json``), from texts handed to it or from disk, once
 each. A missing or unparseable file still yields a view, with ``error`` set.
+
+Recorded texts. A results file records every text the run evaluated (``RunRecord.policies``):
+those are shown, never the file as it is now, because the simulator's positions refer to
+them. Each recorded text is compared with the file on disk (filled the same way); a file that
+changed since the run, or is not there, is said so on the view (:attr:`PolicyView.notes`).
+Should the run have evaluated several texts of one path (the file changed during the run),
+each gets its own view: the first under the path, the others under :func:`variant_label`,
+and every scenario is mapped to the text it evaluated (:meth:`PolicyLibrary.key_for`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from iamspec.errors import IamSpecError
+from iamspec.harness.results import text_sha256
 from iamspec.policy.model import Policy, Statement
 from iamspec.policy.parser import PolicyKind, parse_policy
 
-__all__ = ["Line", "PolicyLibrary", "PolicyView", "Segment", "StatementView", "slugify"]
+__all__ = [
+    "Line",
+    "PolicyLibrary",
+    "PolicyView",
+    "RecordedText",
+    "Segment",
+    "StatementView",
+    "slugify",
+    "variant_label",
+]
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -40,6 +60,19 @@ def policy_slug(display: str) -> str:
     name = display.removesuffix(".json")
     name = name.split("/", 1)[1] if name.startswith("policies/") else name
     return slugify(name)
+
+
+def variant_label(path: str, sha256: str) -> str:
+    """How the site names a second (third, ...) text of one file: ``p.json (sha256 0a1b..)``."""
+    return f"{path} (sha256 {sha256[:12]})"
+
+
+@dataclass(frozen=True)
+class RecordedText:
+    """A policy text the run recorded (``RunRecord.policies``): exactly what was evaluated."""
+
+    text: str
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -92,9 +125,16 @@ class Segment:
 class PolicyView:
     """One policy as the site shows it.
 
-    ``display`` is its path relative to the project root (the results file's name for it);
+    ``display`` is its path relative to the project root (the results file's name for it), or
+    :func:`variant_label` for another text of a file the run evaluated more than once;
     ``text`` the evaluated text (None when it could not be read); ``lines`` the text shown
     (``reformatted`` says whether it was re-indented); ``error`` why it has no statements.
+
+    For a text the results file recorded: ``sha256`` its hash; ``disk`` how the file in the
+    project compares (``same``, ``changed``, ``missing``, or ``not compared``; None for a view
+    read from disk), ``disk_diff`` a unified diff from the evaluated text to the file now;
+    ``notes`` what the reader must know before trusting the text (each shown as a warning);
+    ``others`` (label, page) of the other texts of the same file the run evaluated.
     """
 
     display: str
@@ -106,6 +146,22 @@ class PolicyView:
     statements: tuple[StatementView, ...]
     reformatted: bool = False
     error: str | None = None
+    file: str = ""
+    sha256: str | None = None
+    disk: str | None = None
+    disk_diff: str = ""
+    notes: tuple[str, ...] = ()
+    others: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def path(self) -> str:
+        """The policy file's path (``display`` names a text of it when there are several)."""
+        return self.file or self.display
+
+    @property
+    def changed(self) -> bool:
+        """The recorded text is not what the project's file says now (changed or gone)."""
+        return self.disk in ("changed", "missing")
 
     @property
     def anchor(self) -> str:
@@ -275,23 +331,65 @@ def build_view(display: str, text: str, kind: PolicyKind, origin: str, slug: str
 class PolicyLibrary:
     """Policy views by display path, loaded once each.
 
-    ``texts`` are evaluated texts known up front (e.g. recorded by the harness); any other
+    ``recorded`` are the texts the run evaluated (``RunRecord.policies``), per path in the
+    order recorded; ``texts`` more evaluated texts known up front (path -> text). Any other
     path is read from ``root / display`` and its ``{{placeholders}}`` filled with ``values``
-    (``None``: left as written).
+    (``None``: left as written). ``evaluated_on`` (the run's date) words the notes.
     """
 
     root: Path
     values: Mapping[str, str] | None = None
     texts: Mapping[str, str] = field(default_factory=dict)
+    recorded: Mapping[str, Sequence[RecordedText]] = field(default_factory=dict)
+    evaluated_on: str = ""
     _views: dict[str, PolicyView] = field(default_factory=dict)
-    _slugs: set[str] = field(default_factory=set)
+    _slugs: dict[str, str] = field(default_factory=dict)
+    _texts_of: dict[str, tuple[RecordedText, ...]] = field(default_factory=dict)
+    _keys: dict[str, tuple[str, RecordedText]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        merged: dict[str, dict[str, RecordedText]] = {}
+        for path, items in self.recorded.items():
+            for item in items:
+                merged.setdefault(path, {}).setdefault(item.sha256, item)
+        for path, text in self.texts.items():
+            if path not in merged:
+                item = RecordedText(text, text_sha256(text))
+                merged[path] = {item.sha256: item}
+        for path, by_hash in merged.items():
+            self._texts_of[path] = tuple(by_hash.values())
+            for n, item in enumerate(by_hash.values()):
+                key = path if n == 0 else variant_label(path, item.sha256)
+                self._keys[key] = (path, item)
+
+    def key_for(self, path: str, sha256: str) -> str:
+        """The display of the view showing the text ``sha256`` of ``path``.
+
+        ``path`` itself for its first (usually only) recorded text, and for a hash the run did
+        not record; :func:`variant_label` for the others.
+        """
+        for n, item in enumerate(self._texts_of.get(path, ())):
+            if item.sha256 == sha256:
+                return path if n == 0 else variant_label(path, item.sha256)
+        return path
+
+    def variants(self, path: str) -> tuple[str, ...]:
+        """The displays of every recorded text of ``path`` (more than one: it changed)."""
+        return tuple(self.key_for(path, item.sha256) for item in self._texts_of.get(path, ()))
 
     def _slug(self, display: str) -> str:
+        found = self._slugs.get(display)
+        if found is not None:
+            return found
+        entry = self._keys.get(display)
         base = policy_slug(display)
+        if entry is not None and display != entry[0]:
+            base = f"{policy_slug(entry[0])}-{entry[1].sha256[:12]}"
+        taken = set(self._slugs.values())
         slug, n = base, 2
-        while slug in self._slugs:
+        while slug in taken:
             slug, n = f"{base}-{n}", n + 1
-        self._slugs.add(slug)
+        self._slugs[display] = slug
         return slug
 
     def get(self, display: str, kind: PolicyKind = PolicyKind.IDENTITY) -> PolicyView:
@@ -312,11 +410,26 @@ class PolicyLibrary:
         """Every loaded view, in loading order."""
         return tuple(self._views.values())
 
+    def _file(self, path: str) -> Path:
+        return Path(path) if Path(path).is_absolute() else self.root / path
+
+    def _fill(self, raw: str, display: str) -> str:
+        """``raw`` with its placeholders filled as the run filled them (as written if not)."""
+        if self.values is None:
+            return raw
+        from iamspec.harness.placeholders import fill
+
+        try:
+            return fill(raw, self.values, display).text
+        except IamSpecError:
+            return raw
+
     def _load(self, display: str, kind: PolicyKind) -> PolicyView:
+        entry = self._keys.get(display)
+        if entry is not None:
+            return self._recorded(display, entry[0], entry[1], kind)
         slug = self._slug(display)
-        if display in self.texts:
-            return build_view(display, self.texts[display], kind, "results file", slug)
-        path = Path(display) if Path(display).is_absolute() else self.root / display
+        path = self._file(display)
         try:
             raw = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
@@ -324,12 +437,68 @@ class PolicyLibrary:
             return PolicyView(
                 display, slug, kind.value, "missing", None, (), (), error=f"{path}: {reason}"
             )
-        text = raw
-        if self.values is not None:
-            from iamspec.harness.placeholders import fill
+        return build_view(display, self._fill(raw, display), kind, "file", slug)
 
-            try:
-                text = fill(raw, self.values, display).text
-            except IamSpecError:
-                text = raw
-        return build_view(display, text, kind, "file", slug)
+    def _compare(self, path: str, text: str) -> tuple[str, str, str]:
+        """How the project's file compares with the evaluated ``text``: (status, diff, why)."""
+        file = self._file(path)
+        try:
+            raw = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            reason = "no such file" if isinstance(err, FileNotFoundError) else str(err)
+            return "missing", "", reason
+        if self.values is None and "{{" in raw:
+            return "not compared", "", "this project's placeholder values could not be read"
+        now = self._fill(raw, path)
+        if now == text:
+            return "same", "", ""
+        diff = difflib.unified_diff(
+            text.splitlines(),
+            now.splitlines(),
+            f"{path} (evaluated)",
+            f"{path} (now)",
+            lineterm="",
+            n=2,
+        )
+        return "changed", "\n".join(diff), ""
+
+    def _recorded(
+        self, display: str, path: str, recorded: RecordedText, kind: PolicyKind
+    ) -> PolicyView:
+        """A recorded text's view, with what the reader must know about it in its notes."""
+        view = build_view(display, recorded.text, kind, "results file", self._slug(display))
+        disk, diff, why = self._compare(path, recorded.text)
+        when = f"as evaluated on {self.evaluated_on}" if self.evaluated_on else "as evaluated"
+        notes = []
+        if disk == "changed":
+            notes.append(
+                f"Shown {when}; the file has changed since: {path} in this project now reads "
+                "otherwise (with its placeholders filled as in the run). The statements and "
+                "links below are those of the text evaluated."
+            )
+        elif disk == "missing":
+            notes.append(f"Shown {when}; {path} is not in this project now ({why}).")
+        elif disk == "not compared":
+            notes.append(f"Shown {when}; not compared with {path} in this project: {why}.")
+        if recorded.sha256 != text_sha256(recorded.text):
+            notes.append(
+                "The sha256 the results file gives for this text does not match the text: "
+                "the results file was edited after the run."
+            )
+        siblings = self.variants(path)
+        if len(siblings) > 1:
+            notes.append(
+                f"The run evaluated {len(siblings)} different texts of {path} (the file changed "
+                f"during the run); this is the one with sha256 {recorded.sha256[:12]}. Each "
+                "scenario links the statements of the text it evaluated."
+            )
+        others = tuple((key, f"policy-{self._slug(key)}") for key in siblings if key != display)
+        return dataclasses.replace(
+            view,
+            file=path,
+            sha256=recorded.sha256,
+            disk=disk,
+            disk_diff=diff,
+            notes=tuple(notes),
+            others=others,
+        )
