@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from iamspec.harness.plugin import ResultsCollector
+from iamspec.harness.reporting import ResultsCollector
 from iamspec.harness.results import PolicyTextRecord, RunRecord, text_sha256
 from iamspec.livingdoc import validate_results
 

@@ -43,10 +43,15 @@ import pytest
 from iamspec.catalog import Catalog, default_catalog
 from iamspec.errors import IamSpecError
 from iamspec.harness.backends import BACKENDS, ApiOptions, Backend, make_backend
-from iamspec.harness.drift import DriftReport, drift_report
 from iamspec.harness.errors import CallLimitError, ScenarioFailure, ScenarioInputError
 from iamspec.harness.outcome import Outcome
 from iamspec.harness.policies import PolicyFile, PolicyStore
+from iamspec.harness.reporting import (
+    POLICIES_PROPERTY,
+    SCENARIO_PROPERTY,
+    DriftReporter,
+    ResultsCollector,
+)
 from iamspec.harness.results import (
     LintWarningRecord,
     PolicyRefRecord,
@@ -64,9 +69,6 @@ from iamspec.harness.settings import Settings, load_settings
 from iamspec.harness.world import World
 
 __all__ = ["IamSpecSession", "ResultsCollector", "keep_records"]
-
-_USER_PROPERTY = "iamspec_scenario"
-_POLICIES_PROPERTY = "iamspec_policy_texts"
 
 
 class IamSpecSession:
@@ -593,7 +595,7 @@ def pytest_runtest_makereport(
             record.error = _clean_text(item.stash.get(_FAILED_STEP, None), excinfo.value)
         else:
             record.status = report.outcome
-        report.user_properties.append((_USER_PROPERTY, json.dumps(record.to_dict())))
+        report.user_properties.append((SCENARIO_PROPERTY, json.dumps(record.to_dict())))
         _attach_policy_texts(item, report)
     if (
         report.failed
@@ -617,85 +619,4 @@ def _attach_policy_texts(item: pytest.Item, report: pytest.TestReport) -> None:
         return
     sent.update(t.key for t in new)
     payload = [{"path": t.path, "kind": t.kind, "sha256": t.sha256, "text": t.text} for t in new]
-    report.user_properties.append((_POLICIES_PROPERTY, json.dumps(payload)))
-
-
-class ResultsCollector:
-    """Gathers the scenario records of every report (from xdist workers too) and writes them.
-
-    ``path`` None: the records are kept for another plugin and no file is written.
-    """
-
-    def __init__(self, run: RunRecord, path: Path | None) -> None:
-        self.run = run
-        self.path = path
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.when != "call":
-            return
-        for name, value in report.user_properties:
-            if name == _USER_PROPERTY:
-                self.run.scenarios.append(ScenarioRecord.from_dict(json.loads(str(value))))
-            elif name == _POLICIES_PROPERTY:
-                for item in json.loads(str(value)):
-                    self.run.add_policy(PolicyTextRecord(**item))
-
-    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        # by path and kind (xdist delivers in any order); texts of one path in arrival order
-        self.run.policies.sort(key=lambda p: (p.path, p.kind))
-        self.run.finished_at = timestamp()
-        self.run.simulate_calls = sum(s.simulate_calls for s in self.run.scenarios)
-        self.run.simulate_retries = sum(s.simulate_retries for s in self.run.scenarios)
-        if self.path is not None:
-            self.run.write(self.path)
-
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        run = self.run
-        if run.backend == "local":
-            return
-        requests = sum(len(c.requests) for s in run.scenarios for c in s.calls)
-        terminalreporter.write_line(
-            f"iamspec: {run.backend} answered {len(run.scenarios)} scenarios ({requests} "
-            f"requests) with {run.simulate_calls} Simulate* calls and "
-            f"{run.simulate_retries} retries"
-        )
-
-
-class DriftReporter:
-    """``--compare-local``: writes the drift report; unexplained drift fails the run.
-
-    The Then-steps already fail a scenario whose answerers disagree; this also catches a
-    disagreement no Then-step checked, so a green run means no unexplained drift.
-    """
-
-    def __init__(self, collector: ResultsCollector, path: Path) -> None:
-        self.collector = collector
-        self.path = path
-        self.report: DriftReport | None = None
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        self.report = drift_report(self.collector.run)
-        self.report.write(self.path)
-        if self.report.unexplained and session.exitstatus == 0:
-            session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        report = self.report
-        if report is None:
-            return
-        terminalreporter.section("iamspec drift")
-        terminalreporter.write_line(
-            f"{report.backend} vs the local evaluator: {len(report.disagreements)} "
-            f"disagreements ({len(report.unexplained)} unexplained) in "
-            f"{report.requests_compared} compared requests; {report.requests_not_compared} not "
-            "compared (deployed principals: the local evaluator does not know their policies)"
-        )
-        for item in report.disagreements:
-            terminalreporter.write_line("  " + item.summary())
-        for known in report.stale:
-            terminalreporter.write_line(
-                f"  declared known difference not seen: {known.feature_file}:{known.line} "
-                f"{known.scenario} ({known.reason})"
-            )
-        terminalreporter.write_line(f"drift report: {self.path}")
+    report.user_properties.append((POLICIES_PROPERTY, json.dumps(payload)))

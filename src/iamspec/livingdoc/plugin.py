@@ -11,7 +11,7 @@ Options:
 With either of the first and last, a policy-coverage summary ends the terminal report.
 
 Where the records come from. The harness (:mod:`iamspec.harness.plugin`) attaches each
-scenario's record to its test report; its :class:`~iamspec.harness.plugin.ResultsCollector`
+scenario's record to its test report; its :class:`~iamspec.harness.reporting.ResultsCollector`
 gathers them on the process that writes reports — with pytest-xdist, the controller, which
 receives every worker's reports. The harness records only when asked, so this plugin asks
 through :func:`~iamspec.harness.plugin.keep_records` (on workers too), which hands the
@@ -26,7 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from iamspec.harness.plugin import ResultsCollector, keep_records
+from iamspec.harness.plugin import keep_records
+from iamspec.harness.reporting import ResultsCollector
 from iamspec.harness.results import RunRecord
 from iamspec.livingdoc.coverage import Coverage, format_percent
 from iamspec.livingdoc.errata import Errata
