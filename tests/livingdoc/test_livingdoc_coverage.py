@@ -90,21 +90,59 @@ def test_patterns_that_cannot_be_listed_are_noted_not_expanded():
     assert negated.notes == ("NotAction: grants every action except those listed; not expanded",)
 
 
-def test_a_boundary_allow_is_not_measured_but_its_deny_is():
+def _boundary_view():
     text = _policy(
         {"Effect": "Allow", "Action": "connect:*", "Resource": "*"},
         {"Effect": "Deny", "Action": "connect:DeleteInstance", "Resource": "*"},
     )
-    boundary = _view(text, "policies/boundary.json", PolicyKind.BOUNDARY)
-    cov = compute_coverage([boundary, _view()], [_hit(0, "connect:DescribeUser")], CATALOG)
+    return _view(text, "policies/boundary.json", PolicyKind.BOUNDARY)
+
+
+def test_a_recorded_boundary_is_measured_and_its_idle_allow_let_nothing_through():
+    cov = compute_coverage([_boundary_view(), _view()], [_hit(0, "connect:DescribeUser")], CATALOG)
+    allow, deny = cov.policies[0].statements
+    assert allow.measured
+    assert deny.measured
+    assert allow.caps
+    assert not deny.caps
+    assert allow.idle_words == "let no allowed request through"
+    assert deny.idle_words == "decided nothing"
+    assert allow.untested == ()
+    assert "permissions boundary" in allow.notes[0]
+    assert cov.unmeasured == 0
+    assert cov.total == 2 + 3
+    assert [s.statement.index for s in cov.idle] == [0, 1, 1, 2]
+    lines = cov.summary_lines()
+    assert (
+        "  policies/boundary.json statement 1 (boundary Allow: let no allowed request through)"
+        in lines
+    )
+
+
+def test_an_unrecorded_boundary_is_not_measured_unless_it_has_hits():
+    boundary = "policies/boundary.json"
+    cov = compute_coverage(
+        [_boundary_view(), _view()],
+        [_hit(0, "connect:DescribeUser"), _hit(1, "connect:DeleteInstance", boundary)],
+        CATALOG,
+        unrecorded_boundaries={boundary},
+    )
     allow, deny = cov.policies[0].statements
     assert not allow.measured
     assert deny.measured
-    assert allow.untested == ()
-    assert "permissions boundary" in allow.notes[0]
+    assert deny.exercised
     assert cov.unmeasured == 1
     assert cov.total == 1 + 3
-    assert [s.statement.index for s in cov.idle] == [1, 1, 2]
+    assert [s.statement.index for s in cov.idle] == [1, 2]
+    assert any(
+        line.startswith("not measured: 1 permissions-boundary") for line in cov.summary_lines()
+    )
+
+
+def test_unrecorded_boundaries_name_boundaries_only():
+    cov = compute_coverage([_view()], [], CATALOG, unrecorded_boundaries={DEPT})
+    assert cov.unmeasured == 0
+    assert cov.total == 3
 
 
 def test_summary_lines_for_the_terminal():

@@ -21,8 +21,10 @@ all of its actions and resources (:func:`~iamspec.harness.requests.plan` with ``
 follow ``Marker`` paging, let botocore retry throttling (``standard`` or ``adaptive`` mode,
 bounded attempts) and stop the run at a cap on calls (:class:`ApiOptions`). With
 ``compare_local`` they also keep the local evaluator's answer to the same request
-(``Answer.reference``), so a failure shows both traces and a difference is drift. An API
-error is never a decision: it is a :class:`SimulatorError` that names the call.
+(``Answer.reference``), so a failure shows both traces and a difference is drift, and they
+copy its ``boundary_statements`` (which boundary statements applied: the API never says, so
+these come from the local evaluator; without ``compare_local`` they stay None, not known).
+An API error is never a decision: it is a :class:`SimulatorError` that names the call.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from typing import Any, ClassVar
 
 from iamspec.catalog import Catalog
 from iamspec.engine.compiled import PolicyRole
-from iamspec.engine.evaluator import Decision
+from iamspec.engine.evaluator import Decision, Evaluation
 from iamspec.harness.errors import (
     BackendUnavailableError,
     CallLimitError,
@@ -53,6 +55,7 @@ from iamspec.harness.policies import PolicyFile
 from iamspec.harness.requests import Batch, Call, ContextEntry, plan
 from iamspec.harness.settings import Settings
 from iamspec.simulate import core, inputs
+from iamspec.simulate.response import statement_dict
 
 __all__ = [
     "BACKENDS",
@@ -182,6 +185,19 @@ def _policy_id(policy: PolicyFile, via_group: str | None) -> str:
     return policy.display if via_group is None else f"{policy.display} (via IAM group {via_group})"
 
 
+def _boundary_statements(evaluation: Evaluation) -> tuple[dict[str, Any], ...]:
+    """The boundary statements that applied (Allow and Deny), as MatchedStatements entries.
+
+    The simulator's MatchedStatements never name them; coverage needs them to see which
+    boundary Allow let a request through and which boundary Deny denied it.
+    """
+    return tuple(
+        statement_dict(t)
+        for t in evaluation.traces
+        if t.applies and t.policy.role is PolicyRole.BOUNDARY
+    )
+
+
 class LocalBackend(Backend):
     """The engine in process; explanations are the engine's traces."""
 
@@ -226,6 +242,7 @@ class LocalBackend(Backend):
                     missing_context_values=tuple(item["MissingContextValues"]),
                     explanation=evaluation.explain(),
                     backend=self.name,
+                    boundary_statements=_boundary_statements(evaluation) if boundary else (),
                 )
         return answers
 
@@ -420,6 +437,7 @@ class IamApiBackend(Backend):
                         f"{self.name}: unknown EvalDecision {item.get('EvalDecision')!r} "
                         f"for {action} on {resource}"
                     )
+                local = reference.get((action, resource))
                 answers[(action, resource)] = Answer(
                     decision=decision,
                     matched_statements=tuple(item.get("MatchedStatements") or ()),
@@ -428,7 +446,9 @@ class IamApiBackend(Backend):
                         action, resource, item, decision, resolve, self.api_for(batch)
                     ),
                     backend=self.name,
-                    reference=reference.get((action, resource)),
+                    reference=local,
+                    # The API never names boundary statements: the local evaluator's, if asked.
+                    boundary_statements=local.boundary_statements if local is not None else None,
                 )
         return answers
 

@@ -1,7 +1,8 @@
 """Answers: what an answerer said about each request, and what a When-step got back.
 
 An :class:`Answer` is one (action, resource) decision with the simulator's
-``MatchedStatements`` and ``MissingContextValues`` and an explanation. A :class:`CallResult`
+``MatchedStatements`` and ``MissingContextValues``, the permissions-boundary statements that
+applied (which the simulator does not name), and an explanation. A :class:`CallResult`
 puts the answers of one :class:`~iamspec.harness.requests.Call` together (most restrictive
 decision over its resources, as the simulator aggregates); an :class:`Outcome` is what a
 When-step passes to the Then-steps (its ``target_fixture``).
@@ -26,6 +27,16 @@ class Answer:
     API response for the others. ``reference`` is the local evaluator's answer to the same
     request, kept by the API answerers (moto, live) so that a failure shows both and any
     difference is reported as drift.
+
+    ``boundary_statements`` are the statements of the caller's permissions boundary that
+    applied to the request (Allow and Deny), shaped like ``MatchedStatements`` entries
+    (``SourcePolicyId``, ``SourcePolicyType``, ``StartPosition``, ``EndPosition``). AWS's
+    simulator never names them (only ``PermissionsBoundaryDecisionDetail``), yet policy
+    coverage needs them to tell a boundary Allow that let requests through from dead weight.
+    The local answerer fills them from its traces (empty: none applied, or no boundary). The
+    API answerers copy them from their local reference answer (``--compare-local``), so there
+    they come from the local evaluator, not from AWS; without a reference they are None: not
+    known.
     """
 
     decision: Decision
@@ -34,6 +45,7 @@ class Answer:
     explanation: str
     backend: str
     reference: Answer | None = None
+    boundary_statements: tuple[dict[str, Any], ...] | None = None
 
     @property
     def drift(self) -> bool:

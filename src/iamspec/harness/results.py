@@ -32,7 +32,8 @@ Shape (``schema_version`` 1)::
             notes (what the builder left out and why), decision, matched_statements,
             missing_context_values, explanation, local_decision and local_explanation
             (moto/live with --compare-local: the local evaluator's answer) and drift (they
-            differ)
+            differ), boundary_statements (the permissions-boundary statements that applied,
+            per the local evaluator; null when not known)
 
 Times are ISO 8601 UTC strings; ``duration`` is seconds.
 """
@@ -106,6 +107,10 @@ class RequestRecord:
     local_decision: str | None = None
     drift: bool = False
     local_explanation: str | None = None
+    boundary_statements: list[dict[str, Any]] | None = None
+    """The caller's permissions-boundary statements that applied (MatchedStatements-shaped),
+    from the local evaluator: [] none applied; None not known (an API answerer without
+    --compare-local, or a file written before the field existed). Policy coverage reads it."""
 
 
 @dataclass
@@ -348,6 +353,11 @@ def call_record(result: CallResult) -> CallRecord:
                 drift=part.answer.drift,
                 local_explanation=(
                     part.answer.reference.explanation if part.answer.reference else None
+                ),
+                boundary_statements=(
+                    [dict(b) for b in part.answer.boundary_statements]
+                    if part.answer.boundary_statements is not None
+                    else None
                 ),
             )
             for part in result.parts

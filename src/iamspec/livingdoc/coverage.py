@@ -14,15 +14,22 @@ list; they are noted, not expanded. A pattern that matches no IAM action is note
 (it grants nothing — usually a typo the linter also reports).
 
 The run's score is statements with hits over all *measured* statements, in percent
-(``--policy-coverage-fail-under``). An Allow statement of a permissions boundary is not
-measured unless it has hits: the simulator lists the statements that decided a request, and a
-boundary's Allow only caps what an identity policy allows, so it never appears there
-(a boundary's Deny does, and is measured).
+(``--policy-coverage-fail-under``).
+
+Permissions boundaries: the simulator's MatchedStatements never name a boundary's statements
+(it reports the boundary only as ``PermissionsBoundaryDecisionDetail``), so the harness records
+which of them applied to each request (``boundary_statements``, from the local evaluator). A
+boundary Allow never decides alone; its hits are the allowed requests it applied to (it let
+them through), and one without any *let no allowed request through*: dead weight, or a
+mistake. A boundary Deny's hits are the explicitly denied requests it applied to. Where a run
+did not record them (moto or live without ``--compare-local``, older results files), the
+boundary's statements without hits are *not measured* (``unrecorded_boundaries``): no answer
+is not evidence that they did nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from iamspec.catalog import Catalog
@@ -75,7 +82,11 @@ class GrantPattern:
 
 @dataclass(frozen=True)
 class StatementCoverage:
-    """One statement's hits, grants and untested grants (``untested`` is empty for a Deny)."""
+    """One statement's hits, grants and untested grants (``untested`` is empty for a Deny).
+
+    ``recorded`` is False for a boundary statement when some request asked under its
+    boundary did not record which boundary statements applied (see the module docstring).
+    """
 
     policy: PolicyView
     statement: StatementView
@@ -84,18 +95,27 @@ class StatementCoverage:
     granted: tuple[str, ...] = ()
     untested: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    recorded: bool = True
 
     @property
     def exercised(self) -> bool:
-        """True when the statement decided at least one request."""
+        """True when the statement decided (a boundary Allow: let through) a request."""
         return bool(self.hits)
 
     @property
     def measured(self) -> bool:
-        """False for a boundary's Allow without hits (see the module docstring)."""
-        return bool(self.hits) or not (
-            self.policy.kind == "boundary" and self.statement.effect == "Allow"
-        )
+        """False for a statement without hits where the run could not have seen any."""
+        return bool(self.hits) or self.recorded
+
+    @property
+    def caps(self) -> bool:
+        """A permissions boundary's Allow: it lets requests through, never decides alone."""
+        return self.policy.kind == "boundary" and self.statement.effect == "Allow"
+
+    @property
+    def idle_words(self) -> str:
+        """What a measured statement without hits failed to do, in the pages' words."""
+        return "let no allowed request through" if self.caps else "decided nothing"
 
     @property
     def scenarios(self) -> tuple[ScenarioLink, ...]:
@@ -207,7 +227,10 @@ class Coverage:
         idle = self.idle
         if idle:
             lines.append(f"statements that decided nothing ({len(idle)}):")
-            lines.extend(f"  {s.label}" for s in idle[:limit])
+            lines.extend(
+                f"  {s.label}" + (f" (boundary Allow: {s.idle_words})" if s.caps else "")
+                for s in idle[:limit]
+            )
             if len(idle) > limit:
                 lines.append(f"  ... and {len(idle) - limit} more")
         untested = [s for p in self.policies for s in p.statements if s.untested]
@@ -223,8 +246,9 @@ class Coverage:
                 lines.append(f"  ... and {len(untested) - limit} more statements")
         if self.unmeasured:
             lines.append(
-                f"not measured: {self.unmeasured} permissions-boundary Allow statements "
-                "(the simulator never names them as deciding)"
+                f"not measured: {self.unmeasured} permissions-boundary statements (the run did "
+                "not record which boundary statements applied: moto or live without "
+                "--compare-local, or an older results file)"
             )
         if self.unloaded:
             lines.append(f"policy files no scenario loads: {len(self.unloaded)}")
@@ -275,13 +299,20 @@ def _canonical(action: str, catalog: Catalog) -> str:
 
 
 def _statement_coverage(
-    policy: PolicyView, st: StatementView, hits: tuple[Hit, ...], catalog: Catalog
+    policy: PolicyView,
+    st: StatementView,
+    hits: tuple[Hit, ...],
+    catalog: Catalog,
+    recorded: bool = True,
 ) -> StatementCoverage:
     if st.effect != "Allow":
-        return StatementCoverage(policy, st, hits)
+        return StatementCoverage(policy, st, hits, recorded=recorded)
     if policy.kind == "boundary":
-        note = "permissions boundary: its Allow caps what identity policies grant; grants nothing"
-        return StatementCoverage(policy, st, hits, notes=(note,))
+        note = (
+            "permissions boundary: its Allow grants nothing, it caps what identity policies "
+            "grant; exercised when it let an allowed request through"
+        )
+        return StatementCoverage(policy, st, hits, notes=(note,), recorded=recorded)
     if st.not_action:
         note = "NotAction: grants every action except those listed; not expanded"
         return StatementCoverage(policy, st, hits, notes=(note,))
@@ -298,16 +329,27 @@ def compute_coverage(
     hits: Iterable[Hit],
     catalog: Catalog,
     unloaded: Sequence[str] = (),
+    unrecorded_boundaries: Collection[str] = (),
 ) -> Coverage:
-    """Coverage of ``policies``' statements by ``hits`` (see the module docstring)."""
+    """Coverage of ``policies``' statements by ``hits`` (see the module docstring).
+
+    ``unrecorded_boundaries`` names the boundary policies (displays) with a request that did
+    not record which boundary statements applied; their statements without hits are not
+    measured.
+    """
     by_ref: dict[StatementRef, list[Hit]] = {}
     for hit in hits:
         by_ref.setdefault(hit.ref, []).append(hit)
     result = []
     for policy in policies:
+        recorded = not (policy.kind == "boundary" and policy.display in unrecorded_boundaries)
         statements = tuple(
             _statement_coverage(
-                policy, st, tuple(by_ref.get(StatementRef(policy.display, st.index), ())), catalog
+                policy,
+                st,
+                tuple(by_ref.get(StatementRef(policy.display, st.index), ())),
+                catalog,
+                recorded,
             )
             for st in policy.statements
         )

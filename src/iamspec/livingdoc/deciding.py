@@ -17,6 +17,10 @@ by input-list position, and otherwise by finding the only policy of the caller w
 statement at exactly that start and end (several: the one whose flattened path the id
 names). What it cannot place is returned as text, never guessed.
 
+:func:`resolve_boundary` places a request's ``boundary_statements`` (the permissions-boundary
+statements that applied, which the simulator never names; recorded from the local evaluator)
+in the caller's boundary, by position.
+
 ``aliases`` map a (path, kind) to the view of the text the scenario evaluated, when the run
 evaluated several texts of that file (:meth:`~iamspec.livingdoc.policies.PolicyLibrary.key_for`);
 the paths the records name are looked up through them.
@@ -31,8 +35,9 @@ from typing import Any
 
 from iamspec.harness.results import PrincipalRecord, RequestRecord
 from iamspec.livingdoc.policies import PolicyLibrary, PolicyView, StatementView
+from iamspec.policy.parser import PolicyKind
 
-__all__ = ["Resolution", "StatementRef", "caller_policies", "resolve"]
+__all__ = ["Resolution", "StatementRef", "caller_policies", "resolve", "resolve_boundary"]
 
 _VIA_GROUP = re.compile(r"^(?P<policy>.+) \(via IAM group [^)]*\)$")
 _INPUT_LIST = re.compile(
@@ -118,6 +123,39 @@ def resolve(
             found = _by_position(source, candidates, start, end, library)
             if found is not None:
                 view, statement = found
+        if view is None or statement is None:
+            unresolved.append(_describe(item, start))
+            continue
+        ref = StatementRef(view.display, statement.index)
+        if ref not in refs:
+            refs.append(ref)
+    return Resolution(tuple(refs), tuple(unresolved))
+
+
+def resolve_boundary(
+    request: RequestRecord,
+    caller: PrincipalRecord | None,
+    groups: Mapping[str, PrincipalRecord],
+    library: PolicyLibrary,
+    aliases: Aliases | None = None,
+) -> Resolution | None:
+    """Map ``request.boundary_statements`` to statements of the caller's boundary.
+
+    None when the run did not record them (an API answerer without ``--compare-local``, or an
+    older results file). They are placed in the caller's boundary only, by position: the
+    boundary is known, so its id need not be interpreted.
+    """
+    if request.boundary_statements is None:
+        return None
+    _, boundary = caller_policies(caller, groups, aliases)
+    view = (
+        (library.find(boundary) or library.get(boundary, PolicyKind.BOUNDARY)) if boundary else None
+    )
+    refs: list[StatementRef] = []
+    unresolved: list[str] = []
+    for item in request.boundary_statements:
+        start = _position(item, "StartPosition")
+        statement = view.statement_at(start, _position(item, "EndPosition")) if view else None
         if view is None or statement is None:
             unresolved.append(_describe(item, start))
             continue

@@ -39,7 +39,13 @@ from iamspec.harness.results import (
     ScenarioRecord,
 )
 from iamspec.livingdoc.coverage import Coverage, Hit, ScenarioLink, compute_coverage
-from iamspec.livingdoc.deciding import Aliases, StatementRef, resolve
+from iamspec.livingdoc.deciding import (
+    Aliases,
+    StatementRef,
+    caller_policies,
+    resolve,
+    resolve_boundary,
+)
 from iamspec.livingdoc.errata import Errata, collect_errata
 from iamspec.livingdoc.policies import PolicyLibrary, PolicyView, RecordedText, slugify
 from iamspec.policy.parser import PolicyKind
@@ -695,17 +701,31 @@ def _policy_kind(text: str) -> PolicyKind:
         return PolicyKind.IDENTITY
 
 
+_BOUNDARY_DECIDES = {"Allow": "allowed", "Deny": "explicitDeny"}
+"""A boundary statement that applied counts for coverage where the request got this decision:
+an Allow let an allowed request through; a Deny denied it explicitly."""
+
+
 @dataclass
 class _Builder:
     run: RunRecord
     library: PolicyLibrary
     hits: list[Hit] = field(default_factory=list)
+    unrecorded: set[str] = field(default_factory=set)
+    """Boundary policies with a request that did not record which boundary statements
+    applied: their statements without hits are not measured."""
 
     def link(self, view: PolicyView, index: int) -> StatementLink | None:
         st = view.statement(index)
         if st is None:
             return None
         return StatementLink(view.display, view.page, st.anchor, st.number, st.sid, st.effect)
+
+    def effect(self, ref: StatementRef) -> str:
+        """The Effect of the statement ``ref`` names ("" when there is no such statement)."""
+        view = self.library.find(ref.policy)
+        st = view.statement(ref.index) if view is not None else None
+        return st.effect if st is not None else ""
 
     def aliases(self, scenario: ScenarioRecord) -> Aliases:
         """Where the run evaluated several texts of a file: (path, kind) -> the view of the
@@ -760,22 +780,39 @@ class _Builder:
         aliases: Aliases,
     ) -> CallView:
         caller = principals.get(call.principal)
+        boundary = caller_policies(caller, groups, aliases)[1]
         requests = []
         for request in call.requests:
             found = resolve(request, caller, groups, self.library, aliases)
+            refs = dict.fromkeys(found.refs)
+            shown = dict.fromkeys(found.refs)
+            unresolved = found.unresolved
+            if boundary is not None:
+                applied = resolve_boundary(request, caller, groups, self.library, aliases)
+                if applied is None:
+                    self.unrecorded.add(boundary)
+                else:
+                    unresolved += applied.unresolved
+                    for ref in applied.refs:
+                        effect = self.effect(ref)
+                        if _BOUNDARY_DECIDES.get(effect) == request.decision:
+                            refs.setdefault(ref)
+                            if effect == "Deny":  # it decided the explicit deny: show it
+                                shown.setdefault(ref)
             links = []
-            for ref in found.refs:
+            for ref in refs:
                 view = self.library.find(ref.policy)
                 link = self.link(view, ref.index) if view is not None else None
                 if link is not None:
-                    links.append(link)
+                    if ref in shown:
+                        links.append(link)
                     self.hits.append(Hit(ref, request.action, request.decision, where))
             requests.append(
                 RequestView(
                     record=request,
                     decision=decision_label(request.decision),
                     deciding=tuple(links),
-                    unresolved=found.unresolved,
+                    unresolved=tuple(dict.fromkeys(unresolved)),
                     resource_tags=self.resource_tags(scenario, [request.resource]),
                 )
             )
@@ -938,7 +975,11 @@ def build_site(
     policies = tuple(sorted(library.views, key=lambda v: v.display))
     loaded = {v.display for v in policies}
     coverage = compute_coverage(
-        policies, builder.hits, catalog, _unloaded(policy_dir, root, loaded)
+        policies,
+        builder.hits,
+        catalog,
+        _unloaded(policy_dir, root, loaded),
+        unrecorded_boundaries=builder.unrecorded,
     )
     if errata is None:
         errata = collect_errata(
