@@ -1,0 +1,83 @@
+"""The local answerer: iamspec's own evaluator in process (the default, offline)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iamspec.engine.compiled import PolicyRole
+from iamspec.engine.evaluator import Evaluation
+from iamspec.harness.backends.base import Backend
+from iamspec.harness.outcome import Answer
+from iamspec.harness.policies import PolicyFile
+from iamspec.harness.requests import Batch
+from iamspec.simulate import core, inputs
+from iamspec.simulate.response import statement_dict
+
+# --------------------------------------------------------------------------------------------
+# local
+
+
+def _policy_id(policy: PolicyFile, via_group: str | None) -> str:
+    return policy.display if via_group is None else f"{policy.display} (via IAM group {via_group})"
+
+
+def _boundary_statements(evaluation: Evaluation) -> tuple[dict[str, Any], ...]:
+    """The boundary statements that applied (Allow and Deny), as MatchedStatements entries.
+
+    The simulator's MatchedStatements never name them; coverage needs them to see which
+    boundary Allow let a request through and which boundary Deny denied it.
+    """
+    return tuple(
+        statement_dict(t)
+        for t in evaluation.traces
+        if t.applies and t.policy.role is PolicyRole.BOUNDARY
+    )
+
+
+class LocalBackend(Backend):
+    """The engine in process; explanations are the engine's traces."""
+
+    name = "local"
+
+    def answer_batch(self, batch: Batch) -> dict[tuple[str, str], Answer]:
+        caller = batch.caller
+        if caller.deployed:
+            self.deployed_tags(caller.name, caller.arn)  # raises: the account decides
+        identity = [
+            p.compiled(_policy_id(p, via), PolicyRole.IDENTITY)
+            for p, via in caller.identity_policies()
+        ]
+        boundary = (
+            [caller.boundary.compiled(caller.boundary.display, PolicyRole.BOUNDARY)]
+            if caller.boundary is not None
+            else []
+        )
+        context = inputs.context_entries(batch.context_entries())
+        run = core.run(
+            identity=identity,
+            boundary=boundary,
+            resource_policy=None,
+            actions=batch.actions,
+            resources=batch.resources,
+            context=context,
+            caller_arn=caller.arn,
+            catalog=self.catalog,
+        )
+        self.simulate_calls += 1
+        answers: dict[tuple[str, str], Answer] = {}
+        for action, result, evaluations in zip(
+            batch.actions, run.results, run.evaluations, strict=True
+        ):
+            per_resource = result["ResourceSpecificResults"]
+            for resource, item, evaluation in zip(
+                batch.resources, per_resource, evaluations, strict=True
+            ):
+                answers[(action, resource)] = Answer(
+                    decision=evaluation.decision,
+                    matched_statements=tuple(item["MatchedStatements"]),
+                    missing_context_values=tuple(item["MissingContextValues"]),
+                    explanation=evaluation.explain(),
+                    backend=self.name,
+                    boundary_statements=_boundary_statements(evaluation) if boundary else (),
+                )
+        return answers
