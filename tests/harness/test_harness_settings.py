@@ -99,6 +99,11 @@ def test_the_projects_own_settings_load():
             "deployed_principals.x",
             "IAM user or role ARN",
         ),
+        (
+            '[tool.iamspec.deployed_principals]\nx = "arn:aws:iam::444455556666:user/x"',
+            "deployed_principals.x",
+            "not in this project's account",
+        ),
     ],
 )
 def test_invalid_settings_name_the_key(tmp_path, body, key, message):

@@ -125,6 +125,15 @@ class Settings:
                 raise self._error(
                     f"deployed_principals.{name}", f"{arn!r} is not an IAM user or role ARN"
                 )
+            partition, account = arn.split(":")[1], arn.split(":")[4]
+            if (partition, account) != (self.partition, self.account_id):
+                # SimulatePrincipalPolicy rejects a PolicySourceArn of another account
+                # (InvalidInput), and the scenarios' ARNs and policies are this account's.
+                raise self._error(
+                    f"deployed_principals.{name}",
+                    f"{arn!r} is not in this project's account (arn:{self.partition}:iam::"
+                    f"{self.account_id}:...); the live run asks the account it describes",
+                )
         if self.connect_instances and self.default_connect_instance not in self.connect_instances:
             raise self._error(
                 "default_connect_instance",
