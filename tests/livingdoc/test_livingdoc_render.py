@@ -383,3 +383,27 @@ def test_policy_linter_warnings_are_shown_with_their_scenario(root, tmp_path):
     ) in text
     (md,) = [p for p in (tmp_path / "m").glob("*.md") if "Policy linter warnings" in read(p)]
     assert f"`{DEPT}:3:5` security-warning `allow-with-not-action`: NotAction" in read(md)
+
+
+def test_an_outline_row_names_a_deciding_statement_it_cannot_place(root, tmp_path):
+    """A deployed principal's statements live in the account, not in policies/: the row says
+    which policy the simulator named instead of leaving "Decided by" empty."""
+    run = dept_run()
+    row = next(s for s in run.scenarios if s.example and s.calls)
+    request = row.calls[0].requests[0]
+    request.matched_statements = [
+        {
+            "SourcePolicyId": "account-policy-x",
+            "SourcePolicyType": "IAM Policy",
+            "StartPosition": {"Line": 4, "Column": 5},
+            "EndPosition": {"Line": 9, "Column": 6},
+        }
+    ]
+    site = build_site(run, root=root)
+    write_site(site, tmp_path / "h", "html")
+    write_site(site, tmp_path / "m", "markdown")
+    # HTML: in the outline's examples table and in the row's folded call table; Markdown
+    # shows a passing row's details nowhere else, so the examples table is the only place
+    note = "not placed: account-policy-x at 4:5"
+    assert sum(read(p).count(note) for p in (tmp_path / "h").glob("feature-*.html")) == 2
+    assert sum(read(p).count(note) for p in (tmp_path / "m").glob("feature-*.md")) == 1
