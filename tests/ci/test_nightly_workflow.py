@@ -1,18 +1,25 @@
-"""The nightly live workflow asks only for pytest options the project defines.
+"""The nightly live workflow: its pytest command, and who may reach the nightly role.
 
 A misspelt or not-yet-defined option in ``.github/workflows/nightly-live.yml`` would only show
 up at 3 a.m. on GitHub's runner, as a usage error. These tests read the workflow and compare
-its pytest command with ``pytest --help`` of this checkout, so the mistake fails here first.
+its pytest command with ``pytest --help`` of this checkout, run the way the workflow runs it
+(plugin autoload off, only the plugins it names with ``-p``), so the mistake fails here first.
+
+They also hold the workflow's credential layout: only the ``live`` job may request GitHub's
+OIDC token (which assumes the nightly role), no job that installs packages may, and the live
+run loads no pytest plugin merely because it is installed.
 
 PyYAML is in the ``test`` extra for this module.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -20,26 +27,112 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "nightly-live.yml"
 _SHA_PIN = re.compile(r"[^@\s]+@[0-9a-f]{40}")
+_SEPARATORS = {"&&", "||", ";", "|", "&"}
+_ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=.*")
+HARNESS_PLUGIN = "iamspec.harness.plugin"
+_SETUP_PYTHON = "actions/setup-python@"
 
 
 def _workflow() -> dict:
     return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
 
 
+def _jobs() -> dict[str, dict]:
+    return _workflow()["jobs"]
+
+
 def _steps() -> list[dict]:
-    return [step for job in _workflow()["jobs"].values() for step in job["steps"]]
+    return [step for job in _jobs().values() for step in job["steps"]]
+
+
+def _commands(script: str) -> Iterator[list[str]]:
+    """The simple commands of a run script, as words (``a && b; c`` gives three)."""
+    for line in script.replace("\\\n", " ").splitlines():
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        lexer.commenters = "#"
+        command: list[str] = []
+        for word in lexer:
+            if word in _SEPARATORS:
+                if command:
+                    yield command
+                command = []
+            else:
+                command.append(word)
+        if command:
+            yield command
+
+
+def _is_program(word: str, name: str) -> bool:
+    return word == name or word.endswith("/" + name)
+
+
+def _pytest_arguments(command: list[str]) -> list[str] | None:
+    """The arguments of a pytest command (``pytest ...``, ``.venv/bin/python -m pytest ...``),
+    or None when the command does not run pytest."""
+    for index, word in enumerate(command):
+        if _is_program(word, "pytest") and (
+            all(_ASSIGNMENT.fullmatch(w) for w in command[:index]) or command[index - 1] == "-m"
+        ):
+            return command[index + 1 :]
+    return None
+
+
+def _installs_packages(command: list[str]) -> bool:
+    """``pip install``, ``.venv/bin/pip install``, ``python -m pip install``, ``uv pip install``."""
+    return any(
+        bool(re.fullmatch(r"pip[\d.]*", word.rsplit("/", 1)[-1]))
+        and "install" in command[index + 1 :]
+        for index, word in enumerate(command)
+    )
+
+
+def _pytest_steps() -> list[tuple[str, dict, list[str]]]:
+    """(job id, step, pytest arguments) of every pytest command of the workflow."""
+    found = []
+    for job_id, job in _jobs().items():
+        for step in job["steps"]:
+            for command in _commands(step.get("run", "")):
+                arguments = _pytest_arguments(command)
+                if arguments is not None:
+                    found.append((job_id, step, arguments))
+    return found
 
 
 def _pytest_options() -> list[str]:
     """Every ``--option`` of every pytest command in the run steps (``--a=b`` gives ``--a``)."""
-    options: list[str] = []
-    for step in _steps():
-        for command in step.get("run", "").splitlines():
-            words = shlex.split(command)
-            if "pytest" not in words:
-                continue
-            options += [w.split("=", 1)[0] for w in words if w.startswith("--")]
-    return options
+    return [
+        word.split("=", 1)[0]
+        for _, _, arguments in _pytest_steps()
+        for word in arguments
+        if word.startswith("--")
+    ]
+
+
+def _plugins(arguments: list[str]) -> list[str]:
+    """The ``-p NAME`` (or ``-pNAME``) plugins of pytest arguments, in order."""
+    plugins = []
+    for index, word in enumerate(arguments):
+        if word == "-p" and index + 1 < len(arguments):
+            plugins.append(arguments[index + 1])
+        elif word.startswith("-p") and not word.startswith("--") and len(word) > 2:
+            plugins.append(word[2:])
+    return plugins
+
+
+def _environment(job: dict, step: dict) -> dict[str, str]:
+    """The environment a step gets from the workflow (workflow, then job, then step ``env``)."""
+    merged: dict[str, str] = {}
+    for scope in (_workflow(), job, step):
+        merged.update({key: str(value) for key, value in (scope.get("env") or {}).items()})
+    return merged
+
+
+def _may_request_oidc_token(job: dict) -> bool:
+    permissions = job.get("permissions", _workflow().get("permissions"))
+    if isinstance(permissions, str):  # read-all / write-all
+        return permissions == "write-all"
+    return (permissions or {}).get("id-token") == "write"
 
 
 def test_the_workflow_runs_pytest_with_options():
@@ -47,31 +140,43 @@ def test_the_workflow_runs_pytest_with_options():
 
 
 def test_every_pytest_option_of_the_workflow_is_defined():
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--help"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    missing = [
-        option
-        for option in dict.fromkeys(_pytest_options())
-        if not re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", result.stdout)
-    ]
-    assert not missing, (
-        f"{WORKFLOW.relative_to(ROOT)} uses pytest options that `pytest --help` does not list: "
-        + ", ".join(missing)
-    )
+    """``pytest --help`` with the step's environment and ``-p`` plugins, as on the runner: an
+    option whose plugin the workflow forgot to name is missing here, as it would be there."""
+    steps = _pytest_steps()
+    assert steps
+    for job_id, step, arguments in steps:
+        environment = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"PYTEST_ADDOPTS", "PYTEST_PLUGINS"}
+        }
+        environment.update(_environment(_jobs()[job_id], step))
+        plugin_args = [word for plugin in _plugins(arguments) for word in ("-p", plugin)]
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", *plugin_args, "--help"],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        options = [word.split("=", 1)[0] for word in arguments if word.startswith("--")]
+        missing = [
+            option
+            for option in dict.fromkeys(options)
+            if not re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", result.stdout)
+        ]
+        assert not missing, (
+            f"{WORKFLOW.relative_to(ROOT)} ({step['name']}) uses pytest options that "
+            "`pytest --help` with its plugins does not list: " + ", ".join(missing)
+        )
 
 
 def test_actions_are_pinned_and_run_scripts_take_no_expressions():
     workflow = _workflow()
     assert workflow["permissions"] == {}
-    for job in workflow["jobs"].values():
-        assert job["permissions"] == {"id-token": "write", "contents": "read"}
     for step in _steps():
         if "uses" in step:
             assert _SHA_PIN.fullmatch(step["uses"]), step["uses"]
@@ -80,3 +185,50 @@ def test_actions_are_pinned_and_run_scripts_take_no_expressions():
     for line in text.splitlines():
         if "uses:" in line:
             assert re.search(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), line
+
+
+def test_only_the_live_job_may_request_the_oidc_token():
+    jobs = _jobs()
+    assert {job_id for job_id, job in jobs.items() if _may_request_oidc_token(job)} == {"live"}
+    assert jobs["live"]["permissions"] == {"id-token": "write", "contents": "read"}
+    assert jobs["install"]["permissions"] == {"contents": "read"}
+
+
+def test_no_job_that_installs_packages_may_request_the_oidc_token():
+    installing = {
+        job_id
+        for job_id, job in _jobs().items()
+        for step in job["steps"]
+        for command in _commands(step.get("run", ""))
+        if _installs_packages(command)
+    }
+    assert "install" in installing  # the check below looks at something
+    for job_id in installing:
+        assert not _may_request_oidc_token(_jobs()[job_id]), job_id
+
+
+def test_the_live_run_loads_only_the_plugins_it_names():
+    steps = _pytest_steps()
+    assert [job_id for job_id, _, _ in steps] == ["live"]
+    for job_id, step, arguments in steps:
+        assert _environment(_jobs()[job_id], step).get("PYTEST_DISABLE_PLUGIN_AUTOLOAD") == "1"
+        assert HARNESS_PLUGIN in _plugins(arguments), arguments
+
+
+def test_the_live_job_runs_the_install_jobs_interpreter():
+    """The unpacked virtual environment links to the interpreter it was built with."""
+    jobs = _jobs()
+    assert jobs["live"]["needs"] in ("install", ["install"])
+    assert jobs["live"]["runs-on"] == jobs["install"]["runs-on"]
+    setup = [s for s in jobs["live"]["steps"] if s.get("uses", "").startswith(_SETUP_PYTHON)]
+    assert [s["with"]["python-version"] for s in setup] == [
+        "${{ needs.install.outputs.python-version }}"
+    ]
+
+
+def test_artifacts_are_kept_briefly():
+    """The reports name the account, its principals and policies (see the workflow's comment)."""
+    uploads = [s for s in _steps() if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert uploads
+    for step in uploads:
+        assert int(step["with"]["retention-days"]) <= 14, step["name"]
