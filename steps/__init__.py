@@ -16,10 +16,11 @@ Principals (``principals.py``)::
 Live (``live.py``): a principal deployed in the AWS account, by its logical name in
 ``[tool.iamspec.deployed_principals]`` (the scenario must be tagged ``@live``; its tags are read
 from the account and the stated ones must be among them), and a declared difference between
-AWS's simulator and the local evaluator (a drift then does not fail the scenario)::
+AWS's simulator and the local evaluator for some actions (their drift then does not fail the
+scenario; drift on any other action still does)::
 
     Given the deployed principal "NAME" [tagged "K=V, K=V"]
-    Given a known difference from AWS: "REASON"
+    Given a known difference from AWS for "ACTION[, ACTION]": "REASON"
 
 Resources (``resources.py``); KIND is Connect instance, Connect user, routing profile,
 security profile, hierarchy group, queue, outbound campaign, event integration, data

@@ -10,6 +10,7 @@ import pytest
 from harness_helpers import make_world
 
 from iamspec.engine.evaluator import Decision
+from iamspec.errors import UnknownActionError
 from iamspec.harness.backends import ApiOptions, LocalBackend
 from iamspec.harness.drift import drift_report
 from iamspec.harness.errors import (
@@ -108,13 +109,6 @@ def test_local_answers_the_cross_product_it_is_given(tmp_path):
 # options
 
 
-def test_api_options_split_the_cap_between_workers():
-    assert ApiOptions(max_calls=10).for_workers(3).max_calls == 4
-    assert ApiOptions(max_calls=1).for_workers(4).max_calls == 1
-    assert ApiOptions(max_calls=None).for_workers(4).max_calls is None
-    assert ApiOptions(max_calls=10).for_workers(1).max_calls == 10
-
-
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
@@ -201,24 +195,32 @@ def test_only_live_answers_for_a_deployed_principal(tmp_path):
 # known differences
 
 
-def test_a_known_difference_needs_a_reason_and_comes_first(tmp_path):
+def test_a_known_difference_needs_actions_a_reason_and_comes_first(tmp_path):
     world = make_world(tmp_path)
     with pytest.raises(ScenarioInputError, match="a reason of a few words"):
-        world.declare_known_difference("  quirk ")
+        world.declare_known_difference("connect:ListUsers", "  quirk ")
+    with pytest.raises(ScenarioInputError, match="name the actions"):
+        world.declare_known_difference(" , ", "AWS reads the tag differently here")
+    with pytest.raises(UnknownActionError, match="did you mean"):
+        world.declare_known_difference("connect:ListUser", "AWS reads the tag differently here")
+    with pytest.raises(ScenarioInputError, match="matches no action"):
+        world.declare_known_difference("connect:Nothing*", "AWS reads the tag differently here")
     world.add_principal("IAM user", "u", ["allow-all.json"])
     world.ask("u", "connect:ListUsers", on="any resource")
     with pytest.raises(ScenarioInputError, match="before the first When-step"):
-        world.declare_known_difference("AWS reads the tag differently here")
+        world.declare_known_difference("connect:ListUsers", "AWS reads the tag differently here")
 
 
-def test_a_declared_difference_marks_the_results(tmp_path):
+def test_a_declared_difference_marks_only_the_actions_it_names(tmp_path):
     world = make_world(tmp_path)
-    world.declare_known_difference("AWS   answers\nthis differently")
+    world.declare_known_difference("connect:list*", "AWS   answers\nthis differently")
+    with pytest.raises(ScenarioInputError, match="already declared"):
+        world.declare_known_difference("connect:List*", "another reason given here")
     world.add_principal("IAM user", "u", ["allow-all.json"])
-    outcome = world.ask("u", "connect:ListUsers", on="any resource")
-    assert outcome.results[0].known_difference == "AWS answers this differently"
-    with pytest.raises(ScenarioInputError, match="already declares"):
-        world.declare_known_difference("another reason given here")
+    listed = world.ask("u", "connect:ListUsers", on="any resource")
+    assert listed.results[0].known_difference == "AWS answers this differently"
+    other = world.ask("u", "connect:DescribeInstance", on="any resource")
+    assert other.results[0].known_difference is None
 
 
 def test_drift_fails_a_check_unless_declared(tmp_path):
@@ -227,7 +229,7 @@ def test_drift_fails_a_check_unless_declared(tmp_path):
     for declared in (None, "the simulator ignores this condition"):
         world = make_world(tmp_path)
         if declared:
-            world.declare_known_difference(declared)
+            world.declare_known_difference("connect:ListUsers", declared)
         world.add_principal("IAM user", "u", ["allow-all.json"])
         outcome = world.ask("u", "connect:ListUsers", on="any resource")
         part = outcome.results[0].parts[0]

@@ -182,6 +182,7 @@ class CountingProxy:
     ``throttle(n, after=k)``: after ``k`` more, the next ``n`` Simulate* requests get HTTP 400
     Throttling.
     ``fail_simulate(status, code, message)``: every Simulate* request gets that error.
+    ``fail_action(action, status, code, message)``: every request with that ``Action`` does.
     ``rewrite``: a function that may change a Simulate* response body.
     """
 
@@ -192,6 +193,7 @@ class CountingProxy:
     _throttles: int = 0
     _spared: int = 0
     _failure: tuple[int, str, str] | None = None
+    _action_failures: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
@@ -209,6 +211,7 @@ class CountingProxy:
             self._throttles = 0
             self._spared = 0
             self._failure = None
+            self._action_failures.clear()
             self.rewrite = None
 
     def throttle(self, count: int, after: int = 0) -> None:
@@ -220,6 +223,17 @@ class CountingProxy:
     def fail_simulate(self, status: int, code: str, message: str) -> None:
         with self._lock:
             self._failure = (status, code, message)
+
+    def fail_action(self, action: str, status: int, code: str, message: str) -> None:
+        """Answer every request with this ``Action`` (e.g. ListRoleTags) with that error."""
+        with self._lock:
+            self._action_failures[action] = (status, code, message)
+
+    def _failure_of(self, action: str) -> tuple[int, str, str]:
+        with self._lock:
+            found = self._action_failures.get(action) or self._failure
+        assert found is not None
+        return found
 
     # -- counts -------------------------------------------------------------------------------
 
@@ -254,7 +268,9 @@ class CountingProxy:
         with self._lock:
             seen = Seen(action, params)
             index = 0
-            if action in SIMULATE:
+            if action in self._action_failures:
+                seen.faulted = self._action_failures[action][1]
+            elif action in SIMULATE:
                 index = 1 + sum(1 for s in self.seen if s.action in SIMULATE)
                 if self._failure is not None:
                     seen.faulted = self._failure[1]
@@ -305,8 +321,7 @@ class CountingProxy:
                     self._reply(400, [("Content-Type", "text/xml")], payload)
                     return
                 if seen.faulted is not None:
-                    assert proxy._failure is not None
-                    status, code, message = proxy._failure
+                    status, code, message = proxy._failure_of(action)
                     self._reply(status, [("Content-Type", "text/xml")], error_xml(code, message))
                     return
                 status, headers, payload = self._forward(body)
@@ -439,6 +454,58 @@ def use_live_env(
             monkeypatch.delenv(name)
     for name, value in wanted.items():
         monkeypatch.setenv(name, value)
+
+
+# --------------------------------------------------------------------------------------------
+# a small project for black-box pytest runs
+
+INSTANCE = "11111111-2222-3333-4444-555555555555"
+
+SMALL_PYPROJECT = f"""
+[tool.pytest.ini_options]
+bdd_features_base_dir = "features"
+
+[tool.iamspec]
+account_id = "{ACCOUNT}"
+region = "us-east-1"
+
+[tool.iamspec.connect_instances]
+main = "{INSTANCE}"
+{{extra}}
+"""
+
+SMALL_CONFTEST = f"""
+import sys
+sys.path.insert(0, {str(PROJECT)!r})
+pytest_plugins = [
+    "steps.principals", "steps.resources", "steps.requests", "steps.decisions", "steps.live"
+]
+"""
+
+DEPLOYED_PRINCIPALS = f"""
+[tool.iamspec.deployed_principals]
+test-admin = "arn:aws:iam::{ACCOUNT}:user/test-admin"
+main-operator = "arn:aws:iam::{ACCOUNT}:role/main-operator"
+"""
+
+
+def write_project(
+    root: Path, features: dict[str, str], policies: dict[str, str], extra: str = ""
+) -> None:
+    """A project at ``root``: pyproject.toml (``extra`` appended to ``[tool.iamspec]``), the
+    harness's steps, ``policies/<name>`` and ``features/<name>.feature`` with a test module
+    each (so that ``--dist loadfile`` may give each feature file to another worker)."""
+    (root / "pyproject.toml").write_text(SMALL_PYPROJECT.format(extra=extra))
+    (root / "conftest.py").write_text(SMALL_CONFTEST)
+    (root / "policies").mkdir(exist_ok=True)
+    for name, text in policies.items():
+        (root / "policies" / name).write_text(text)
+    (root / "features").mkdir(exist_ok=True)
+    for name, text in features.items():
+        (root / "features" / f"{name}.feature").write_text(text)
+        (root / "features" / f"test_{name}.py").write_text(
+            f'from pytest_bdd import scenarios\n\nscenarios("{name}.feature")\n'
+        )
 
 
 # --------------------------------------------------------------------------------------------

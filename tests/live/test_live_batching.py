@@ -314,7 +314,12 @@ def test_a_deployed_principal_is_paged_too(
 ) -> None:
     provision_deployed_principals(moto.client(), only=("test-admin", "main-operator"))
     world, backend = live(at=deployed_root)
-    assert fresh_proxy.by_action() == {"SimulateCustomPolicy": 1, "SimulatePrincipalPolicy": 2}
+    assert fresh_proxy.by_action() == {  # the start: the probe, each principal, their tags
+        "SimulateCustomPolicy": 1,
+        "SimulatePrincipalPolicy": 2,
+        "ListUserTags": 1,
+        "ListRoleTags": 1,
+    }
     world.live_only = True
     world.add_deployed_principal("test-admin")
     calls: list[Call] = []
@@ -595,8 +600,8 @@ def test_a_stated_tag_the_account_lacks_direct(
         world.add_deployed_principal("main-operator", "Team=sales")
     principal = world.add_deployed_principal("main-operator", "Team=operations")
     assert principal.tags == {"Team": "operations"}
-    assert fresh_proxy.count("ListRoleTags") == 1  # read once, then cached
-    assert backend.read_calls == 1
+    assert fresh_proxy.count("ListRoleTags") == 1  # read once (at start), then cached
+    assert backend.read_calls == 2  # both deployed principals' tags, read by start()
 
 
 def test_local_agrees_with_the_batched_answers(live: LiveFactory) -> None:

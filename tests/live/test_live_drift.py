@@ -80,17 +80,33 @@ Feature: drift nobody declared
 DECLARED = f"""\
 Feature: drift declared
   Scenario: a declared known difference
-    Given a known difference from AWS: "{REASON}"
+    Given a known difference from AWS for "connect:DescribeUser": "{REASON}"
     And the IAM user "test-admin" with the policy "department.json"
     And a Connect user "jdoe" tagged "Department=Test"
     When "test-admin" calls "connect:DescribeUser" on the Connect user "jdoe"
     Then the request is implicitly denied
 """
 
+SCOPED = f"""\
+Feature: a known difference covers only the actions it names
+  Background:
+    Given a known difference from AWS for "connect:DeleteUser": "{REASON}"
+    And the IAM user "test-admin" with the policy "department.json"
+    And a Connect user "jdoe" tagged "Department=Test"
+
+  Scenario: drift on another action still fails
+    When "test-admin" calls "connect:DescribeUser" on the Connect user "jdoe"
+    Then the request is implicitly denied
+
+  Scenario: the declared action is asked but does not drift
+    When "test-admin" calls "connect:DeleteUser" on the Connect user "jdoe"
+    Then the request is implicitly denied
+"""
+
 NOT_SEEN = f"""\
 Feature: a declared difference the run does not see
   Scenario: a stale known difference
-    Given a known difference from AWS: "{REASON}"
+    Given a known difference from AWS for "connect:Describe*": "{REASON}"
     And the IAM user "test-admin" with the policy "department.json"
     And a Connect user "jdoe" tagged "Department=Test"
     When "test-admin" calls "connect:DescribeUser" on the Connect user "jdoe"
@@ -212,6 +228,7 @@ def test_a_declared_known_difference_passes_and_is_listed(
     _check_request(item)
     [known] = report["known_differences"]
     assert known["reason"] == REASON
+    assert known["actions"] == ["connect:DescribeUser"]
     assert known["drift_seen"] is True
     assert known["feature_file"] == "features/drift.feature"
     assert known["line"] == 2
@@ -235,6 +252,27 @@ def test_a_declared_difference_not_seen_is_reported(
     assert known["drift_seen"] is False
     assert known["reason"] == REASON
     assert known["scenario"] == "a stale known difference"
+
+
+def test_a_known_difference_does_not_cover_other_actions(
+    pytester: pytest.Pytester, fresh_proxy: CountingProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A declaration for DeleteUser (here in the Background) must not excuse drift on
+    DescribeUser: the run fails, the report calls it unexplained, and the declaration is
+    listed only where DeleteUser was asked, as not seen."""
+    result, report, output = _run(pytester, fresh_proxy, monkeypatch, SCOPED, drift=True)
+
+    assert result.ret == pytest.ExitCode.TESTS_FAILED, output
+    result.assert_outcomes(passed=1, failed=1)
+    assert "DRIFT: live and the local evaluator decide differently" in output
+    assert report["unexplained"] == 1
+    [item] = report["disagreements"]
+    assert item["known_difference"] is None
+    assert item["request"]["action"] == "connect:DescribeUser"
+    [known] = report["known_differences"]
+    assert known["scenario"] == "the declared action is asked but does not drift"
+    assert known["actions"] == ["connect:DeleteUser"]
+    assert known["drift_seen"] is False
 
 
 def test_the_rewrite_spares_the_probe(fresh_proxy: CountingProxy) -> None:

@@ -438,3 +438,22 @@ def test_the_drift_page_reads_in_a_real_browser(site, tmp_path):
         assert link == "drift.html#k-1"
         errors = browser.console_errors()
     assert not errors, errors
+
+
+def test_a_scoped_declaration_names_its_actions(root, tmp_path):
+    """A declaration covers the actions it names; the drift page says which."""
+    from iamspec.harness.results import KnownDifferenceRecord
+
+    record = drift_run()
+    declared = next(s for s in record.scenarios if s.known_difference == REASON)
+    declared.known_differences = [KnownDifferenceRecord(["connect:Delete*"], REASON)]
+    for call in declared.calls:
+        call.known_difference = REASON
+    out = tmp_path / "scoped"
+    built = build_site(record, root=root)
+    write_site(built, out, "html")
+    write_site(built, tmp_path / "scoped-md", "markdown")
+    page = (out / "drift.html").read_text(encoding="utf-8")
+    assert "for <code>connect:Delete*</code>: " in page
+    md = (tmp_path / "scoped-md" / "drift.md").read_text(encoding="utf-8")
+    assert "for `connect:Delete*`: " in md

@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 from iamspec.harness import results as harness_results
 from iamspec.harness.results import (
     CallRecord,
+    KnownDifferenceRecord,
     LintWarningRecord,
     PolicyRefRecord,
     PolicyTextRecord,
@@ -45,6 +46,7 @@ _DEFS = {
     CallRecord: "call",
     RequestRecord: "request",
     LintWarningRecord: "lintWarning",
+    KnownDifferenceRecord: "knownDifference",
     PolicyTextRecord: "policyText",
     PolicyRefRecord: "policyRef",
 }

@@ -16,20 +16,24 @@ Shape (``schema_version`` 1)::
                                context_entries},
                      answers: {<backend>: {decision, explanation},
                                local: {decision, explanation}}}],
-    known_differences: [{scenario, feature_file, line, nodeid, reason, drift_seen}]
+    known_differences: [{scenario, feature_file, line, nodeid, actions, reason, drift_seen}]
 
-``drift_seen`` false marks a declared difference that this run did not see: perhaps AWS has
-changed, perhaps the declaration is stale.
+A declaration covers the actions it names: a disagreement on another action of the same
+scenario is unexplained. It is listed for each scenario that asked one of its actions;
+``drift_seen`` false marks one this run did not see there: perhaps AWS has changed, perhaps the
+declaration is stale.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iamspec.harness.results import RunRecord, ScenarioRecord
+from iamspec.harness.results import CallRecord, KnownDifferenceRecord, RunRecord, ScenarioRecord
+from iamspec.wildcards import glob_pattern
 
 __all__ = ["DRIFT_SCHEMA_VERSION", "Disagreement", "DriftReport", "KnownDifference", "drift_report"]
 
@@ -92,7 +96,8 @@ class Disagreement:
 
 @dataclass(frozen=True)
 class KnownDifference:
-    """A scenario that declares AWS answers it otherwise, and whether this run saw that."""
+    """A scenario's declaration that AWS answers some actions otherwise, and whether this run
+    saw a disagreement on them. Listed only for scenarios that asked one of those actions."""
 
     scenario: str
     feature_file: str
@@ -100,6 +105,7 @@ class KnownDifference:
     nodeid: str
     reason: str
     drift_seen: bool
+    actions: tuple[str, ...] = ("*",)
 
 
 @dataclass
@@ -146,6 +152,7 @@ class DriftReport:
                     "feature_file": k.feature_file,
                     "line": k.line,
                     "nodeid": k.nodeid,
+                    "actions": list(k.actions),
                     "reason": k.reason,
                     "drift_seen": k.drift_seen,
                 }
@@ -159,9 +166,34 @@ class DriftReport:
         path.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
 
 
-def _scenario_drift(report: DriftReport, scenario: ScenarioRecord) -> bool:
-    seen = False
+def _declarations(scenario: ScenarioRecord) -> list[KnownDifferenceRecord]:
+    """The scenario's declarations; a file from before they were scoped covers every action."""
+    if scenario.known_differences:
+        return scenario.known_differences
+    if scenario.known_difference is not None:
+        return [KnownDifferenceRecord(["*"], scenario.known_difference)]
+    return []
+
+
+def _covers(declaration: KnownDifferenceRecord, action: str) -> bool:
+    return any(
+        re.fullmatch(glob_pattern(p), action, re.IGNORECASE) is not None
+        for p in declaration.actions
+    )
+
+
+def _call_known(scenario: ScenarioRecord, call: CallRecord) -> str | None:
+    """The declared reason covering this call (older files: the scenario's, if any)."""
+    if call.known_difference is not None or scenario.known_differences:
+        return call.known_difference
+    return scenario.known_difference
+
+
+def _scenario_drift(report: DriftReport, scenario: ScenarioRecord) -> set[str]:
+    """Adds the scenario's disagreements; returns the actions that drifted."""
+    drifted: set[str] = set()
     for call in scenario.calls:
+        known = _call_known(scenario, call)
         for request in call.requests:
             if request.local_decision is None:
                 report.requests_not_compared += 1
@@ -169,7 +201,7 @@ def _scenario_drift(report: DriftReport, scenario: ScenarioRecord) -> bool:
             report.requests_compared += 1
             if not request.drift:
                 continue
-            seen = True
+            drifted.add(call.action)
             report.disagreements.append(
                 Disagreement(
                     scenario=scenario.scenario,
@@ -177,7 +209,7 @@ def _scenario_drift(report: DriftReport, scenario: ScenarioRecord) -> bool:
                     line=scenario.line,
                     nodeid=scenario.nodeid,
                     step=call.step,
-                    known_difference=scenario.known_difference,
+                    known_difference=known,
                     principal=call.principal,
                     principal_arn=call.principal_arn,
                     action=request.action,
@@ -191,7 +223,7 @@ def _scenario_drift(report: DriftReport, scenario: ScenarioRecord) -> bool:
                     local_explanation=request.local_explanation or "",
                 )
             )
-    return seen
+    return drifted
 
 
 def drift_report(run: RunRecord) -> DriftReport:
@@ -205,16 +237,20 @@ def drift_report(run: RunRecord) -> DriftReport:
         scenarios=len(run.scenarios),
     )
     for scenario in run.scenarios:
-        seen = _scenario_drift(report, scenario)
-        if scenario.known_difference is not None:
+        drifted = _scenario_drift(report, scenario)
+        asked = {call.action for call in scenario.calls}
+        for declaration in _declarations(scenario):
+            if not any(_covers(declaration, action) for action in asked):
+                continue  # e.g. a Background declaration in a scenario that never asks it
             report.known_differences.append(
                 KnownDifference(
                     scenario=scenario.scenario,
                     feature_file=scenario.feature_file,
                     line=scenario.line,
                     nodeid=scenario.nodeid,
-                    reason=scenario.known_difference,
-                    drift_seen=seen,
+                    reason=declaration.reason,
+                    drift_seen=any(_covers(declaration, action) for action in drifted),
+                    actions=tuple(declaration.actions),
                 )
             )
     return report

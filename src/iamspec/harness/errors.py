@@ -38,6 +38,7 @@ __all__ = [
     "HarnessError",
     "PlaceholderError",
     "PolicyFileError",
+    "RunCallLimitError",
     "ScenarioFailure",
     "ScenarioInputError",
     "SettingsError",
@@ -182,6 +183,22 @@ class CallLimitError(HarnessError):
             f"reached ({made} made); the run stops here instead of running up the bill. "
             "Raise it with --iam-max-calls N if the suite really needs more."
         )
+
+
+class RunCallLimitError(CallLimitError):
+    """The run's shared cap on Simulate* calls is reached: it counts every process of the run
+    (the pytest-xdist controller and each worker) and their start-up checks."""
+
+    def __init__(self, backend: str, cap: int, made: int) -> None:
+        HarnessError.__init__(
+            self,
+            f"{backend}: the cap of {cap} Simulate* calls for this run is reached ({made} made "
+            "by all its processes, start-up checks included); the run stops here instead of "
+            "running up the bill. Raise it with --iam-max-calls N if the suite really needs "
+            "more.",
+        )
+        self.cap = cap
+        self.made = made
 
 
 class ScenarioFailure(AssertionError):

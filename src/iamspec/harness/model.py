@@ -19,11 +19,13 @@ from enum import Enum
 from iamspec.catalog import ResourceType
 from iamspec.harness.errors import ScenarioInputError
 from iamspec.harness.policies import PolicyFile
+from iamspec.wildcards import glob_pattern
 
 __all__ = [
     "RESOURCE_KINDS",
     "Caller",
     "GroupView",
+    "KnownDifference",
     "Principal",
     "PrincipalKind",
     "Resource",
@@ -120,6 +122,24 @@ class Caller:
         if self.boundary is not None:
             files.append(self.boundary)
         return tuple(dict.fromkeys(files))
+
+
+@dataclass(frozen=True)
+class KnownDifference:
+    """A scenario's statement that AWS's simulator answers some actions otherwise, and why.
+
+    Scoped to actions (patterns as in a policy's ``Action``, case-insensitive) so that it
+    tolerates exactly the drift it names: a disagreement on any other action still fails.
+    """
+
+    actions: tuple[str, ...]
+    reason: str
+
+    def covers(self, action: str) -> bool:
+        """True when ``action`` matches one of the declared patterns."""
+        return any(
+            re.fullmatch(glob_pattern(p), action, re.IGNORECASE) is not None for p in self.actions
+        )
 
 
 @dataclass(frozen=True)

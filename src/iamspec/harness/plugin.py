@@ -12,8 +12,10 @@ Options:
 - ``--compare-local`` (moto, live): ask the local evaluator too; any disagreement fails its
   scenario unless the scenario declares a known difference, and the run writes a drift report
   (``--drift-report FILE``, default ``iamspec-drift.json``; :mod:`iamspec.harness.drift`).
-- ``--iam-max-calls N`` (moto, live; default 5000): the cap on Simulate* calls per run (split
-  between xdist workers); reaching it fails the scenario and stops the run.
+- ``--iam-max-calls N`` (moto, live; default 5000): the cap on Simulate* calls per run, one
+  budget shared by every process of the run (the xdist controller and its workers, start-up
+  checks included, through a counter file under a lock); reaching it fails the scenario and
+  stops the run. The summary states the run's total.
 - ``--iam-retry-mode standard|adaptive``, ``--iam-max-attempts N``: botocore's retries.
 
 Scenarios tagged ``@live`` (they name deployed principals) run only with
@@ -33,6 +35,8 @@ from __future__ import annotations
 
 import functools
 import json
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Generator
 from pathlib import Path
@@ -42,7 +46,7 @@ import pytest
 
 from iamspec.catalog import Catalog, default_catalog
 from iamspec.errors import IamSpecError
-from iamspec.harness.backends import BACKENDS, ApiOptions, Backend, make_backend
+from iamspec.harness.backends import BACKENDS, ApiOptions, Backend, CallBudget, make_backend
 from iamspec.harness.errors import CallLimitError, ScenarioFailure, ScenarioInputError
 from iamspec.harness.outcome import Outcome
 from iamspec.harness.policies import PolicyFile, PolicyStore
@@ -53,6 +57,7 @@ from iamspec.harness.reporting import (
     ResultsCollector,
 )
 from iamspec.harness.results import (
+    KnownDifferenceRecord,
     LintWarningRecord,
     PolicyRefRecord,
     PolicyTextRecord,
@@ -90,6 +95,10 @@ class IamSpecSession:
         self.sent_policies: set[tuple[str, str, str]] = set()
         """(path, kind, sha256) of the policy texts this process already attached to a report:
         each text travels once per process, not with every scenario that used it."""
+        self.budget_file: str | None = None
+        """The run's Simulate* call budget (:class:`CallBudget`): created by the controller,
+        handed to xdist workers in ``workerinput``."""
+        self._budget_dir: Path | None = None
 
     @property
     def settings(self) -> Settings:
@@ -110,19 +119,33 @@ class IamSpecSession:
             found = self._hashes[policy] = text_sha256(policy.text)
         return found
 
+    @property
+    def max_calls(self) -> int | None:
+        return self.config.getoption("iam_max_calls") or None
+
     def api_options(self) -> ApiOptions:
-        """``--compare-local``, the call cap (this process's share) and the retry settings."""
+        """``--compare-local``, the run's call cap and budget, and the retry settings."""
         config = self.config
-        options = ApiOptions(
-            compare_local=self.compare_local,
-            max_calls=config.getoption("iam_max_calls") or None,
-            retry_mode=config.getoption("iam_retry_mode"),
-            max_attempts=config.getoption("iam_max_attempts"),
-        )
         workerinput = getattr(config, "workerinput", None)
         if workerinput is not None:
-            options = options.for_workers(int(workerinput.get("workercount", 1)))
-        return options
+            self.budget_file = workerinput.get(_BUDGET_INPUT)
+        elif self.budget_file is None:
+            self._budget_dir = Path(tempfile.mkdtemp(prefix="iamspec-calls-"))
+            path = self._budget_dir / "simulate-calls"
+            self.budget_file = str(CallBudget.create(self.max_calls, path).path)
+        return ApiOptions(
+            compare_local=self.compare_local,
+            max_calls=self.max_calls,
+            retry_mode=config.getoption("iam_retry_mode"),
+            max_attempts=config.getoption("iam_max_attempts"),
+            budget_file=self.budget_file,
+        )
+
+    def run_budget(self) -> CallBudget | None:
+        """The run's shared call budget, to read its total (None: no API answerer)."""
+        if self.budget_file is None:
+            return None
+        return CallBudget(self.max_calls, Path(self.budget_file))
 
     @property
     def backend(self) -> Backend:
@@ -138,6 +161,9 @@ class IamSpecSession:
         if self._backend is not None:
             self._backend.close()
             self._backend = None
+        if self._budget_dir is not None:  # the controller's, after every worker is done
+            shutil.rmtree(self._budget_dir, ignore_errors=True)
+            self._budget_dir = None
 
     def new_run(self) -> RunRecord:
         from iamspec import __version__
@@ -158,6 +184,8 @@ class IamSpecSession:
 
 _COLLECTOR = "iamspec-results"
 _DRIFT = "iamspec-drift"
+_BUDGET_INPUT = "iamspec_call_budget"
+"""The ``workerinput`` key of the run's call budget file."""
 _SESSION = pytest.StashKey[IamSpecSession]()
 _WORLD = pytest.StashKey[World]()
 _RECORD = pytest.StashKey[ScenarioRecord]()
@@ -262,6 +290,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if controller and state.collecting:
         kept = keep_records(config)
         assert kept is not None
+        kept.budget = state.run_budget()
         if state.compare_local:
             target = Path(config.invocation_params.dir) / config.getoption("drift_report")
             config.pluginmanager.register(DriftReporter(kept, target), _DRIFT)
@@ -282,6 +311,14 @@ def pytest_collection_modifyitems(
     workeroutput = getattr(config, "workeroutput", None)
     if workeroutput is not None:  # an xdist worker: tell the controller (testnodedown)
         workeroutput["iamspec_deselected_live"] = state.deselected_live
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist controller: hand each worker the run's call budget, so all draw from one."""
+    state = node.config.stash.get(_SESSION, None)
+    if state is not None and state.budget_file is not None:
+        node.workerinput[_BUDGET_INPUT] = state.budget_file
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -550,7 +587,12 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scen
     node.stash[_TEXTS] = texts
     record.simulate_calls = world.backend.simulate_calls - node.stash.get(_CALLS_BEFORE, 0)
     record.simulate_retries = world.backend.retries - node.stash.get(_RETRIES_BEFORE, 0)
-    record.known_difference = world.known_difference
+    record.known_differences = [
+        KnownDifferenceRecord(list(k.actions), k.reason) for k in world.known_differences
+    ]
+    record.known_difference = (
+        "; ".join(f"{', '.join(k.actions)}: {k.reason}" for k in world.known_differences) or None
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,7 +17,9 @@ from typing import Any
 
 import pytest
 
+from iamspec.harness.backends.api import CallBudget
 from iamspec.harness.drift import DriftReport, drift_report
+from iamspec.harness.errors import HarnessError
 from iamspec.harness.results import PolicyTextRecord, RunRecord, ScenarioRecord, timestamp
 
 __all__ = ["POLICIES_PROPERTY", "SCENARIO_PROPERTY", "DriftReporter", "ResultsCollector"]
@@ -32,11 +34,14 @@ class ResultsCollector:
     """Gathers the scenario records of every report (from xdist workers too) and writes them.
 
     ``path`` None: the records are kept for another plugin and no file is written.
+    ``budget``: the run's shared call budget, whose total (every process, start-up checks
+    included) the summary states; the scenarios' records count only their own calls.
     """
 
     def __init__(self, run: RunRecord, path: Path | None) -> None:
         self.run = run
         self.path = path
+        self.budget: CallBudget | None = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when != "call":
@@ -62,11 +67,23 @@ class ResultsCollector:
         if run.backend == "local":
             return
         requests = sum(len(c.requests) for s in run.scenarios for c in s.calls)
-        terminalreporter.write_line(
+        line = (
             f"iamspec: {run.backend} answered {len(run.scenarios)} scenarios ({requests} "
             f"requests) with {run.simulate_calls} Simulate* calls and "
             f"{run.simulate_retries} retries"
         )
+        if self.budget is not None:
+            try:
+                total = self.budget.used
+            except HarnessError as err:
+                line += f"; the run's total is unknown ({err})"
+            else:
+                cap = f" (cap {self.budget.cap})" if self.budget.cap is not None else ""
+                line += (
+                    f"; the run made {total} Simulate* calls in all{cap}, start-up checks and "
+                    "every process included"
+                )
+        terminalreporter.write_line(line)
 
 
 class DriftReporter:
@@ -99,6 +116,13 @@ class DriftReporter:
             f"{report.requests_compared} compared requests; {report.requests_not_compared} not "
             "compared (deployed principals: the local evaluator does not know their policies)"
         )
+        if report.unexplained:  # the tests may all have passed: say in red why the run fails
+            count = len(report.unexplained)
+            terminalreporter.write_line(
+                f"FAILED: {count} unexplained disagreement{'s' if count != 1 else ''} between "
+                f"{report.backend} and the local evaluator (drift)",
+                red=True,
+            )
         for item in report.disagreements:
             terminalreporter.write_line("  " + item.summary())
         for known in report.stale:

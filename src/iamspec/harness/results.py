@@ -19,12 +19,15 @@ Shape (``schema_version`` 1)::
         steps:      [StepRecord]       keyword, text, line, status (passed|failed|not run), error
         policy_warnings: [LintWarningRecord]  path, line, column, severity, code, message
                          (linter findings below error on the policies the scenario loaded)
-        known_difference (the reason given when AWS is known to answer otherwise, or null),
+        known_differences: [KnownDifferenceRecord]  actions, reason (declared: AWS answers
+                           these actions otherwise; their drift does not fail the run)
+        known_difference (those declarations as one line for display, or null),
         simulate_retries (retries after throttling, API answerers),
         evaluated_policies: [PolicyRefRecord]  path, kind, sha256
                 (which of the run's policy texts this scenario evaluated)
         calls:      [CallRecord]
-          step, principal, principal_arn, action, target, request_tags,
+          step, principal, principal_arn, action, target, request_tags, known_difference
+          (the declared reason covering this action, or null),
           decision (EvalDecision, most restrictive), expected (a decision word or null),
           passed (bool or null when nothing checked it), backend, asked_at,
           requests: [RequestRecord]   one per resource, exactly as sent
@@ -52,6 +55,7 @@ from iamspec.harness.outcome import CallResult
 __all__ = [
     "SCHEMA_VERSION",
     "CallRecord",
+    "KnownDifferenceRecord",
     "LintWarningRecord",
     "PolicyRefRecord",
     "PolicyTextRecord",
@@ -129,6 +133,15 @@ class CallRecord:
     backend: str
     asked_at: str
     requests: list[RequestRecord] = field(default_factory=list)
+    known_difference: str | None = None
+
+
+@dataclass
+class KnownDifferenceRecord:
+    """A scenario's declaration that AWS answers ``actions`` otherwise, with its reason."""
+
+    actions: list[str]
+    reason: str
 
 
 @dataclass
@@ -235,6 +248,7 @@ class ScenarioRecord:
     policy_warnings: list[LintWarningRecord] = field(default_factory=list)
     known_difference: str | None = None
     simulate_retries: int = 0
+    known_differences: list[KnownDifferenceRecord] = field(default_factory=list)
     evaluated_policies: list[PolicyRefRecord] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -251,6 +265,9 @@ class ScenarioRecord:
         values["calls"] = [
             CallRecord(**{**c, "requests": [RequestRecord(**r) for r in c.get("requests", [])]})
             for c in data.get("calls", [])
+        ]
+        values["known_differences"] = [
+            KnownDifferenceRecord(**k) for k in data.get("known_differences", [])
         ]
         values["policy_warnings"] = [
             LintWarningRecord(**w) for w in data.get("policy_warnings", [])
@@ -362,4 +379,5 @@ def call_record(result: CallResult) -> CallRecord:
             )
             for part in result.parts
         ],
+        known_difference=result.known_difference,
     )

@@ -30,6 +30,7 @@ from iamspec.harness.model import (
     RESOURCE_KINDS,
     Caller,
     GroupView,
+    KnownDifference,
     Principal,
     PrincipalKind,
     Resource,
@@ -125,8 +126,8 @@ class World:
         self.step: str | None = None
         self.live_only = False
         """The scenario carries the ``@live`` tag (set by the plugin)."""
-        self.known_difference: str | None = None
-        """Why AWS's simulator is known to answer this scenario otherwise (drift tolerated)."""
+        self.known_differences: list[KnownDifference] = []
+        """The actions AWS's simulator is known to answer otherwise here, and why."""
         self._principals: dict[str, Principal] = {}
         self._resources: dict[tuple[str, str], Resource] = {}
 
@@ -245,11 +246,14 @@ class World:
         self._principals[name] = principal
         return principal
 
-    def declare_known_difference(self, reason: str) -> None:
-        """State that AWS's simulator answers this scenario otherwise than the local evaluator.
+    def declare_known_difference(self, actions: str, reason: str) -> KnownDifference:
+        """State that AWS's simulator answers ``actions`` otherwise than the local evaluator.
 
-        A drift in the scenario then does not fail it; the drift report lists it with the
-        reason. Must come before the first request, and say why (at least a few words).
+        ``actions`` is ``"connect:DeleteUser"`` or several, comma-separated (wildcards allowed;
+        each must match an action IAM defines). A drift on a request for one of them then does
+        not fail the scenario, and the drift report lists it with the reason; a drift on any
+        other action still fails. Must come before the first request and say why (a few
+        words, ideally with a source).
         """
         text = " ".join(reason.split())
         if len(text.split()) < 3:
@@ -257,17 +261,42 @@ class World:
                 f"a known difference needs a reason of a few words (got {reason!r}): say what "
                 "AWS does differently and, where there is one, cite the source"
             )
-        if self.known_difference is not None:
-            raise ScenarioInputError("the scenario already declares a known difference")
+        patterns = tuple(dict.fromkeys(a.strip() for a in actions.split(",") if a.strip()))
+        if not patterns:
+            raise ScenarioInputError(
+                "name the actions the known difference is about, e.g. "
+                'Given a known difference from AWS for "connect:DeleteUser": "<reason>"'
+            )
+        for pattern in patterns:
+            if "*" in pattern or "?" in pattern:
+                if not self.catalog.expand(pattern):
+                    raise ScenarioInputError(f"{pattern!r} matches no action IAM defines")
+            else:
+                self.catalog.action(pattern)  # UnknownActionError with suggestions
+        declared = {p.lower() for d in self.known_differences for p in d.actions}
+        again = [p for p in patterns if p.lower() in declared]
+        if again:
+            raise ScenarioInputError(
+                f"a known difference for {', '.join(again)} is already declared in this scenario"
+            )
         if self.results:
             raise ScenarioInputError("declare a known difference before the first When-step")
-        self.known_difference = text
+        known = KnownDifference(patterns, text)
+        self.known_differences.append(known)
+        return known
+
+    def known_difference_for(self, action: str) -> str | None:
+        """The declared reason that covers ``action``, if any."""
+        for known in self.known_differences:
+            if known.covers(action):
+                return known.reason
+        return None
 
     def answer(self, calls: Sequence[Call]) -> Outcome:
-        """Have the backend answer ``calls`` and keep the results (known difference marked)."""
+        """Have the backend answer ``calls`` and keep the results (known differences marked)."""
         outcome = self.backend.ask(calls, self.step)
         for result in outcome.results:
-            result.known_difference = self.known_difference
+            result.known_difference = self.known_difference_for(result.call.action)
         self.results.extend(outcome.results)
         return outcome
 

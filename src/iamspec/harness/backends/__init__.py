@@ -19,7 +19,8 @@ resources and ContextEntries — and returns one :class:`~iamspec.harness.outcom
 (action, resource). The API answerers send one call per (principal, context) group carrying
 all of its actions and resources (:func:`~iamspec.harness.requests.plan` with ``cross``),
 follow ``Marker`` paging, let botocore retry throttling (``standard`` or ``adaptive`` mode,
-bounded attempts) and stop the run at a cap on calls (:class:`ApiOptions`). With
+bounded attempts) and stop the run at a cap on calls (:class:`ApiOptions`), one
+:class:`CallBudget` shared by every process of the run. With
 ``compare_local`` they also keep the local evaluator's answer to the same request
 (``Answer.reference``), so a failure shows both traces and a difference is drift, and they
 copy its ``boundary_statements`` (which boundary statements applied: the API never says, so
@@ -30,7 +31,7 @@ An API error is never a decision: it is a :class:`SimulatorError` that names the
 from __future__ import annotations
 
 from iamspec.catalog import Catalog
-from iamspec.harness.backends.api import ApiOptions, IamApiBackend
+from iamspec.harness.backends.api import ApiOptions, CallBudget, IamApiBackend
 from iamspec.harness.backends.base import Backend
 from iamspec.harness.backends.live import LiveBackend
 from iamspec.harness.backends.local import LocalBackend
@@ -42,6 +43,7 @@ __all__ = [
     "BACKENDS",
     "ApiOptions",
     "Backend",
+    "CallBudget",
     "IamApiBackend",
     "LiveBackend",
     "LocalBackend",

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import math
+import fcntl
 from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 from iamspec.catalog import Catalog
 from iamspec.engine.evaluator import Decision
 from iamspec.harness.backends.base import Backend
 from iamspec.harness.backends.local import LocalBackend
-from iamspec.harness.errors import CallLimitError, HarnessError, SimulatorError
+from iamspec.harness.errors import HarnessError, RunCallLimitError, SimulatorError
 from iamspec.harness.outcome import Answer
 from iamspec.harness.policies import PolicyFile
 from iamspec.harness.requests import Batch
@@ -24,15 +25,18 @@ class ApiOptions:
     """How the API answerers (moto, live) call IAM.
 
     ``compare_local``: also ask the local evaluator and keep its answer (drift).
-    ``max_calls``: the cap on Simulate* calls of this process (None: no cap); reaching it
-    raises :class:`CallLimitError`, which stops the run. ``retry_mode`` and ``max_attempts``
-    are botocore's retry settings (``standard`` or ``adaptive``; attempts include the first).
+    ``max_calls``: the cap on Simulate* calls of the run (None: no cap); reaching it raises
+    :class:`~iamspec.harness.errors.CallLimitError`, which stops the run. ``budget_file``: the
+    file of the run's :class:`CallBudget`, shared by every process of the run (None: this
+    process counts alone). ``retry_mode`` and ``max_attempts`` are botocore's retry settings
+    (``standard`` or ``adaptive``; attempts include the first).
     """
 
     compare_local: bool = False
     max_calls: int | None = 5000
     retry_mode: str = "standard"
     max_attempts: int = 8
+    budget_file: str | None = None
 
     def __post_init__(self) -> None:
         if self.retry_mode not in ("standard", "adaptive"):
@@ -42,12 +46,10 @@ class ApiOptions:
         if self.max_calls is not None and self.max_calls < 1:
             raise ValueError("the cap on Simulate* calls must be at least 1")
 
-    def for_workers(self, count: int) -> ApiOptions:
-        """The share of one of ``count`` pytest-xdist workers: the run's cap stays the cap."""
-        if self.max_calls is None or count <= 1:
-            return self
-        share = max(1, math.ceil(self.max_calls / count))
-        return ApiOptions(self.compare_local, share, self.retry_mode, self.max_attempts)
+    def budget(self) -> CallBudget:
+        """The run's budget of Simulate* calls: the shared file's, else this process's own."""
+        path = Path(self.budget_file) if self.budget_file is not None else None
+        return CallBudget(self.max_calls, path)
 
     def botocore_config(self) -> Any:
         """botocore ``Config`` with bounded retries on throttling and transient errors.
@@ -60,10 +62,95 @@ class ApiOptions:
         return Config(retries={"mode": self.retry_mode, "total_max_attempts": self.max_attempts})
 
 
+class CallBudget:
+    """The Simulate* calls of a run against its cap (None: no cap), start-up checks included.
+
+    With ``path``, the count lives in that file and every take is made under an exclusive
+    ``flock``, so the pytest-xdist controller and all its workers draw from one budget: a
+    static per-worker share would stop a busy worker (``--dist loadfile``) while the run is
+    far under the cap. Without ``path`` the count is this object's own (one process).
+    """
+
+    def __init__(self, cap: int | None, path: Path | None = None) -> None:
+        self.cap = cap
+        self.path = path
+        self._used = 0
+
+    @classmethod
+    def create(cls, cap: int | None, path: Path) -> CallBudget:
+        """A new shared budget at ``path`` (nothing used yet)."""
+        path.write_text("0", encoding="ascii")
+        return cls(cap, path)
+
+    def _granted(self, backend: str, used: int) -> int:
+        if self.cap is not None and used >= self.cap:
+            raise RunCallLimitError(backend, self.cap, used)
+        return used + 1
+
+    def take(self, backend: str) -> None:
+        """One Simulate* call; raises CallLimitError, taking nothing, once the cap is reached."""
+        if self.path is None:
+            self._used = self._granted(backend, self._used)
+            return
+        try:
+            with self.path.open("r+", encoding="ascii") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+                used = self._granted(backend, self._read(handle.read()))
+                handle.seek(0)
+                handle.write(str(used))
+                handle.truncate()
+        except OSError as err:
+            raise HarnessError(f"{backend}: the run's call budget {self.path}: {err}") from err
+
+    @property
+    def used(self) -> int:
+        """The calls the run has made so far (every process of it, with a shared file)."""
+        if self.path is None:
+            return self._used
+        try:
+            with self.path.open(encoding="ascii") as handle:
+                fcntl.flock(handle, fcntl.LOCK_SH)
+                return self._read(handle.read())
+        except OSError as err:
+            raise HarnessError(f"the run's call budget {self.path}: {err}") from err
+
+    def _read(self, text: str) -> int:
+        try:
+            return int(text or "0")
+        except ValueError:
+            raise HarnessError(
+                f"the run's call budget {self.path} holds {text!r}, not a count"
+            ) from None
+
+
 # --------------------------------------------------------------------------------------------
 # IAM API (moto, live)
 
 _DECISIONS = {d.value: d for d in Decision}
+
+
+def api_name(operation: str) -> str:
+    """``SimulateCustomPolicy`` for boto3's ``simulate_custom_policy``."""
+    return "".join(w.capitalize() for w in operation.split("_"))
+
+
+def next_marker(backend: str, api: str, page: dict[str, Any], seen: set[str]) -> str:
+    """The ``Marker`` of a truncated page, which must be new: a missing or repeated one would
+    have the caller ask for the same page again, forever."""
+    marker = page.get("Marker")
+    if not marker:
+        raise SimulatorError(backend, api, "NoMarker", "IsTruncated without a Marker", 0)
+    marker = str(marker)
+    if marker in seen:
+        raise SimulatorError(
+            backend,
+            api,
+            "RepeatedMarker",
+            f"IsTruncated with the Marker {marker!r} it returned before (paging would not end)",
+            0,
+        )
+    seen.add(marker)
+    return marker
 
 
 def _position(item: dict[str, Any], key: str) -> tuple[int, int] | None:
@@ -71,6 +158,26 @@ def _position(item: dict[str, Any], key: str) -> tuple[int, int] | None:
     if not isinstance(pos, dict):
         return None
     return int(pos.get("Line", 0)), int(pos.get("Column", 0))
+
+
+def _essence(item: dict[str, Any]) -> tuple[Any, ...]:
+    """What a result says about its (action, resource), for telling duplicates apart."""
+    return (
+        item.get("EvalDecision"),
+        item.get("MatchedStatements") or [],
+        item.get("MissingContextValues") or [],
+        item.get("PermissionsBoundaryDecisionDetail") or None,
+    )
+
+
+def _brief(item: dict[str, Any]) -> str:
+    """A result in a few words: its decision and the statements it lists."""
+    matched = [
+        f"{m.get('SourcePolicyId', '?')}"
+        + (f" at {pos[0]}:{pos[1]}" if (pos := _position(m, "StartPosition")) else "")
+        for m in item.get("MatchedStatements") or []
+    ]
+    return f"{item.get('EvalDecision')} (matched: {', '.join(matched) or 'none'})"
 
 
 class IamApiBackend(Backend):
@@ -87,6 +194,7 @@ class IamApiBackend(Backend):
         self.compare_local = self.options.compare_local
         self.local = LocalBackend(catalog, settings)
         self.calls_by_api: dict[str, int] = {}
+        self.budget = self.options.budget()
 
     @abstractmethod
     def _simulate(
@@ -104,10 +212,8 @@ class IamApiBackend(Backend):
         return self.simulate_calls + self.startup_calls
 
     def _call(self, client: Any, operation: str, *, startup: bool = False, **kwargs: Any) -> Any:
-        """One Simulate* request: under the cap and counted (see :meth:`_invoke`)."""
-        cap = self.options.max_calls
-        if cap is not None and self.total_calls >= cap:
-            raise CallLimitError(self.name, cap, self.total_calls)
+        """One Simulate* request: one unit of the run's budget, and counted (:meth:`_invoke`)."""
+        self.budget.take(self.name)
         if startup:
             self.startup_calls += 1
         else:
@@ -118,7 +224,7 @@ class IamApiBackend(Backend):
         """One API request with its retries counted; any failure is a SimulatorError."""
         from botocore.exceptions import BotoCoreError, ClientError
 
-        api = "".join(w.capitalize() for w in operation.split("_"))
+        api = api_name(operation)
         self.calls_by_api[api] = self.calls_by_api.get(api, 0) + 1
         try:
             response = getattr(client, operation)(**kwargs)
@@ -142,17 +248,14 @@ class IamApiBackend(Backend):
         """Every page's EvaluationResults, following ``Marker`` while ``IsTruncated``."""
         results: list[dict[str, Any]] = []
         marker: str | None = None
+        seen: set[str] = set()
         while True:
             paged = {**kwargs, "Marker": marker} if marker else kwargs
             page = self._call(client, operation, **paged)
             results.extend(page.get("EvaluationResults", []))
             if not page.get("IsTruncated"):
                 return results
-            marker = page.get("Marker")
-            if not marker:
-                raise SimulatorError(
-                    self.name, operation, "NoMarker", "IsTruncated without a Marker", 0
-                )
+            marker = next_marker(self.name, api_name(operation), page, seen)
 
     @staticmethod
     def _request_kwargs(batch: Batch) -> dict[str, Any]:
@@ -210,6 +313,49 @@ class IamApiBackend(Backend):
             )
         return "\n".join(lines)
 
+    def _entries(
+        self, batch: Batch, results: list[dict[str, Any]]
+    ) -> dict[tuple[str, str], dict[str, Any]]:
+        """The response's result for each (action in lower case, resource ARN as named).
+
+        Strict, so that a garbled response is never read as a decision: an action the batch
+        did not ask, or two different results for one pair, is a HarnessError. Actions match
+        whatever their case (AWS may change it); resource ARNs exactly.
+        """
+        api = self.api_for(batch)
+        asked = {a.lower() for a in batch.actions}
+        entries: dict[tuple[str, str], dict[str, Any]] = {}
+        for result in results:
+            named = str(result.get("EvalActionName", ""))
+            if named.lower() not in asked:
+                raise HarnessError(
+                    f"{self.name}: {api} answered for {named!r}, an action the request did not "
+                    f"ask (asked: {', '.join(batch.actions)})"
+                )
+            specific = result.get("ResourceSpecificResults") or []
+            items = [
+                (
+                    str(rsr.get("EvalResourceName")),
+                    {
+                        "EvalDecision": rsr.get("EvalResourceDecision"),
+                        "MatchedStatements": rsr.get("MatchedStatements", []),
+                        "MissingContextValues": rsr.get("MissingContextValues", []),
+                        "PermissionsBoundaryDecisionDetail": rsr.get(
+                            "PermissionsBoundaryDecisionDetail"
+                        ),
+                    },
+                )
+                for rsr in specific
+            ] or [(str(result.get("EvalResourceName", "*")), result)]
+            for resource, item in items:
+                before = entries.setdefault((named.lower(), resource), item)
+                if _essence(before) != _essence(item):
+                    raise HarnessError(
+                        f"{self.name}: {api} returned two different results for {named} on "
+                        f"{resource}: {_brief(before)}, and {_brief(item)}"
+                    )
+        return entries
+
     def answer_batch(self, batch: Batch) -> dict[tuple[str, str], Answer]:
         results, resolve = self._simulate(batch)
         reference = (
@@ -217,29 +363,14 @@ class IamApiBackend(Backend):
             if self.compare_local and not batch.caller.deployed
             else {}
         )
-        entries: dict[tuple[str, str], dict[str, Any]] = {}
-        for result in results:
-            action = str(result.get("EvalActionName", "")).lower()
-            specific = result.get("ResourceSpecificResults") or []
-            for rsr in specific:
-                entries[(action, str(rsr.get("EvalResourceName")))] = {
-                    "EvalDecision": rsr.get("EvalResourceDecision"),
-                    "MatchedStatements": rsr.get("MatchedStatements", []),
-                    "MissingContextValues": rsr.get("MissingContextValues", []),
-                    "PermissionsBoundaryDecisionDetail": rsr.get(
-                        "PermissionsBoundaryDecisionDetail"
-                    ),
-                }
-            if not specific:
-                entries[(action, str(result.get("EvalResourceName", "*")))] = result
+        entries = self._entries(batch, results)
         answers: dict[tuple[str, str], Answer] = {}
         for action in batch.actions:
             for resource in batch.resources:
                 item = entries.get((action.lower(), resource))
-                if item is None:
-                    same_action = [v for (a, _), v in entries.items() if a == action.lower()]
-                    if len(same_action) == 1 and len(batch.resources) == 1:
-                        item = same_action[0]
+                if item is None and len(batch.resources) == 1:
+                    # AWS names the resource "*" when ResourceArns is omitted: still this one
+                    item = entries.get((action.lower(), "*"))
                 if item is None:
                     raise HarnessError(
                         f"{self.name}: {self.api} returned no result for {action} on {resource}"
@@ -250,7 +381,8 @@ class IamApiBackend(Backend):
                         f"{self.name}: unknown EvalDecision {item.get('EvalDecision')!r} "
                         f"for {action} on {resource}"
                     )
-                local = reference.get((action, resource))
+                # answered here, nothing sent (NotAsked): no comparison with the local evaluator
+                local = None if item.get("NotAsked") else reference.get((action, resource))
                 answers[(action, resource)] = Answer(
                     decision=decision,
                     matched_statements=tuple(item.get("MatchedStatements") or ()),

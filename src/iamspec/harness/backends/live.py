@@ -8,7 +8,7 @@ from typing import Any
 
 from iamspec.catalog import Catalog
 from iamspec.engine.evaluator import Decision
-from iamspec.harness.backends.api import ApiOptions, IamApiBackend
+from iamspec.harness.backends.api import ApiOptions, IamApiBackend, api_name, next_marker
 from iamspec.harness.errors import BackendUnavailableError, HarnessError, SimulatorError
 from iamspec.harness.policies import PolicyFile
 from iamspec.harness.requests import Batch
@@ -48,8 +48,9 @@ class LiveBackend(IamApiBackend):
     (``[tool.iamspec.deployed_principals]``) with ``SimulatePrincipalPolicy``, so the account's
     own policies, groups and boundary decide. :meth:`start` checks, before any scenario runs,
     that credentials exist, that AWS accepts them, that the caller may call
-    SimulateCustomPolicy (a probe whose answer must be ``allowed``), and that it may call
-    SimulatePrincipalPolicy on every deployed principal, which must exist.
+    SimulateCustomPolicy (a probe whose answer must be ``allowed``), that it may call
+    SimulatePrincipalPolicy on every deployed principal, which must exist, and that it may read
+    their tags (ListUserTags / ListRoleTags; read once, then cached).
     """
 
     name = "live"
@@ -71,8 +72,11 @@ class LiveBackend(IamApiBackend):
         if self._client is None:
             self._client = self._make_client()
         self._check_custom_policy()
-        for name, arn in self.settings.deployed_principals.items():
+        deployed = self.settings.deployed_principals
+        for name, arn in deployed.items():
             self._check_principal(name, arn)
+        for name, arn in deployed.items():
+            self._check_tags(name, arn)
 
     def _make_client(self) -> Any:
         import boto3
@@ -150,6 +154,14 @@ class LiveBackend(IamApiBackend):
                 ) from err
             raise self._unavailable(err, f"iam:SimulatePrincipalPolicy on {arn}") from err
 
+    def _check_tags(self, name: str, arn: str) -> None:
+        """Read the deployed principal's tags now: a missing iam:List*Tags permission stops the
+        run at its start, not in the middle of it (the tags are cached for the scenarios)."""
+        try:
+            self.deployed_tags(name, arn)
+        except SimulatorError as err:
+            raise self._unavailable(err, f"iam:{err.api} on {arn}") from err
+
     def api_for(self, batch: Batch) -> str:
         return "SimulatePrincipalPolicy" if batch.caller.deployed else self.api
 
@@ -162,20 +174,22 @@ class LiveBackend(IamApiBackend):
         name = arn.rsplit("/", 1)[-1]
         if kind not in ("user", "role"):
             raise HarnessError(f"{arn} is not an IAM user or role")
+        operation = f"list_{kind}_tags"
         tags: dict[str, str] = {}
         marker: str | None = None
+        seen: set[str] = set()
         while True:
             self.read_calls += 1
             page = self._invoke(
                 self._client,
-                f"list_{kind}_tags",
+                operation,
                 **{f"{kind.capitalize()}Name": name},
                 **({"Marker": marker} if marker else {}),
             )
             tags.update({t["Key"]: t["Value"] for t in page.get("Tags", [])})
             if not page.get("IsTruncated"):
                 break
-            marker = page.get("Marker")
+            marker = next_marker(self.name, api_name(operation), page, seen)
         self._tags[arn] = tags
         return dict(tags)
 
@@ -206,7 +220,9 @@ class LiveBackend(IamApiBackend):
     def _no_policies(batch: Batch) -> list[dict[str, Any]]:
         """SimulateCustomPolicy needs at least one policy; with none, IAM denies by default.
 
-        No call is made; the explanation says the answer is IAM's default, not AWS's.
+        No call is made; the explanation says the answer is IAM's default, not AWS's, and the
+        answer carries no local reference (``NotAsked``): the drift report counts it as not
+        compared, since AWS was never asked.
         """
         return [
             {

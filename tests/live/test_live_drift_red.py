@@ -1,0 +1,58 @@
+"""A run failed by drift alone says so: its scenarios pass (no Then-step checked the drifting
+request), so without a red line the terminal would show only "1 passed" and exit 1.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.register_assert_rewrite("livekit")
+
+from livekit import (  # noqa: E402 - after register_assert_rewrite
+    CountingProxy,
+    deny_allowed_after,
+    use_live_env,
+    write_project,
+)
+
+pytest_plugins = ["livekit"]  # the fixtures moto, proxy, fresh_proxy
+
+ALLOW_DESCRIBE = """{
+  "Version": "2012-10-17",
+  "Statement": [{"Effect": "Allow", "Action": "connect:DescribeUser", "Resource": "*"}]
+}
+"""
+UNCHECKED = """\
+Feature: a request nobody checks
+  Scenario: asked, never checked
+    Given the IAM user "u" with the policy "allow-describe.json"
+    And a Connect user "a"
+    When "u" calls "connect:DescribeUser" on the Connect user "a"
+"""
+
+
+@pytest.mark.parametrize("drift", [True, False])
+def test_drift_alone_fails_the_run_in_red(
+    pytester: pytest.Pytester,
+    fresh_proxy: CountingProxy,
+    monkeypatch: pytest.MonkeyPatch,
+    drift: bool,
+) -> None:
+    use_live_env(monkeypatch, fresh_proxy.url)
+    write_project(pytester.path, {"one": UNCHECKED}, {"allow-describe.json": ALLOW_DESCRIBE})
+    if drift:
+        fresh_proxy.rewrite = deny_allowed_after(1)  # the start-up probe still answers allowed
+
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "--iam-backend=live", "--compare-local", "--drift-report=d.json"
+    )
+
+    output = result.stdout.str()
+    result.assert_outcomes(passed=1)
+    line = "FAILED: 1 unexplained disagreement between live and the local evaluator (drift)"
+    if drift:
+        assert result.ret == pytest.ExitCode.TESTS_FAILED, output
+        assert line in output
+    else:
+        assert result.ret == pytest.ExitCode.OK, output
+        assert "FAILED" not in output
