@@ -35,9 +35,22 @@ from typing import Any
 from iamspec.harness.results import CallRecord, KnownDifferenceRecord, RunRecord, ScenarioRecord
 from iamspec.wildcards import glob_pattern
 
-__all__ = ["DRIFT_SCHEMA_VERSION", "Disagreement", "DriftReport", "KnownDifference", "drift_report"]
+__all__ = [
+    "DRIFT_SCHEMA_VERSION",
+    "NOT_COMPARED_REASON",
+    "Disagreement",
+    "DriftReport",
+    "KnownDifference",
+    "drift_report",
+]
 
 DRIFT_SCHEMA_VERSION = 1
+
+NOT_COMPARED_REASON = (
+    "deployed principals (the local evaluator does not know the account's policies) and "
+    "principals with no policy (nothing is sent: IAM denies by default)"
+)
+"""Why a request has no local answer to compare with."""
 
 
 @dataclass(frozen=True)

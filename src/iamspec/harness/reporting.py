@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from iamspec.harness.backends.api import CallBudget
-from iamspec.harness.drift import DriftReport, drift_report
+from iamspec.harness.drift import NOT_COMPARED_REASON, DriftReport, drift_report
 from iamspec.harness.errors import HarnessError
 from iamspec.harness.results import PolicyTextRecord, RunRecord, ScenarioRecord, timestamp
 
@@ -114,7 +114,7 @@ class DriftReporter:
             f"{report.backend} vs the local evaluator: {len(report.disagreements)} "
             f"disagreements ({len(report.unexplained)} unexplained) in "
             f"{report.requests_compared} compared requests; {report.requests_not_compared} not "
-            "compared (deployed principals: the local evaluator does not know their policies)"
+            f"compared: {NOT_COMPARED_REASON}"
         )
         if report.unexplained:  # the tests may all have passed: say in red why the run fails
             count = len(report.unexplained)

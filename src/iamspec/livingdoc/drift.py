@@ -16,7 +16,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from iamspec.harness.drift import Disagreement, DriftReport, KnownDifference, drift_report
+from iamspec.harness.drift import (
+    NOT_COMPARED_REASON,
+    Disagreement,
+    DriftReport,
+    KnownDifference,
+    drift_report,
+)
 from iamspec.harness.results import RunRecord
 from iamspec.livingdoc.coverage import ScenarioLink
 from iamspec.livingdoc.model import CallView, FeatureView, Label, decision_label, plural
@@ -29,11 +35,6 @@ __all__ = [
     "KnownDifferenceView",
     "build_drift",
 ]
-
-NOT_COMPARED_REASON = (
-    "deployed principals: the local evaluator does not know the account's policies"
-)
-"""Why some requests have no local answer (the harness asks it only for declared principals)."""
 
 
 @dataclass(frozen=True)
