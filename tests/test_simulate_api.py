@@ -1334,3 +1334,19 @@ def test_principal_policy_checks_resource_handling_option_like_custom(iam):
     with pytest.raises(ValidationError, match="at 'resourceHandlingOption'"):
         _principal(iam, ["s3:GetObject"], ResourceHandlingOption="x" * 65)
     assert _decisions(_principal(iam, ["s3:GetObject"], ResourceHandlingOption="EC2-VPC-EBS"))
+
+
+@pytest.mark.parametrize(
+    "source", ["arn:aws:iam::1:u/x", "arn:aws:iam::111122223333:user/" + "x" * 2020]
+)
+def test_policy_source_arn_length_is_a_validation_error(iam, source):
+    """The model's arnType bounds PolicySourceArn to 20-2048 characters for both principal
+    operations; AWS answers ValidationError, as for the other model constraints."""
+    for call in (
+        lambda: _principal(iam, ["s3:GetObject"], source=source),
+        lambda: get_context_keys_for_principal_policy(iam, PolicySourceArn=source),
+    ):
+        with pytest.raises(ValidationError, match="at 'policySourceArn' failed to satisfy"):
+            call()
+    with pytest.raises(InvalidInputError, match="PolicySourceArn is required"):
+        get_context_keys_for_principal_policy(iam)

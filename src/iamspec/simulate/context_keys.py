@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from iamspec.engine.compiled import CompiledPolicy, PolicyRole
-from iamspec.errors import InvalidInputError
 from iamspec.policy.parser import PolicyKind
 from iamspec.simulate import inputs
 from iamspec.simulate.custom import compile_inputs
@@ -47,8 +46,7 @@ def get_context_keys_for_principal_policy_with(
     PolicyInputList: Any = None,
 ) -> dict[str, Any]:
     """The context keys read by the entity's policies (and its groups') plus PolicyInputList."""
-    if not isinstance(PolicySourceArn, str):
-        raise InvalidInputError("PolicySourceArn is required")
+    PolicySourceArn = inputs.policy_source_arn(PolicySourceArn)
     sources, _boundary = gather_for(reader, PolicySourceArn)
     policies = [policy_from_source(s, PolicyRole.IDENTITY) for s in sources]
     extra = inputs.optional_list(PolicyInputList, "PolicyInputList")

@@ -2,13 +2,13 @@
 
 Limits come from botocore's IAM model and the API reference pages
 (https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html):
-ActionName 3-128 characters, ResourceArn 1-2048, ContextKeyName 5-256, ResourceHandlingOption
-1-64, MaxItems 1-1000, policy strings 1-131,072 characters. AWS checks these model constraints
-before the operation runs and answers ``ValidationError`` (:class:`~iamspec.errors.ValidationError`,
-in AWS's "1 validation error detected: ..." form); what the operation itself rejects — a policy
-that does not parse, a wildcard action, text that is not an ARN, a second boundary — is
-``InvalidInput`` with what and where. A wrong Python type (not reachable through boto3, whose
-client checks types) is InvalidInput too.
+ActionName 3-128 characters, ResourceArn 1-2048, PolicySourceArn 20-2048, ContextKeyName
+5-256, ResourceHandlingOption 1-64, MaxItems 1-1000, policy strings 1-131,072 characters.
+AWS checks these model constraints before the operation runs and answers ``ValidationError``
+(:class:`~iamspec.errors.ValidationError`, in AWS's "1 validation error detected: ..." form);
+what the operation itself rejects — a policy that does not parse, a wildcard action, text
+that is not an ARN, a second boundary — is ``InvalidInput`` with what and where. A wrong
+Python type (not reachable through boto3, whose client checks types) is InvalidInput too.
 """
 
 from __future__ import annotations
@@ -92,6 +92,17 @@ def optional_list(value: Any, name: str) -> list[Any]:
     if isinstance(value, str) or not isinstance(value, Sequence):
         raise InvalidInputError(f"{name} must be a list")
     return list(value)
+
+
+def policy_source_arn(value: Any) -> str:
+    """PolicySourceArn: required; the model's ``arnType`` is 20-2048 characters."""
+    if value is None:
+        raise InvalidInputError("PolicySourceArn is required")
+    if not isinstance(value, str):
+        raise InvalidInputError("PolicySourceArn must be a string")
+    if not 20 <= len(value) <= 2048:
+        raise ValidationError("policySourceArn", value, _length_constraint(20, 2048))
+    return value
 
 
 def action_names(value: Any) -> list[str]:

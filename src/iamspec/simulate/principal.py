@@ -309,8 +309,7 @@ def simulate_principal_policy_with(
     catalog: Catalog | None = None,
 ) -> dict[str, Any]:
     """SimulatePrincipalPolicy over any :class:`PolicyReader` (boto3 client or moto backend)."""
-    if not isinstance(PolicySourceArn, str) or not 20 <= len(PolicySourceArn) <= 2048:
-        raise InvalidInputError("PolicySourceArn must be an ARN of 20 to 2048 characters")
+    PolicySourceArn = inputs.policy_source_arn(PolicySourceArn)
     actions = inputs.action_names(ActionNames)
     extra = inputs.optional_list(PolicyInputList, "PolicyInputList")
     boundary_texts = inputs.boundary_policies(PermissionsBoundaryPolicyInputList)
