@@ -27,13 +27,12 @@ declaration is stale.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from iamspec.engine.matching import compile_action_pattern
 from iamspec.harness.results import CallRecord, KnownDifferenceRecord, RunRecord, ScenarioRecord
-from iamspec.wildcards import glob_pattern
 
 __all__ = [
     "DRIFT_SCHEMA_VERSION",
@@ -189,10 +188,8 @@ def _declarations(scenario: ScenarioRecord) -> list[KnownDifferenceRecord]:
 
 
 def _covers(declaration: KnownDifferenceRecord, action: str) -> bool:
-    return any(
-        re.fullmatch(glob_pattern(p), action, re.IGNORECASE) is not None
-        for p in declaration.actions
-    )
+    """Matched as a policy's Action element matches (the engine's own patterns)."""
+    return any(compile_action_pattern(p).matches(action) for p in declaration.actions)
 
 
 def _call_known(scenario: ScenarioRecord, call: CallRecord) -> str | None:

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from iamspec.catalog import ResourceType
+from iamspec.engine.matching import compile_action_pattern
 from iamspec.harness.errors import ScenarioInputError
 from iamspec.harness.policies import PolicyFile
-from iamspec.wildcards import glob_pattern
 
 __all__ = [
     "RESOURCE_KINDS",
@@ -137,9 +137,7 @@ class KnownDifference:
 
     def covers(self, action: str) -> bool:
         """True when ``action`` matches one of the declared patterns."""
-        return any(
-            re.fullmatch(glob_pattern(p), action, re.IGNORECASE) is not None for p in self.actions
-        )
+        return any(compile_action_pattern(p).matches(action) for p in self.actions)
 
 
 @dataclass(frozen=True)
