@@ -191,9 +191,7 @@ class IamApiBackend(Backend):
     ) -> None:
         super().__init__(catalog, settings)
         self.options = options or ApiOptions()
-        self.compare_local = self.options.compare_local
         self.local = LocalBackend(catalog, settings)
-        self.calls_by_api: dict[str, int] = {}
         self.budget = self.options.budget()
 
     @abstractmethod
@@ -205,11 +203,6 @@ class IamApiBackend(Backend):
     def api_for(self, batch: Batch) -> str:
         """The Simulate* operation that answers ``batch``."""
         return self.api
-
-    @property
-    def total_calls(self) -> int:
-        """Every Simulate* call of this process: for scenarios and at start."""
-        return self.simulate_calls + self.startup_calls
 
     def _call(self, client: Any, operation: str, *, startup: bool = False, **kwargs: Any) -> Any:
         """One Simulate* request: one unit of the run's budget, and counted (:meth:`_invoke`)."""
@@ -225,7 +218,6 @@ class IamApiBackend(Backend):
         from botocore.exceptions import BotoCoreError, ClientError
 
         api = api_name(operation)
-        self.calls_by_api[api] = self.calls_by_api.get(api, 0) + 1
         try:
             response = getattr(client, operation)(**kwargs)
         except ClientError as err:
@@ -360,7 +352,7 @@ class IamApiBackend(Backend):
         results, resolve = self._simulate(batch)
         reference = (
             self.local.answer_batch(batch)
-            if self.compare_local and not batch.caller.deployed
+            if self.options.compare_local and not batch.caller.deployed
             else {}
         )
         entries = self._entries(batch, results)

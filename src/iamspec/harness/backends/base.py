@@ -37,7 +37,6 @@ class Backend(ABC):
         self.simulate_calls = 0
         self.startup_calls = 0
         self.retries = 0
-        self.compare_local = False
 
     def deployed_tags(self, principal: str, arn: str) -> dict[str, str]:
         """The IAM tags of a principal deployed in the account (live only)."""
