@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 from abc import abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -236,18 +237,28 @@ class IamApiBackend(Backend):
         self.retries += int(response.get("ResponseMetadata", {}).get("RetryAttempts", 0))
         return response
 
-    def _pages(self, client: Any, operation: str, **kwargs: Any) -> list[dict[str, Any]]:
-        """Every page's EvaluationResults, following ``Marker`` while ``IsTruncated``."""
-        results: list[dict[str, Any]] = []
+    def _each_page(
+        self, operation: str, send: Callable[..., dict[str, Any]], **kwargs: Any
+    ) -> Iterator[dict[str, Any]]:
+        """Every page of a Marker-paged IAM call, each sent through ``send(**kwargs)``;
+        a missing or repeated Marker on a truncated page is an error (see next_marker)."""
         marker: str | None = None
         seen: set[str] = set()
         while True:
-            paged = {**kwargs, "Marker": marker} if marker else kwargs
-            page = self._call(client, operation, **paged)
-            results.extend(page.get("EvaluationResults", []))
+            page = send(**({**kwargs, "Marker": marker} if marker else kwargs))
+            yield page
             if not page.get("IsTruncated"):
-                return results
+                return
             marker = next_marker(self.name, api_name(operation), page, seen)
+
+    def _pages(self, client: Any, operation: str, **kwargs: Any) -> list[dict[str, Any]]:
+        """Every page's EvaluationResults, each page one Simulate* call (:meth:`_call`)."""
+        send = functools.partial(self._call, client, operation)
+        return [
+            r
+            for page in self._each_page(operation, send, **kwargs)
+            for r in page.get("EvaluationResults", [])
+        ]
 
     @staticmethod
     def _request_kwargs(batch: Batch) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from iamspec.catalog import Catalog
 from iamspec.engine.evaluator import Decision
-from iamspec.harness.backends.api import ApiOptions, IamApiBackend, api_name, next_marker
+from iamspec.harness.backends.api import ApiOptions, IamApiBackend
 from iamspec.harness.errors import BackendUnavailableError, HarnessError, SimulatorError
 from iamspec.harness.policies import PolicyFile
 from iamspec.harness.requests import Batch
@@ -175,21 +175,15 @@ class LiveBackend(IamApiBackend):
         if kind not in ("user", "role"):
             raise HarnessError(f"{arn} is not an IAM user or role")
         operation = f"list_{kind}_tags"
-        tags: dict[str, str] = {}
-        marker: str | None = None
-        seen: set[str] = set()
-        while True:
+
+        def send(**kwargs: Any) -> dict[str, Any]:
             self.read_calls += 1
-            page = self._invoke(
-                self._client,
-                operation,
-                **{f"{kind.capitalize()}Name": name},
-                **({"Marker": marker} if marker else {}),
-            )
+            page: dict[str, Any] = self._invoke(self._client, operation, **kwargs)
+            return page
+
+        tags: dict[str, str] = {}
+        for page in self._each_page(operation, send, **{f"{kind.capitalize()}Name": name}):
             tags.update({t["Key"]: t["Value"] for t in page.get("Tags", [])})
-            if not page.get("IsTruncated"):
-                break
-            marker = next_marker(self.name, api_name(operation), page, seen)
         self._tags[arn] = tags
         return dict(tags)
 
