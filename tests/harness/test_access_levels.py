@@ -93,6 +93,17 @@ def test_a_policy_that_allows_create_user_fails_and_names_it(tmp_path, resource)
     assert failed == {"iam:CreateUser"}
 
 
+def test_the_failure_shows_the_policies_linter_warnings(tmp_path):
+    """Issue 7: warnings on the deciding policies come with this check's failure too."""
+    unversioned = {"Statement": [_allow("iam:CreateUser")]}
+    world = _world(tmp_path, unversioned)
+    with pytest.raises(ScenarioFailure) as info:
+        expect_denied_at_access_levels(world, "nightly", "iam", WRITES)
+    text = str(info.value)
+    assert "policy linter warnings (iamspec lint) on the policies that decided this:" in text
+    assert "policies/under-test.json:1:1: warning missing-version:" in text
+
+
 def test_every_allowed_action_is_listed_even_when_there_are_hundreds(tmp_path):
     world = _world(tmp_path, _policy(_allow("*")))
     with pytest.raises(ScenarioFailure) as info:

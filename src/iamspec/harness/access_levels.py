@@ -27,11 +27,13 @@ from collections.abc import Sequence
 
 from iamspec.catalog import ActionInfo, ResourceType
 from iamspec.harness.decisions import (
+    RULE,
     Expected,
     check_results,
     parse_decision,
     plain,
     render_failure,
+    with_lint_warnings,
 )
 from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownNameError
 from iamspec.harness.model import Resource
@@ -172,5 +174,5 @@ def expect_denied_at_access_levels(
             f"(the first {len(details)} of {len(failures)} failing requests in full below; "
             "every failing action is listed above)"
         )
-    rule = "\n" + "-" * 78 + "\n"
-    raise ScenarioFailure("\n".join(lines) + rule + rule.join(details))
+    message = "\n".join(lines) + RULE + RULE.join(details)
+    raise ScenarioFailure(with_lint_warnings(message, failures))

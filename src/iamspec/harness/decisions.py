@@ -48,6 +48,7 @@ __all__ = [
     "parse_decision",
     "render_failure",
     "render_lint_warnings",
+    "with_lint_warnings",
 ]
 
 
@@ -165,6 +166,16 @@ def render_lint_warnings(results: Sequence[CallResult]) -> str:
     )
 
 
+RULE = "\n" + "-" * 78 + "\n"
+"""What separates the blocks of a failure message."""
+
+
+def with_lint_warnings(message: str, results: Sequence[CallResult]) -> str:
+    """``message`` followed by :func:`render_lint_warnings` for ``results``, when there are any."""
+    warnings = render_lint_warnings(results)
+    return message + RULE + warnings if warnings else message
+
+
 def _fail(failures: Sequence[tuple[CallResult, str]], total: int) -> ScenarioFailure:
     blocks = [render_failure(result, expected) for result, expected in failures]
     head = (
@@ -172,10 +183,8 @@ def _fail(failures: Sequence[tuple[CallResult, str]], total: int) -> ScenarioFai
         if total == 1
         else f"{len(failures)} of {total} requests differ from the specification"
     )
-    rule = "\n" + "-" * 78 + "\n"
-    warnings = render_lint_warnings([result for result, _ in failures])
-    tail = rule + warnings if warnings else ""
-    return ScenarioFailure(head + "\n" + rule.join(blocks) + tail)
+    message = head + "\n" + RULE.join(blocks)
+    return ScenarioFailure(with_lint_warnings(message, [result for result, _ in failures]))
 
 
 def check_results(
