@@ -150,9 +150,9 @@ class IamSpecSession:
     @property
     def backend(self) -> Backend:
         if self._backend is None:
-            backend = make_backend(
-                self.backend_name, self.catalog, self.settings, self.api_options()
-            )
+            # the local answerer makes no API calls: no options, no budget file
+            options = None if self.backend_name == "local" else self.api_options()
+            backend = make_backend(self.backend_name, self.catalog, self.settings, options)
             backend.start()
             self._backend = backend
         return self._backend
