@@ -457,3 +457,31 @@ def test_a_scoped_declaration_names_its_actions(root, tmp_path):
     assert "for <code>connect:Delete*</code>: " in page
     md = (tmp_path / "scoped-md" / "drift.md").read_text(encoding="utf-8")
     assert "for `connect:Delete*`: " in md
+
+
+def test_several_declarations_in_one_scenario_get_their_own_anchors(root, tmp_path):
+    """Each declaration is its own row with its own anchor; a disagreement links to the one
+    whose reason excused it, and a declaration that excused nothing links to nothing."""
+    from iamspec.harness.results import KnownDifferenceRecord
+
+    record = drift_run()
+    declared = next(s for s in record.scenarios if s.known_difference == REASON)
+    other = "a second declaration that excuses nothing here"
+    declared.known_differences = [
+        KnownDifferenceRecord(["connect:Delete*"], REASON),
+        KnownDifferenceRecord(["connect:DeleteUser"], other),
+    ]
+    for call in declared.calls:
+        call.known_difference = REASON
+    out = tmp_path / "several"
+    write_site(build_site(record, root=root), out, "html")
+    page = parse(out / "drift.html")
+    assert len(page.ids) == len(set(page.ids))
+    text = (out / "drift.html").read_text(encoding="utf-8")
+    rows = dict(re.findall(r'<tr id="(k-\d+)">(.*?)</tr>', text, re.DOTALL))
+    excusing = next(a for a, row in rows.items() if "excuses nothing" not in row)
+    idle = next(a for a, row in rows.items() if "excuses nothing" in row)
+    assert excusing != idle
+    assert f'href="#{excusing}"' in text
+    assert f'href="#{idle}"' not in text
+    assert "disagreement" not in rows[idle].split("</td>")[2]

@@ -183,11 +183,18 @@ def build_drift(run: RunRecord, features: Sequence[FeatureView]) -> DriftView:
         for view in feature.scenarios:
             link = ScenarioLink(feature.name, feature.page, view.anchor, view.title)
             part = drift_report(dataclasses.replace(run, scenarios=[view.record]))
-            known_number = len(known) + 1
-            numbers = []
+            # a scenario may declare several known differences: one anchor each, and each
+            # disagreement links to the declaration whose reason excused it
+            first = len(known) + 1
+            anchors: dict[str, str] = {}
+            for offset, k in enumerate(part.known_differences):
+                anchors.setdefault(k.reason, f"k-{first + offset}")
+            excused: dict[str, list[int]] = {}
             for record in part.disagreements:
                 number = len(disagreements) + 1
-                numbers.append(number)
+                reason = record.known_difference
+                if reason is not None:
+                    excused.setdefault(reason, []).append(number)
                 disagreements.append(
                     DisagreementView(
                         record=record,
@@ -196,12 +203,10 @@ def build_drift(run: RunRecord, features: Sequence[FeatureView]) -> DriftView:
                         decision=decision_label(record.decision),
                         local_decision=decision_label(record.local_decision),
                         context=tuple(ContextEntryView.of(e) for e in record.context_entries),
-                        known_anchor=(
-                            f"k-{known_number}" if record.known_difference is not None else None
-                        ),
+                        known_anchor=anchors.get(reason) if reason is not None else None,
                     )
                 )
-            # a one-scenario report declares at most one known difference: that scenario's
-            for k in part.known_differences:
-                known.append(KnownDifferenceView(k, known_number, link, tuple(numbers)))
+            for offset, k in enumerate(part.known_differences):
+                numbers = tuple(excused.get(k.reason, ()))
+                known.append(KnownDifferenceView(k, first + offset, link, numbers))
     return DriftView(drift_report(run), tuple(disagreements), tuple(known))
