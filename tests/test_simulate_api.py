@@ -6,7 +6,7 @@ Sources: botocore's IAM model 1.44.8 (``SimulateCustomPolicyRequest``,
 https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html and
 API_SimulatePrincipalPolicy.html; the AWS CLI examples ``awscli/examples/iam/
 simulate-custom-policy.rst`` and ``simulate-principal-policy.rst`` (positions);
-IAM-SEMANTICS.md section 1.
+docs/iam-semantics.md section 1.
 """
 
 import json
@@ -194,7 +194,7 @@ def test_matched_statement_positions_single_statement_object_cli_example():
 
 
 def test_matched_statement_positions_compact_array():
-    # IAM-SEMANTICS 1.3: in {"Version":"2012-10-17","Statement":[ the '[' is column 37, so
+    # docs/iam-semantics.md 1.3: in {"Version":"2012-10-17","Statement":[ the '[' is column 37, so
     # the first statement starts at (1,38); the next starts where the previous ends.
     first = _allow("s3:GetObject")
     second = _allow("s3:*")
@@ -283,7 +283,7 @@ def test_resource_policy_allow_for_a_user_is_final_despite_the_boundary():
 @pytest.mark.parametrize(
     ("boundary", "action", "decision", "allowed_by_boundary"),
     [
-        # IAM-SEMANTICS 2: identity allows s3:*, the boundary only s3:GetObject.
+        # docs/iam-semantics.md 2: identity allows s3:*, the boundary only s3:GetObject.
         (_allow("s3:GetObject"), "s3:GetObject", "allowed", True),
         (_allow("s3:GetObject"), "s3:PutObject", "implicitDeny", False),
         (_deny("s3:GetObject"), "s3:GetObject", "explicitDeny", False),
@@ -456,7 +456,7 @@ def test_malformed_context_entries(entries, message):
 
 
 def test_context_key_names_match_case_insensitively():
-    # IAM-SEMANTICS 1.2: a blog passed aws:principalarn and it drove aws:PrincipalArn.
+    # docs/iam-semantics.md 1.2: a blog passed aws:principalarn and it drove aws:PrincipalArn.
     result = _result(
         _simulate(
             [DEPARTMENT],
@@ -890,7 +890,7 @@ def test_principal_policy_gathers_inline_attached_and_group_policies(iam):
         r["EvalActionName"]: [s["SourcePolicyId"] for s in r["MatchedStatements"]]
         for r in response["EvaluationResults"]
     }
-    # IAM-SEMANTICS 1.3: inline <user|group|role>_<entity>_<policy>; managed by name
+    # docs/iam-semantics.md 1.3: inline <user|group|role>_<entity>_<policy>; managed by name
     assert ids["codecommit:ListRepositories"] == ["user_alice_codecommit"]
     assert ids["s3:GetObject"] == ["ReadB"]
     assert ids["sqs:SendMessage"] == ["group_devs_queues"]
@@ -1124,7 +1124,7 @@ def test_non_entity_policy_source_is_invalid_input(iam, source):
 
 
 def test_entity_of_another_account_is_invalid_input(iam):
-    # IAM-SEMANTICS 1.2 [OBS]: InvalidInput "Invalid Policy Source Arn: caller's account <A>
+    # docs/iam-semantics.md 1.2 [OBS]: InvalidInput "Invalid Policy Source Arn: caller's account <A>
     # does not have access to policies in account <B>" - not a simulation of the local alice.
     with pytest.raises(InvalidInputError) as caught:
         _principal(iam, ["s3:GetObject"], source="arn:aws:iam::999999999999:user/alice")
@@ -1172,7 +1172,7 @@ def test_get_context_keys_for_principal_policy(iam):
         )
 
 
-# -- simulator-specific behaviour (IAM-SEMANTICS 1.6) -------------------------------------------
+# -- simulator-specific behaviour (docs/iam-semantics.md 1.6) ------------------------------
 
 
 @pytest.mark.parametrize(

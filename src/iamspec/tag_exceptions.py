@@ -2,7 +2,9 @@
 
 The request builder never sends ``aws:ResourceTag/*`` for them, and the linter reports a
 resource-tag condition on them as one that never applies. The source is the Amazon Connect
-page the project is built from (DESIGN.md, "Rules of fidelity"; IAM-SEMANTICS.md §7, §8).
+page the project is built from ("Amazon Connect identity-based policy examples",
+https://docs.aws.amazon.com/connect/latest/adminguide/security_iam_id-based-policy-examples.html;
+docs/iam-semantics.md §7, §8).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ TAG_EXCEPTIONS: Mapping[str, TagException] = {
             "connect-campaigns:GetCampaignStateBatch",
             _SEED,
             "overrides the Service Authorization Reference, which lists the campaign resource "
-            "type (and so aws:ResourceTag) for it (IAM-SEMANTICS.md §7, §8)",
+            "type (and so aws:ResourceTag) for it (docs/iam-semantics.md §7, §8)",
         ),
     )
 }

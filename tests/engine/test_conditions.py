@@ -274,7 +274,7 @@ def test_date_operators(case: Case) -> None:
     _check(case)
 
 
-# -- Bool (OPS #Conditions_Boolean; IAM-SEMANTICS section 5) -------------------------------
+# -- Bool (OPS #Conditions_Boolean; docs/iam-semantics.md section 5) --------------------
 
 S = "aws:SecureTransport"
 BOOL_ROWS = [
@@ -388,7 +388,7 @@ def test_arn_operators(case: Case) -> None:
     _check(case)
 
 
-# -- Set operators (MULTI; IAM-SEMANTICS section 5) -----------------------------------------
+# -- Set operators (MULTI; docs/iam-semantics.md section 5) ------------------------------
 
 TK = "aws:TagKeys"
 ENV_CC = ["environment", "cost-center"]
@@ -469,7 +469,7 @@ def test_set_operators(case: Case) -> None:
     """MULTI: ForAllValues (true when absent/empty) and ForAnyValue (false when absent/empty),
     with positive and negated inner operators. OPS's own table shows
     ForAllValues:StringNotLike on an absent aws:ResourceOrgPaths as "No match"; we follow the
-    general rule stated everywhere else (true), per IAM-SEMANTICS section 8."""
+    general rule stated everywhere else (true), per docs/iam-semantics.md section 8."""
     _check(case)
 
 
@@ -693,7 +693,7 @@ def test_result_reports_resolved_values_and_absence() -> None:
 
 
 def test_referenced_keys_are_the_key_and_variable_keys_as_written() -> None:
-    """The simulator reports these in MissingContextValues (IAM-SEMANTICS 1.3)."""
+    """The simulator reports these in MissingContextValues (docs/iam-semantics.md 1.3)."""
     compiled = compile_condition(
         _clause(
             "StringLike",

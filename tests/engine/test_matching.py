@@ -396,7 +396,7 @@ def test_variables_are_literal_text_before_2012_10_17(version):
 
 
 def test_not_resource_entry_whose_variable_is_absent_excludes_nothing():
-    # [INF, IAM-SEMANTICS section 6] the entry matches no resource, so it excludes none.
+    # [INF, docs/iam-semantics.md section 6] the entry matches no resource, so it excludes none.
     policy = _policy(
         {"Effect": "Deny", "Action": "s3:*", "NotResource": "arn:aws:s3:::home/${aws:username}/*"},
         {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},

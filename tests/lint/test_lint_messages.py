@@ -91,7 +91,7 @@ def test_ifexists_on_an_untaggable_action_grants_it_unrestricted() -> None:
 
 
 def test_get_campaign_state_batch_follows_the_connect_page_note() -> None:
-    """The examples page says it "cannot be restricted by Tag" (IAM-SEMANTICS §7, §8)."""
+    """The examples page says it "cannot be restricted by Tag" (docs/iam-semantics.md §7, §8)."""
     [finding] = _only(
         _tagged("connect-campaigns:GetCampaignStateBatch"), "condition-key-not-supported"
     )

@@ -2,8 +2,8 @@
 
 The files under ``policies/published/`` are verbatim copies of the policies printed on
 "Amazon Connect identity-based policy examples"
-(https://docs.aws.amazon.com/connect/latest/adminguide/security_iam_id-based-policy-examples.html;
-project copy ``shared/seed/000_0d50317c9b5e9eeb.txt``). This table is the linter's side of
+(https://docs.aws.amazon.com/connect/latest/adminguide/security_iam_id-based-policy-examples.html).
+This table is the linter's side of
 ``features/errata.feature``; the feature shows the same defects in the living documentation.
 """
 

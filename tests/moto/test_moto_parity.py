@@ -1,4 +1,4 @@
-"""In process and through moto, iamspec gives the same answer (the DESIGN.md contract).
+"""In process and through moto, iamspec gives the same answer (README: iamspec.moto).
 
 ``iamspec.simulate_custom_policy(**request)`` must equal what boto3 parses from moto's
 response to the same request, ResponseMetadata aside: the serialisation through botocore's

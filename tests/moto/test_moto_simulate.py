@@ -4,7 +4,7 @@ Decisions follow the IAM policy evaluation logic
 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html):
 explicit deny wins, an allow is needed, a permissions boundary caps identity policies, a
 user's group policies add to its own. Error codes and statuses come from botocore's IAM
-model (IAM-SEMANTICS.md section 1.4).
+model (docs/iam-semantics.md section 1.4).
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ def test_surrogate_pair_escape_is_combined() -> None:
 
 
 def test_end_position_is_just_after_last_character_even_at_end_of_line() -> None:
-    """AWS reports EndPosition one column past the closing '}' (IAM-SEMANTICS 1.3)."""
+    """AWS reports EndPosition one column past the closing '}' (docs/iam-semantics.md 1.3)."""
     text = '{\n  "a": [\n    1\n  ]\n}\n'
     root = parse_json(text, "t").root
     assert isinstance(root, JsonObject)

@@ -3,7 +3,7 @@
 Grammar: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
 Elements: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html
 Statement positions: AWS CLI examples for simulate-custom-policy / simulate-principal-policy
-(https://github.com/aws/aws-cli/tree/develop/awscli/examples/iam), see IAM-SEMANTICS.md 1.3.
+(https://github.com/aws/aws-cli/tree/develop/awscli/examples/iam), see docs/iam-semantics.md 1.3.
 """
 
 from __future__ import annotations
@@ -567,7 +567,7 @@ def test_grammar_error_position_on_a_later_line() -> None:
     assert "Effect must be exactly" in err.reason
 
 
-# --- positions (IAM-SEMANTICS.md 1.3) -------------------------------------------------------
+# --- positions (docs/iam-semantics.md 1.3) -------------------------------------------------------
 
 CLI_CUSTOM_POLICY = (
     '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dynamodb:*",'

@@ -6,7 +6,7 @@ resources*, perhaps with request tags. :class:`RequestBuilder` turns that into
 resource), each with the ContextEntries a real request would carry. Every answerer (local,
 moto, live) receives these same entries, so any difference between answerers is drift.
 
-Rules (DESIGN.md, "Rules of fidelity"):
+Rules (the README's "Writing scenarios"; docs/iam-semantics.md §7):
 
 - An action IAM does not know is the catalog's UnknownActionError with its suggestion; a
   wildcard is expanded through the catalog (``connect:UpdateUser*`` is nine real actions).
@@ -29,7 +29,7 @@ Rules (DESIGN.md, "Rules of fidelity"):
                                           error
   ======================================  =================================================
 
-  The simulator infers nothing (IAM-SEMANTICS.md §1.2 ContextEntries; §10.5), so the harness
+  The simulator infers nothing (docs/iam-semantics.md §1.2 ContextEntries; §10.5), so the harness
   supplies what a real request carries. Source of the global keys:
   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
 - Typo guard: a tag key (resource, request or principal) that is not a key the caller's

@@ -156,7 +156,7 @@ class LintDocument:
 
     @property
     def variables_enabled(self) -> bool:
-        """Policy variables are on only under Version 2012-10-17 (IAM-SEMANTICS §6)."""
+        """Policy variables are on only under Version 2012-10-17 (docs/iam-semantics.md §6)."""
         return self.version is not None and self.version.text == "2012-10-17"
 
     # -- positions --------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 Inside moto the simulator must not call IAM over HTTP to read the principal's policies (in
 ``mock_aws()`` that would re-enter the mock; in the server it would call itself), so it reads
 moto's ``IAMBackend`` objects directly. It gathers what the API reference lists for
-SimulatePrincipalPolicy and names each source as AWS does (IAM-SEMANTICS.md section 1.3):
+SimulatePrincipalPolicy and names each source as AWS does (docs/iam-semantics.md section 1.3):
 inline policies ``<user|group|role>_<entity>_<policy>``, managed policies by their name.
 The order mirrors moto's own List* calls, so the answer equals the one that
 :class:`~iamspec.simulate.principal.Boto3PolicyReader` builds through a moto client.

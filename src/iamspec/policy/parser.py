@@ -274,7 +274,7 @@ class _Grammar:
             if not body.items:
                 raise self.error(body.start, "Statement must not be an empty list")
             # AWS's StartPosition: just after the token before the statement ('[' or the
-            # previous statement's '}'); see IAM-SEMANTICS.md section 1.3.
+            # previous statement's '}'); see docs/iam-semantics.md section 1.3.
             previous_end = body.start_offset + 1
             for index, item in enumerate(body.items):
                 if not isinstance(item, JsonObject):

@@ -53,7 +53,7 @@ def run(
 
     Like AWS's simulator, a ResourcePolicy is parsed and validated but not used for the
     ``sts:AssumeRole*`` actions: the verdict comes from the identity policies alone, even
-    when the trust policy denies the caller (aws/aws-cli#10314, IAM-SEMANTICS 1.6).
+    when the trust policy denies the caller (aws/aws-cli#10314, docs/iam-semantics.md 1.6).
     """
     cat = catalog or default_catalog()
     concrete = next((r for r in resources if r != "*"), None)

@@ -151,7 +151,7 @@ def gather_for(
     entity of another account when the reader can tell the caller's account (a reader that
     exposes ``entity_arn``, as :class:`Boto3PolicyReader` does): AWS answers
     ``Invalid Policy Source Arn: caller's account A does not have access to policies in
-    account B`` (IAM-SEMANTICS 1.2) rather than simulating a same-named local entity.
+    account B`` (docs/iam-semantics.md 1.2) rather than simulating a same-named local entity.
     """
     kind, name = parse_source_arn(source_arn)
     found = reader.gather(kind, name)

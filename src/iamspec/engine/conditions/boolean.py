@@ -5,13 +5,13 @@ Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elem
 - A policy may write JSON ``true`` or the string ``"true"`` (both reach us as ``true``; moto
   PR getmoto/moto#9715, udondan/iam-floyd#49). Only ``true`` and ``false`` are documented; any
   other spelling (``"yes"``, ``"TRUE"``) is **[UNVERIFIED]** and is compiled as "never
-  matches", the safest reading (IAM-SEMANTICS §5).
+  matches", the safest reading (docs/iam-semantics.md §5).
 - Request values: ``true``/``false`` in any case [INF: ``ContextEntries`` of type
   ``boolean`` are parsed leniently, as a Java ``Boolean.parseBoolean`` would for ``true``];
   anything else is not a boolean and never matches.
 - Policy variables: the variables page says they cannot be used with Boolean operators, the
   operators page (current and 2023) marks Boolean "Policy variables: Supported"
-  (IAM-SEMANTICS §8). We follow the operators page: a Bool value may hold a variable, and it
+  (docs/iam-semantics.md §8). We follow the operators page: a Bool value may hold a variable, and it
   must resolve to exactly ``true`` or ``false``.
 """
 

@@ -28,7 +28,7 @@ values ``p1..pm``. ``hit(r)`` is "``r`` satisfies the positive test against at l
   value matches any policy value). True for an absent key or an empty value set. IAM's own
   operators-page example table shows ``ForAllValues:StringNotLike`` on an absent key as "No
   match"; every other statement of the rule says true, and we follow the rule
-  (IAM-SEMANTICS §8).
+  (docs/iam-semantics.md §8).
 - A set qualifier on a single-valued key treats its one value as a one-element set (legal
   per the single-vs-multivalued page, if often over-permissive).
 

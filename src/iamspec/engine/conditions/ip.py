@@ -4,7 +4,7 @@ Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elem
 
 - Policy values are IPv4 or IPv6 CIDR blocks (:func:`ipaddress.ip_network`).
 - An address without a prefix means ``/32`` for IPv4 [DOC]. For IPv6 it means ``/128``
-  [INF: the docs give only /32, without distinguishing IPv6 (IAM-SEMANTICS §8); /128 is the
+  [INF: the docs give only /32, without distinguishing IPv6 (docs/iam-semantics.md §8); /128 is the
   single-address reading].
 - Host bits set below the prefix (``10.1.2.3/8``) are ignored, i.e. the block is
   ``10.0.0.0/8`` [INF].

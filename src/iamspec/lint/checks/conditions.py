@@ -138,7 +138,7 @@ def unknown_condition_key(doc: LintDocument) -> Iterator[Finding]:
 
 
 def _absent_makes_true(operator: str) -> bool:
-    """What a clause with this operator says when the key is absent (IAM-SEMANTICS §5)."""
+    """What a clause with this operator says when the key is absent (docs/iam-semantics.md §5)."""
     qualifier, base, if_exists = split_operator(operator)
     return (
         if_exists
