@@ -64,7 +64,7 @@ def _provision(endpoint: str) -> None:
     import boto3
 
     from iamspec.harness.policies import PolicyStore
-    from iamspec.harness.settings import load_settings
+    from iamspec.project.settings import load_settings
 
     settings = load_settings(ROOT)
     store = PolicyStore(settings)

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from pytest_bdd import given, parsers, then, when
 
-from iamspec.harness.settings import Settings
 from iamspec.lint import Finding, lint_file
 from iamspec.lint.expect import expect_exactly, expect_finding, expect_nothing, table_rows
+from iamspec.project.settings import Settings
 
 
 @given(parsers.parse('the published example "{name}"'), target_fixture="lint_path")

@@ -15,7 +15,7 @@ import pytest
 import iamspec
 from iamspec.errors import InvalidInputError
 from iamspec.harness.policies import PolicyStore
-from iamspec.harness.settings import load_settings
+from iamspec.project.settings import load_settings
 
 REGION = "us-east-1"
 ACCOUNT = "111122223333"

@@ -24,9 +24,9 @@ from typing import Any
 from iamspec.engine.compiled import CompiledPolicy, PolicyRole, compile_policy
 from iamspec.engine.context import parse_context_key_type
 from iamspec.errors import IamSpecError, PolicyParseError, SimulationInputError
-from iamspec.harness.settings import load_settings
 from iamspec.lint import FORMATS, LintInputError, Severity, lint_paths, render
 from iamspec.policy.parser import PolicyKind, parse_policy
+from iamspec.project.settings import load_settings
 from iamspec.simulate import core, inputs
 from iamspec.simulate.custom import IDENTITY_POLICY_TYPE
 

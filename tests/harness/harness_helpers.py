@@ -9,8 +9,8 @@ from typing import Any
 from iamspec.catalog import default_catalog
 from iamspec.harness.backends import LocalBackend
 from iamspec.harness.policies import PolicyStore
-from iamspec.harness.settings import Settings
 from iamspec.harness.world import World
+from iamspec.project.settings import Settings
 
 INSTANCE_ID = "11111111-2222-3333-4444-555555555555"
 

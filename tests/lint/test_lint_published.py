@@ -111,8 +111,8 @@ def _project_policies() -> list[Path]:
 def test_every_project_policy_lints_without_errors(path: Path) -> None:
     """The corrected policies (and the nightly role's trust policy, a resource-based policy
     with OIDC claims as condition keys) are what scenarios run: no linter error in them."""
-    from iamspec.harness.settings import load_settings
     from iamspec.policy.parser import PolicyKind
+    from iamspec.project.settings import load_settings
 
     settings = load_settings(PUBLISHED.parents[1])
     kind = PolicyKind.RESOURCE if path.name.endswith("-trust.json") else PolicyKind.IDENTITY

@@ -384,7 +384,7 @@ def deny_allowed_after(first: int) -> Rewrite:
 def filled_policy(name: str, root: Path = PROJECT) -> str:
     """A policy file of the project with its ``{{placeholders}}`` filled, as the harness does."""
     from iamspec.harness.policies import PolicyStore
-    from iamspec.harness.settings import load_settings
+    from iamspec.project.settings import load_settings
 
     return PolicyStore(load_settings(root)).load(name).text
 

@@ -40,8 +40,8 @@ from iamspec.harness.errors import (  # noqa: E402
 )
 from iamspec.harness.policies import PolicyStore  # noqa: E402
 from iamspec.harness.requests import Call, Expansion, plan  # noqa: E402
-from iamspec.harness.settings import load_settings  # noqa: E402
 from iamspec.harness.world import World  # noqa: E402
+from iamspec.project.settings import load_settings  # noqa: E402
 
 pytest_plugins = ["livekit"]  # the fixtures moto, proxy, fresh_proxy
 

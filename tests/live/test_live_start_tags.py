@@ -24,7 +24,7 @@ from livekit import (  # noqa: E402 - after register_assert_rewrite
 from iamspec.catalog import default_catalog  # noqa: E402
 from iamspec.harness.backends import ApiOptions, LiveBackend  # noqa: E402
 from iamspec.harness.errors import BackendUnavailableError  # noqa: E402
-from iamspec.harness.settings import load_settings  # noqa: E402
+from iamspec.project.settings import load_settings  # noqa: E402
 
 pytest_plugins = ["livekit"]  # the fixtures moto, proxy, fresh_proxy
 

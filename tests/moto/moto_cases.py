@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from iamspec.harness.policies import PolicyStore
-from iamspec.harness.settings import load_settings
+from iamspec.project.settings import load_settings
 
 ACCOUNT = "123456789012"  # moto's default account
 REGION = "us-east-1"

@@ -1,25 +1,33 @@
-"""The errors of the BDD harness: a scenario or a setting that cannot be run honestly.
+"""The errors of the BDD harness: a scenario or an answerer that cannot be run honestly.
 
 A scenario whose expectation is not met is a :class:`ScenarioFailure` (an ``AssertionError``,
-so pytest counts it as a failed test). Everything else here is bad input, raised before any
-decision is made, so that a typo can never pass as "denied"::
+so pytest counts it as a failed test). Everything else here is bad input or an answerer that
+cannot answer, raised before any decision is made, so that a typo can never pass as "denied"::
 
     IamSpecError                        (iamspec.errors)
     └── HarnessError
-        ├── SettingsError               [tool.iamspec] in pyproject.toml is invalid (key)
-        ├── PlaceholderError            {{name}} unknown or malformed (source, line, column)
-        ├── PolicyFileError             a policy file is missing or unreadable (path)
+        ├── PolicyFileError             a policy file is missing or unreadable (path, suggestions)
+        ├── PolicyLintError             the linter found errors in a policy a scenario loads
+        │                               (path, diagnostics)
         ├── UnknownNameError            a principal, resource or kind the scenario never declared
-        │                               (name, suggestions)
+        │                               (what, name, suggestions)
         ├── ScenarioInputError          a request that cannot be built as written
         │   └── TagKeyTypoError         a tag key one typo away from a key the policies read
-        ├── UnknownDecisionError        a decision word that is not one of the four (word)
-        └── BackendUnavailableError     the chosen answerer cannot run (backend, reason)
+        │                               (key, meant, where, policy)
+        ├── UnknownDecisionError        a decision word that is not one of the four (word, choices)
+        ├── BackendUnavailableError     the chosen answerer cannot run (backend, reason)
+        ├── SimulatorError              an IAM API call failed after botocore's retries
+        │                               (backend, api, code, aws_message, retries)
+        └── CallLimitError              the process's cap on Simulate* calls is reached (cap)
+            └── RunCallLimitError       the run's shared cap is reached, every process counted
+                                        (cap, made)
 
     AssertionError
     └── ScenarioFailure                 the answer differs from the expectation (the message is
                                         the explanation and the request as sent)
 
+A project's settings and placeholders raise :class:`iamspec.project.errors.SettingsError` and
+:class:`iamspec.project.errors.PlaceholderError` (their tree is in :mod:`iamspec.project.errors`).
 Policy files that do not parse raise :class:`iamspec.errors.PolicyParseError` with the file's
 path, line and column; unknown actions, service prefixes and context keys raise the catalog's
 errors (with their "did you mean" suggestions); malformed ARNs raise
@@ -36,12 +44,11 @@ __all__ = [
     "BackendUnavailableError",
     "CallLimitError",
     "HarnessError",
-    "PlaceholderError",
     "PolicyFileError",
+    "PolicyLintError",
     "RunCallLimitError",
     "ScenarioFailure",
     "ScenarioInputError",
-    "SettingsError",
     "SimulatorError",
     "TagKeyTypoError",
     "UnknownDecisionError",
@@ -57,30 +64,6 @@ def _did_you_mean(suggestions: Sequence[str]) -> str:
 
 class HarnessError(IamSpecError):
     """Base of the harness's input errors."""
-
-
-class SettingsError(HarnessError):
-    """``[tool.iamspec]`` holds a value the harness cannot use; ``key`` is its dotted name."""
-
-    def __init__(self, source: str, key: str, reason: str) -> None:
-        self.source = source
-        self.key = key
-        self.reason = reason
-        super().__init__(f"{source}: [tool.iamspec] {key}: {reason}")
-
-
-class PlaceholderError(HarnessError):
-    """A ``{{name}}`` placeholder that is malformed or has no value; the position is 1-based."""
-
-    def __init__(
-        self, source: str, line: int, column: int, reason: str, suggestions: Sequence[str] = ()
-    ) -> None:
-        self.source = source
-        self.line = line
-        self.column = column
-        self.reason = reason
-        self.suggestions = tuple(suggestions)
-        super().__init__(f"{source}:{line}:{column}: {reason}{_did_you_mean(suggestions)}")
 
 
 class PolicyFileError(HarnessError):

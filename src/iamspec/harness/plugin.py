@@ -70,8 +70,8 @@ from iamspec.harness.results import (
     text_sha256,
     timestamp,
 )
-from iamspec.harness.settings import Settings, load_settings
 from iamspec.harness.world import World
+from iamspec.project.settings import Settings, load_settings
 
 __all__ = ["IamSpecSession", "ResultsCollector", "keep_records"]
 

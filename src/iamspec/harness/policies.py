@@ -2,7 +2,7 @@
 
 A scenario names a policy by its path relative to ``[tool.iamspec] policy_dir``
 (``"connect/describe-update-by-department.json"``). :class:`PolicyStore` reads the file, fills
-its ``{{placeholders}}`` (:mod:`iamspec.harness.placeholders`), parses it with
+its ``{{placeholders}}`` (:mod:`iamspec.project.placeholders`), parses it with
 :func:`iamspec.parse_policy` and keeps the result for the rest of the session, so a thousand
 scenarios that share a policy parse it once.
 
@@ -23,12 +23,12 @@ from pathlib import Path
 from iamspec.engine.compiled import CompiledPolicy, PolicyRole, compile_policy
 from iamspec.errors import PolicyParseError
 from iamspec.harness.errors import PolicyFileError, PolicyLintError
-from iamspec.harness.placeholders import Filled, fill
-from iamspec.harness.settings import Settings
 from iamspec.lint.findings import Finding
 from iamspec.lint.runner import lint_text
 from iamspec.policy.model import Policy, Statement
 from iamspec.policy.parser import PolicyKind, parse_policy
+from iamspec.project.placeholders import Filled, fill
+from iamspec.project.settings import Settings
 
 __all__ = ["PolicyFile", "PolicyStore"]
 

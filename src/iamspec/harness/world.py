@@ -39,11 +39,11 @@ from iamspec.harness.model import (
     parse_tags,
 )
 from iamspec.harness.outcome import CallResult, Outcome
-from iamspec.harness.placeholders import fill_text
 from iamspec.harness.policies import PolicyFile, PolicyStore
 from iamspec.harness.requests import Call, Expansion, RequestBuilder
-from iamspec.harness.settings import Settings
 from iamspec.policy.parser import PolicyKind
+from iamspec.project.placeholders import fill_text
+from iamspec.project.settings import Settings
 
 __all__ = ["World"]
 

@@ -680,7 +680,7 @@ def _tags(tags: Mapping[str, str]) -> str:
 
 def _settings_values(root: Path, run: RunRecord) -> tuple[Mapping[str, str] | None, Path]:
     """The placeholder values the run filled policies with, and the policy folder."""
-    from iamspec.harness.settings import load_settings
+    from iamspec.project.settings import load_settings
 
     try:
         settings = load_settings(root)

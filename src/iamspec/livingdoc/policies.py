@@ -34,6 +34,7 @@ from iamspec.errors import IamSpecError
 from iamspec.harness.results import text_sha256
 from iamspec.policy.model import Policy, Statement
 from iamspec.policy.parser import PolicyKind, parse_policy
+from iamspec.project.placeholders import fill
 
 __all__ = [
     "Line",
@@ -417,8 +418,6 @@ class PolicyLibrary:
         """``raw`` with its placeholders filled as the run filled them (as written if not)."""
         if self.values is None:
             return raw
-        from iamspec.harness.placeholders import fill
-
         try:
             return fill(raw, self.values, display).text
         except IamSpecError:

@@ -37,7 +37,7 @@ from iamspec.harness.backends.live import LiveBackend
 from iamspec.harness.backends.local import LocalBackend
 from iamspec.harness.backends.moto_iam import MotoBackend
 from iamspec.harness.errors import BackendUnavailableError
-from iamspec.harness.settings import Settings
+from iamspec.project.settings import Settings
 
 __all__ = [
     "BACKENDS",

@@ -18,7 +18,7 @@ from iamspec.harness.errors import HarnessError, RunCallLimitError, SimulatorErr
 from iamspec.harness.outcome import Answer
 from iamspec.harness.policies import PolicyFile
 from iamspec.harness.requests import Batch
-from iamspec.harness.settings import Settings
+from iamspec.project.settings import Settings
 
 
 @dataclass(frozen=True)

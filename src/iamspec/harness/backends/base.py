@@ -12,7 +12,7 @@ from iamspec.harness.errors import HarnessError
 from iamspec.harness.model import Caller
 from iamspec.harness.outcome import Answer, CallResult, Outcome, PartResult
 from iamspec.harness.requests import Batch, Call, ContextEntry, plan
-from iamspec.harness.settings import Settings
+from iamspec.project.settings import Settings
 
 _AnswerKey = tuple[Caller, tuple[ContextEntry, ...], str, str]
 

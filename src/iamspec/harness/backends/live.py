@@ -12,7 +12,7 @@ from iamspec.harness.backends.api import ApiOptions, IamApiBackend
 from iamspec.harness.errors import BackendUnavailableError, HarnessError, SimulatorError
 from iamspec.harness.policies import PolicyFile
 from iamspec.harness.requests import Batch
-from iamspec.harness.settings import Settings
+from iamspec.project.settings import Settings
 
 _PROBE_POLICY = json.dumps(
     {

@@ -15,7 +15,7 @@ from iamspec.harness.errors import BackendUnavailableError
 from iamspec.harness.model import Caller, PrincipalKind
 from iamspec.harness.policies import PolicyFile
 from iamspec.harness.requests import Batch
-from iamspec.harness.settings import Settings
+from iamspec.project.settings import Settings
 
 
 @contextlib.contextmanager

@@ -2,7 +2,7 @@
 
 Two kinds, one code (``unfilled-placeholder``), one finding per string at the first one:
 
-- ``{{name}}``, the project's placeholder syntax (:mod:`iamspec.harness.placeholders`),
+- ``{{name}}``, the project's placeholder syntax (:mod:`iamspec.project.placeholders`),
   filled from ``[tool.iamspec]`` before a policy is evaluated. The caller of the linter says
   which names it will fill; any other ``{{...}}`` is reported (all of them when the caller
   fills none).
@@ -22,9 +22,9 @@ import difflib
 import re
 from collections.abc import Iterator
 
-from iamspec.harness.settings import PLACEHOLDER_NAME
 from iamspec.lint.document import LintDocument, Value
 from iamspec.lint.findings import ACCESS_ANALYZER_CHECKS, Finding, Rule, Severity
+from iamspec.project.settings import PLACEHOLDER_NAME
 
 UNFILLED_PLACEHOLDER = Rule(
     "unfilled-placeholder",

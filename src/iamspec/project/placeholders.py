@@ -29,8 +29,8 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from iamspec.harness.errors import PlaceholderError
-from iamspec.harness.settings import PLACEHOLDER_NAME
+from iamspec.project.errors import PlaceholderError
+from iamspec.project.settings import PLACEHOLDER_NAME
 
 __all__ = ["Filled", "fill", "fill_text"]
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iamspec.harness.errors import PlaceholderError
-from iamspec.harness.placeholders import fill, fill_text
+from iamspec.project.errors import PlaceholderError
+from iamspec.project.placeholders import fill, fill_text
 
 VALUES = {"account_id": "111122223333", "region": "us-east-1", "key-id": "k", "long": "x" * 40}
 

@@ -1,6 +1,7 @@
-"""The harness's settings: ``[tool.iamspec]`` of the project's ``pyproject.toml``.
+"""A project's settings: ``[tool.iamspec]`` of its ``pyproject.toml``.
 
-Read once per session from the pytest rootdir (:func:`load_settings`). Every key is optional::
+Read with :func:`load_settings` (the harness once per session, from the pytest rootdir; the
+living docs and the CLI from the project root). Every key is optional::
 
     [tool.iamspec]
     account_id = "111122223333"      # the account the scenarios' ARNs live in (12 digits)
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iamspec.harness.errors import SettingsError
+from iamspec.project.errors import SettingsError
 
 __all__ = ["DEFAULTS", "Settings", "load_settings"]
 

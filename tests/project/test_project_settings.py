@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from iamspec.harness.errors import SettingsError
-from iamspec.harness.settings import Settings, load_settings
+from iamspec.project.errors import SettingsError
+from iamspec.project.settings import Settings, load_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
