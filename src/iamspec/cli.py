@@ -27,6 +27,7 @@ from iamspec.errors import IamSpecError, PolicyParseError, SimulationInputError
 from iamspec.lint import FORMATS, LintInputError, Severity, lint_paths, render
 from iamspec.policy.parser import PolicyKind, parse_policy
 from iamspec.project.settings import load_settings
+from iamspec.records.loading import load_results
 from iamspec.simulate import core, inputs
 from iamspec.simulate.custom import IDENTITY_POLICY_TYPE
 
@@ -162,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _docs(args: argparse.Namespace) -> int:
     """Render a saved results file as the living documentation (exit 2 for a bad file)."""
-    from iamspec.livingdoc import build_site, load_results, write_site
+    from iamspec.livingdoc import build_site, write_site  # Jinja2: only for this command
 
     run = load_results(args.results)
     site = build_site(run, root=Path(args.root))

@@ -13,12 +13,13 @@ import pytest
 from harness_helpers import make_world
 
 from iamspec.harness.backends import ApiOptions, CallBudget, LiveBackend
-from iamspec.harness.drift import Disagreement, drift_report
 from iamspec.harness.errors import CallLimitError, HarnessError, SimulatorError
+from iamspec.harness.recording import call_record
 from iamspec.harness.reporting import DriftReporter, ResultsCollector
 from iamspec.harness.requests import Batch
-from iamspec.harness.results import RunRecord, ScenarioRecord, call_record
 from iamspec.harness.world import World
+from iamspec.records.drift import Disagreement, drift_report
+from iamspec.records.results import RunRecord, ScenarioRecord
 
 DESCRIBE = "connect:DescribeUser"
 DELETE = "connect:DeleteUser"

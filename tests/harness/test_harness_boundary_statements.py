@@ -14,10 +14,11 @@ from harness_helpers import make_world, write_policy
 from iamspec.engine.evaluator import Decision
 from iamspec.harness.backends import ApiOptions, LocalBackend, MotoBackend
 from iamspec.harness.outcome import Outcome
-from iamspec.harness.results import RequestRecord, RunRecord, ScenarioRecord, call_record
+from iamspec.harness.recording import call_record
 from iamspec.harness.world import World
 from iamspec.livingdoc import validate_results
 from iamspec.policy.parser import parse_policy
+from iamspec.records.results import RequestRecord, RunRecord, ScenarioRecord
 
 BOUNDARY = "boundary.json"
 BOUNDARY_DISPLAY = f"policies/{BOUNDARY}"

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from iamspec.harness.reporting import ResultsCollector
-from iamspec.harness.results import PolicyTextRecord, RunRecord, text_sha256
 from iamspec.livingdoc import validate_results
+from iamspec.records.results import PolicyTextRecord, RunRecord, text_sha256
 
 PROJECT = Path(__file__).resolve().parents[2]
 

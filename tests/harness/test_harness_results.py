@@ -7,7 +7,8 @@ import json
 from harness_helpers import make_world
 
 from iamspec.harness import decisions
-from iamspec.harness.results import RunRecord, ScenarioRecord, StepRecord, call_record
+from iamspec.harness.recording import call_record
+from iamspec.records.results import RunRecord, ScenarioRecord, StepRecord
 
 
 def test_round_trip(tmp_path):

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iamspec.harness.results import (
+from iamspec.policy.parser import parse_policy
+from iamspec.records.results import (
     CallRecord,
     PolicyRefRecord,
     PolicyTextRecord,
@@ -20,7 +21,6 @@ from iamspec.harness.results import (
     StepRecord,
     text_sha256,
 )
-from iamspec.policy.parser import parse_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "111122223333"

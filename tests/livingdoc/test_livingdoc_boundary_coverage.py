@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from docskit import DEPT, DEPT_TEXT, Ask, matched, project, run, scenario
 
-from iamspec.harness.results import RunRecord
 from iamspec.livingdoc import build_site, write_site
 from iamspec.livingdoc.coverage import StatementCoverage
 from iamspec.livingdoc.model import Site
+from iamspec.records.results import RunRecord
 
 BOUNDARY = "policies/boundary.json"
 BOUNDARY_TEXT = (

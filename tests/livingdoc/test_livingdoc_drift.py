@@ -26,9 +26,9 @@ from docskit import (
     scenario,
 )
 
-from iamspec.harness.drift import drift_report
 from iamspec.livingdoc import build_site, write_site
 from iamspec.livingdoc.drift import NOT_COMPARED_REASON
+from iamspec.records.drift import drift_report
 
 REASON = "the simulator <ignores> the *Deny* | for this resource type"
 STALE = "AWS once answered implicitDeny here"
@@ -442,7 +442,7 @@ def test_the_drift_page_reads_in_a_real_browser(site, tmp_path):
 
 def test_a_scoped_declaration_names_its_actions(root, tmp_path):
     """A declaration covers the actions it names; the drift page says which."""
-    from iamspec.harness.results import KnownDifferenceRecord
+    from iamspec.records.results import KnownDifferenceRecord
 
     record = drift_run()
     declared = next(s for s in record.scenarios if s.known_difference == REASON)
@@ -462,7 +462,7 @@ def test_a_scoped_declaration_names_its_actions(root, tmp_path):
 def test_several_declarations_in_one_scenario_get_their_own_anchors(root, tmp_path):
     """Each declaration is its own row with its own anchor; a disagreement links to the one
     whose reason excused it, and a declaration that excused nothing links to nothing."""
-    from iamspec.harness.results import KnownDifferenceRecord
+    from iamspec.records.results import KnownDifferenceRecord
 
     record = drift_run()
     declared = next(s for s in record.scenarios if s.known_difference == REASON)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from docskit import DEPT, DEPT_TEXT, Ask, dept_run, matched, project, run, scenario
 
-from iamspec.harness.results import PrincipalRecord
 from iamspec.livingdoc.deciding import StatementRef
 from iamspec.livingdoc.errata import Errata
 from iamspec.livingdoc.model import build_site, decision_label, format_date, status_label
+from iamspec.records.loading import load_results
+from iamspec.records.results import PrincipalRecord
 
 NO_ERRATA = Errata(False, "", reason="not in this test")
 
@@ -155,3 +156,30 @@ def test_policy_files_no_scenario_loads_are_listed(tmp_path):
     (root / "policies" / "published" / "x.json").write_text("{}", encoding="utf-8")
     site = build_site(dept_run(), root=root, errata=NO_ERRATA)
     assert site.coverage.unloaded == ("policies/spare.json",)
+
+
+def test_the_docs_test_run_is_a_valid_results_file(tmp_path):
+    """The hand-built run these tests render is one a harness could have written."""
+    run = dept_run()
+    path = tmp_path / "results.json"
+    run.write(path)
+    assert load_results(path) == run
+
+
+def test_the_livingdoc_api_is_pinned():
+    import iamspec.livingdoc as livingdoc
+
+    assert livingdoc.__all__ == [
+        "FORMATS",
+        "Coverage",
+        "ResultsFileError",
+        "Site",
+        "build_site",
+        "compute_coverage",
+        "format_percent",
+        "load_results",
+        "results_schema",
+        "validate_results",
+        "write_site",
+    ]
+    assert all(hasattr(livingdoc, name) for name in livingdoc.__all__)

@@ -7,10 +7,10 @@ import json
 import pytest
 from docskit import DEPT, DEPT_TEXT, matched, project, spans
 
-from iamspec.harness.results import PrincipalRecord, RequestRecord
 from iamspec.livingdoc.deciding import StatementRef, resolve
 from iamspec.livingdoc.policies import PolicyLibrary, build_view, policy_slug, slugify
 from iamspec.policy.parser import PolicyKind
+from iamspec.records.results import PrincipalRecord, RequestRecord
 
 
 def test_slugs():

@@ -24,10 +24,10 @@ from docskit import (
 )
 
 from iamspec.cli import main
-from iamspec.harness.results import PolicyRefRecord, PolicyTextRecord, RunRecord, text_sha256
 from iamspec.livingdoc import ResultsFileError, build_site, load_results, write_site
 from iamspec.livingdoc.model import Site
 from iamspec.livingdoc.policies import PolicyLibrary, PolicyView, variant_label
+from iamspec.records.results import PolicyRefRecord, PolicyTextRecord, RunRecord, text_sha256
 
 _DEPT = json.loads(DEPT_TEXT)
 CHANGED_TEXT = (

@@ -361,7 +361,7 @@ def test_unknown_format_is_refused(site, tmp_path):
 
 def test_policy_linter_warnings_are_shown_with_their_scenario(root, tmp_path):
     """Issue 7: a warning on a policy a scenario loaded appears on the scenario, escaped."""
-    from iamspec.harness.results import LintWarningRecord
+    from iamspec.records.results import LintWarningRecord
 
     run = dept_run()
     scenario = run.scenarios[0]

@@ -7,11 +7,11 @@ Options:
   a live run without AWS credentials, or a moto run without the moto adapter, stops at once
   with a usage error instead of running (and never turns green by skipping).
 - ``--iam-results FILE``: write every scenario, step and request of the run as JSON
-  (:mod:`iamspec.harness.results`), with the text of every policy evaluated (once per run);
+  (:mod:`iamspec.records.results`), with the text of every policy evaluated (once per run);
   works with pytest-xdist.
 - ``--compare-local`` (moto, live): ask the local evaluator too; any disagreement fails its
   scenario unless the scenario declares a known difference, and the run writes a drift report
-  (``--drift-report FILE``, default ``iamspec-drift.json``; :mod:`iamspec.harness.drift`).
+  (``--drift-report FILE``, default ``iamspec-drift.json``; :mod:`iamspec.records.drift`).
 - ``--iam-max-calls N`` (moto, live; default 5000): the cap on Simulate* calls per run, one
   budget shared by every process of the run (the xdist controller and its workers, start-up
   checks included, through a counter file under a lock); reaching it fails the scenario and
@@ -50,13 +50,16 @@ from iamspec.harness.backends import BACKENDS, ApiOptions, Backend, CallBudget, 
 from iamspec.harness.errors import CallLimitError, ScenarioFailure, ScenarioInputError
 from iamspec.harness.outcome import Outcome
 from iamspec.harness.policies import PolicyFile, PolicyStore
+from iamspec.harness.recording import call_record
 from iamspec.harness.reporting import (
     POLICIES_PROPERTY,
     SCENARIO_PROPERTY,
     DriftReporter,
     ResultsCollector,
 )
-from iamspec.harness.results import (
+from iamspec.harness.world import World
+from iamspec.project.settings import Settings, load_settings
+from iamspec.records.results import (
     KnownDifferenceRecord,
     LintWarningRecord,
     PolicyRefRecord,
@@ -66,12 +69,9 @@ from iamspec.harness.results import (
     RunRecord,
     ScenarioRecord,
     StepRecord,
-    call_record,
     text_sha256,
     timestamp,
 )
-from iamspec.harness.world import World
-from iamspec.project.settings import Settings, load_settings
 
 __all__ = ["IamSpecSession", "ResultsCollector", "keep_records"]
 

@@ -2,9 +2,9 @@
 
 Each scenario's record travels with its pytest report (``report.user_properties``, so that
 pytest-xdist workers send them to the controller): :data:`SCENARIO_PROPERTY` carries the
-:class:`~iamspec.harness.results.ScenarioRecord` as JSON, :data:`POLICIES_PROPERTY` the policy
+:class:`~iamspec.records.results.ScenarioRecord` as JSON, :data:`POLICIES_PROPERTY` the policy
 texts a process has not sent before. :class:`ResultsCollector` (registered on the controller by
-the harness plugin) rebuilds the :class:`~iamspec.harness.results.RunRecord`, writes it for
+the harness plugin) rebuilds the :class:`~iamspec.records.results.RunRecord`, writes it for
 ``--iam-results`` and prints the API answerers' call counts; :class:`DriftReporter` writes the
 ``--compare-local`` drift report and fails a run with unexplained drift.
 """
@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 from iamspec.harness.backends.api import CallBudget
-from iamspec.harness.drift import NOT_COMPARED_REASON, DriftReport, drift_report
 from iamspec.harness.errors import HarnessError
-from iamspec.harness.results import PolicyTextRecord, RunRecord, ScenarioRecord, timestamp
+from iamspec.records.drift import NOT_COMPARED_REASON, DriftReport, drift_report
+from iamspec.records.results import PolicyTextRecord, RunRecord, ScenarioRecord, timestamp
 
 __all__ = ["POLICIES_PROPERTY", "SCENARIO_PROPERTY", "DriftReporter", "ResultsCollector"]
 

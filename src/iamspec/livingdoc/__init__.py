@@ -30,14 +30,14 @@ published examples), :mod:`.drift` (where the answerer and the local evaluator d
 from __future__ import annotations
 
 from iamspec.livingdoc.coverage import Coverage, compute_coverage, format_percent
-from iamspec.livingdoc.loading import (
+from iamspec.livingdoc.model import Site, build_site
+from iamspec.livingdoc.render import FORMATS, write_site
+from iamspec.records.loading import (
     ResultsFileError,
     load_results,
     results_schema,
     validate_results,
 )
-from iamspec.livingdoc.model import Site, build_site
-from iamspec.livingdoc.render import FORMATS, write_site
 
 __all__ = [
     "FORMATS",

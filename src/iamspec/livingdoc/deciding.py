@@ -33,9 +33,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from iamspec.harness.results import PrincipalRecord, RequestRecord
 from iamspec.livingdoc.policies import PolicyLibrary, PolicyView, StatementView
 from iamspec.policy.parser import PolicyKind
+from iamspec.records.results import PrincipalRecord, RequestRecord
 
 __all__ = ["Resolution", "StatementRef", "caller_policies", "resolve", "resolve_boundary"]
 

@@ -1,7 +1,7 @@
 """The drift page's view model: where the answerer and the local evaluator disagreed.
 
-Built only for a run with ``--compare-local`` (:attr:`~iamspec.harness.results.RunRecord.
-compare_local`), from :func:`iamspec.harness.drift.drift_report`, so that the page shows the
+Built only for a run with ``--compare-local`` (:attr:`~iamspec.records.results.RunRecord.
+compare_local`), from :func:`iamspec.records.drift.drift_report`, so that the page shows the
 same disagreements, known differences and counts as the JSON drift report and the terminal
 summary. Each scenario's report is also built on its own, so that every disagreement and known
 difference links to exactly the scenario (and Examples row) it came from on its feature page.
@@ -16,16 +16,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from iamspec.harness.drift import (
+from iamspec.livingdoc.coverage import ScenarioLink
+from iamspec.livingdoc.model import CallView, FeatureView, Label, decision_label, plural
+from iamspec.records.drift import (
     NOT_COMPARED_REASON,
     Disagreement,
     DriftReport,
     KnownDifference,
     drift_report,
 )
-from iamspec.harness.results import RunRecord
-from iamspec.livingdoc.coverage import ScenarioLink
-from iamspec.livingdoc.model import CallView, FeatureView, Label, decision_label, plural
+from iamspec.records.results import RunRecord
 
 __all__ = [
     "NOT_COMPARED_REASON",

@@ -31,13 +31,6 @@ from typing import TYPE_CHECKING
 
 from iamspec.catalog import Catalog, default_catalog
 from iamspec.errors import IamSpecError
-from iamspec.harness.results import (
-    CallRecord,
-    PrincipalRecord,
-    RequestRecord,
-    RunRecord,
-    ScenarioRecord,
-)
 from iamspec.livingdoc.coverage import Coverage, Hit, ScenarioLink, compute_coverage
 from iamspec.livingdoc.deciding import (
     Aliases,
@@ -49,6 +42,13 @@ from iamspec.livingdoc.deciding import (
 from iamspec.livingdoc.errata import Errata, collect_errata
 from iamspec.livingdoc.policies import PolicyLibrary, PolicyView, RecordedText, slugify
 from iamspec.policy.parser import PolicyKind
+from iamspec.records.results import (
+    CallRecord,
+    PrincipalRecord,
+    RequestRecord,
+    RunRecord,
+    ScenarioRecord,
+)
 
 if TYPE_CHECKING:
     from iamspec.livingdoc.drift import DriftView

@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iamspec.errors import IamSpecError
-from iamspec.harness.results import text_sha256
 from iamspec.policy.model import Policy, Statement
 from iamspec.policy.parser import PolicyKind, parse_policy
 from iamspec.project.placeholders import fill
+from iamspec.records.results import text_sha256
 
 __all__ = [
     "Line",

@@ -1,7 +1,7 @@
 """Reading a results file: JSON, checked against ``results.schema.json``, into a RunRecord.
 
-The schema (JSON Schema draft 2020-12, shipped beside this module) documents what
-``pytest --iam-results FILE`` writes (:mod:`iamspec.harness.results`); :func:`load_results`
+The schema (JSON Schema draft 2020-12, shipped beside this module) is the one description of
+what ``pytest --iam-results FILE`` writes (:mod:`iamspec.records.results`); :func:`load_results`
 checks a file against it before anything renders it, so a truncated, hand-edited or
 newer-format file stops with every problem named by file and JSON path
 (``results.json: $.scenarios[3].calls[0].decision: 'allow' is not one of [...]``) instead of
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from iamspec.errors import IamSpecError
-from iamspec.harness.results import SCHEMA_VERSION, RunRecord
+from iamspec.records.results import SCHEMA_VERSION, RunRecord
 
 __all__ = ["MAX_PROBLEMS", "ResultsFileError", "load_results", "results_schema", "validate_results"]
 
@@ -58,7 +58,7 @@ class ResultsFileError(IamSpecError):
 @functools.cache
 def results_schema() -> dict[str, Any]:
     """The results-file schema (parsed ``results.schema.json``)."""
-    text = files("iamspec.livingdoc").joinpath("results.schema.json").read_text(encoding="utf-8")
+    text = files("iamspec.records").joinpath("results.schema.json").read_text(encoding="utf-8")
     return cast(dict[str, Any], json.loads(text))
 
 

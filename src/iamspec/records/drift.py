@@ -1,13 +1,14 @@
 """The drift report: where AWS's simulator (or moto) and the local evaluator disagree.
 
-Built from a run's records (:class:`~iamspec.harness.results.RunRecord`) when the run asked
+Built from a run's records (:class:`~iamspec.records.results.RunRecord`) when the run asked
 both answerers (``--compare-local``), so the same data feeds the JSON report, the terminal
 summary and the living documentation. Every disagreement carries both answers and the request
 exactly as sent. A disagreement in a scenario that declares a known difference is listed with
 its reason and does not fail the run; every other one does. Requests the local evaluator cannot
 answer (deployed principals: their policies live in the account) are counted as not compared.
 
-Shape (``schema_version`` 1)::
+The JSON drift report (``--drift-report FILE``; this is its one description),
+``schema_version`` 1::
 
     schema_version, backend, account_id, region, started_at, finished_at,
     scenarios, requests_compared, requests_not_compared, unexplained,
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from iamspec.engine.matching import compile_action_pattern
-from iamspec.harness.results import CallRecord, KnownDifferenceRecord, RunRecord, ScenarioRecord
+from iamspec.records.results import CallRecord, KnownDifferenceRecord, RunRecord, ScenarioRecord
 
 __all__ = [
     "DRIFT_SCHEMA_VERSION",

@@ -1,44 +1,14 @@
 """The results of a run: every scenario, its steps, and every request as sent and answered.
 
-A plain, JSON-serialisable model (dataclasses of str/int/float/bool/list/dict), written by
-``pytest --iam-results FILE`` and read back with :meth:`RunRecord.from_dict`. The living
-documentation renders it; a drift report compares two of them (local vs live).
+Plain dataclasses of str/int/float/bool/list/dict, written by ``pytest --iam-results FILE``
+(:meth:`RunRecord.write`) and read back with :func:`iamspec.records.loading.load_results`
+(checked against the schema first) or :meth:`RunRecord.from_dict`. The living documentation
+renders them; a drift report (:mod:`iamspec.records.drift`) compares the two answers they hold.
 
-Shape (``schema_version`` 1)::
-
-    RunRecord
-      schema_version, iamspec_version, iam_data_version, iam_data_updated_at,
-      backend, account_id, region, partition, started_at, finished_at, simulate_calls,
-      simulate_retries, compare_local (the local evaluator answered too),
-      scenarios: [ScenarioRecord]
-        feature, feature_file, feature_description, scenario, line, tags, nodeid,
-        example (Scenario Outline row or {}), status (passed|failed|skipped), error,
-        backend, started_at, finished_at, duration, simulate_calls,
-        principals: [PrincipalRecord]  name, kind, arn, policies, groups, boundary, tags
-        resources:  [ResourceRecord]   kind, name, arn, tags
-        steps:      [StepRecord]       keyword, text, line, status (passed|failed|not run), error
-        policy_warnings: [LintWarningRecord]  path, line, column, severity, code, message
-                         (linter findings below error on the policies the scenario loaded)
-        known_differences: [KnownDifferenceRecord]  actions, reason (declared: AWS answers
-                           these actions otherwise; their drift does not fail the run)
-        known_difference (those declarations as one line for display, or null),
-        simulate_retries (retries after throttling, API answerers),
-        evaluated_policies: [PolicyRefRecord]  path, kind, sha256
-                (which of the run's policy texts this scenario evaluated)
-        calls:      [CallRecord]
-          step, principal, principal_arn, action, target, request_tags, known_difference
-          (the declared reason covering this action, or null),
-          decision (EvalDecision, most restrictive), expected (a decision word or null),
-          passed (bool or null when nothing checked it), backend, asked_at,
-          requests: [RequestRecord]   one per resource, exactly as sent
-            action, resource (ARN or "*"), target, context_entries (AWS ContextEntry dicts),
-            notes (what the builder left out and why), decision, matched_statements,
-            missing_context_values, explanation, local_decision and local_explanation
-            (moto/live with --compare-local: the local evaluator's answer) and drift (they
-            differ), boundary_statements (the permissions-boundary statements that applied,
-            per the local evaluator; null when not known)
-
-Times are ISO 8601 UTC strings; ``duration`` is seconds.
+The format — every property, its type, what it means and when it was added, the versioning
+rule — is described in one place: ``results.schema.json`` beside this module (JSON Schema
+draft 2020-12, :func:`iamspec.records.loading.results_schema`). A test holds these dataclasses
+and the schema to the same properties and types.
 """
 
 from __future__ import annotations
@@ -49,8 +19,6 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-from iamspec.harness.outcome import CallResult
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -65,7 +33,6 @@ __all__ = [
     "RunRecord",
     "ScenarioRecord",
     "StepRecord",
-    "call_record",
     "text_sha256",
     "timestamp",
 ]
@@ -112,9 +79,7 @@ class RequestRecord:
     drift: bool = False
     local_explanation: str | None = None
     boundary_statements: list[dict[str, Any]] | None = None
-    """The caller's permissions-boundary statements that applied (MatchedStatements-shaped),
-    from the local evaluator: [] none applied; None not known (an API answerer without
-    --compare-local, or a file written before the field existed). Policy coverage reads it."""
+    """[] none applied, None not known (see the schema's ``boundary_statements``)."""
 
 
 @dataclass
@@ -336,48 +301,3 @@ class RunRecord:
         if not isinstance(data, dict):
             raise ValueError(f"{path}: not an iamspec results file")
         return cls.from_dict(data)
-
-
-def call_record(result: CallResult) -> CallRecord:
-    """The record of one answered call."""
-    call = result.call
-    return CallRecord(
-        step=result.step,
-        principal=call.caller.name,
-        principal_arn=call.caller.arn,
-        action=call.action,
-        target=call.target,
-        request_tags=dict(call.request_tags),
-        decision=result.decision.value,
-        expected=result.expected,
-        passed=result.passed,
-        backend=result.backend,
-        asked_at=timestamp(result.asked_at),
-        requests=[
-            RequestRecord(
-                action=part.request.action,
-                resource=part.request.resource,
-                target=part.request.target,
-                context_entries=part.request.context_entries(),
-                notes=list(part.request.notes),
-                decision=part.answer.decision.value,
-                matched_statements=[dict(m) for m in part.answer.matched_statements],
-                missing_context_values=list(part.answer.missing_context_values),
-                explanation=part.answer.explanation,
-                local_decision=(
-                    part.answer.reference.decision.value if part.answer.reference else None
-                ),
-                drift=part.answer.drift,
-                local_explanation=(
-                    part.answer.reference.explanation if part.answer.reference else None
-                ),
-                boundary_statements=(
-                    [dict(b) for b in part.answer.boundary_statements]
-                    if part.answer.boundary_statements is not None
-                    else None
-                ),
-            )
-            for part in result.parts
-        ],
-        known_difference=result.known_difference,
-    )
