@@ -13,7 +13,7 @@ from docskit import DEPT, DEPT_TEXT, Ask, matched, project, run, scenario
 
 from iamspec.livingdoc import build_site, write_site
 from iamspec.livingdoc.coverage import StatementCoverage
-from iamspec.livingdoc.model import Site
+from iamspec.livingdoc.site import Site
 from iamspec.records.results import RunRecord
 
 BOUNDARY = "policies/boundary.json"

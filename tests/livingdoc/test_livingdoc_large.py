@@ -35,9 +35,10 @@ from docskit import (
     sweep,
 )
 
-from iamspec.livingdoc import build_site, model, write_site
+from iamspec.livingdoc import build_site, write_site
+from iamspec.livingdoc import scenarios as scenario_views
 from iamspec.livingdoc.deciding import StatementRef
-from iamspec.livingdoc.model import LARGE_SCENARIO_REQUESTS
+from iamspec.livingdoc.scenarios import LARGE_SCENARIO_REQUESTS
 
 PAGE = "feature-dept"
 ANCHOR = f"sc-{LARGE_LINE}"
@@ -368,7 +369,7 @@ def test_the_same_run_in_full_would_be_many_times_larger(root, tmp_path, monkeyp
     record = compared(large_scenario(), {LARGE_DRIFTED: "allowed"})
     compact = tmp_path / "compact"
     write_site(build_site(run(record), root=root), compact, "html")
-    monkeypatch.setattr(model, "LARGE_SCENARIO_REQUESTS", 10**9)
+    monkeypatch.setattr(scenario_views, "LARGE_SCENARIO_REQUESTS", 10**9)
     full = tmp_path / "full"
     write_site(build_site(run(record), root=root), full, "html")
     small, big = ((d / f"{PAGE}.html").stat().st_size for d in (compact, full))

@@ -25,8 +25,8 @@ from docskit import (
 
 from iamspec.cli import main
 from iamspec.livingdoc import ResultsFileError, build_site, load_results, write_site
-from iamspec.livingdoc.model import Site
 from iamspec.livingdoc.policies import PolicyLibrary, PolicyView, variant_label
+from iamspec.livingdoc.site import Site
 from iamspec.records.results import PolicyRefRecord, PolicyTextRecord, RunRecord, text_sha256
 
 _DEPT = json.loads(DEPT_TEXT)

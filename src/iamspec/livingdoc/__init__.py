@@ -20,18 +20,26 @@ Policies are shown as the run evaluated them: the results file records every pol
 its page rather than shown in place of what was evaluated. Results files written before texts
 were recorded are rendered from the files on disk.
 
-Modules: :mod:`.loading` (the results-file schema and its validation), :mod:`.policies`
-(policy texts and statement blocks), :mod:`.deciding` (which statement decided a request),
-:mod:`.coverage` (policy coverage and untested grants), :mod:`.errata` (linter findings of the
-published examples), :mod:`.drift` (where the answerer and the local evaluator disagreed, for a
-``--compare-local`` run), :mod:`.model` (the view model), :mod:`.render` (templates to files).
+The living docs read the run's records (:mod:`iamspec.records`, which also owns reading and
+checking a results file) and never the harness; only :mod:`.plugin`, the pytest side, asks the
+harness to keep them.
+
+Modules: :mod:`.site` (the view model and :func:`build_site`, its one entry point),
+:mod:`.feature_builder` (records to feature views), :mod:`.features`, :mod:`.scenarios` and
+:mod:`.calls` (the views of a feature, a scenario and a call), :mod:`.matrix` (a feature's access
+matrix), :mod:`.labels` (how decisions, statuses, dates read), :mod:`.policies` (policy texts
+and statement blocks), :mod:`.deciding` (which statement decided a request), :mod:`.coverage`
+(policy coverage and untested grants), :mod:`.errata` (linter findings of the published
+examples), :mod:`.drift` (where the answerer and the local evaluator disagreed, for a
+``--compare-local`` run), :mod:`.render` (templates to files), :mod:`.plugin` (the pytest
+options).
 """
 
 from __future__ import annotations
 
 from iamspec.livingdoc.coverage import Coverage, compute_coverage, format_percent
-from iamspec.livingdoc.model import Site, build_site
 from iamspec.livingdoc.render import FORMATS, write_site
+from iamspec.livingdoc.site import Site, build_site
 from iamspec.records.loading import (
     ResultsFileError,
     load_results,

@@ -16,8 +16,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from iamspec.livingdoc.calls import CallView
 from iamspec.livingdoc.coverage import ScenarioLink
-from iamspec.livingdoc.model import CallView, FeatureView, Label, decision_label, plural
+from iamspec.livingdoc.features import FeatureView
+from iamspec.livingdoc.labels import Label, decision_label, plural
 from iamspec.records.drift import (
     NOT_COMPARED_REASON,
     Disagreement,

@@ -30,8 +30,8 @@ from iamspec.harness.plugin import keep_records
 from iamspec.harness.reporting import ResultsCollector
 from iamspec.livingdoc.coverage import Coverage, format_percent
 from iamspec.livingdoc.errata import Errata
-from iamspec.livingdoc.model import build_site
 from iamspec.livingdoc.render import FORMATS, write_site
+from iamspec.livingdoc.site import build_site
 from iamspec.records.results import RunRecord
 
 __all__ = ["LivingDocs"]

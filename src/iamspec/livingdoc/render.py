@@ -29,7 +29,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from iamspec.livingdoc.coverage import format_percent
-from iamspec.livingdoc.model import Site, decision_label, format_date, status_label
+from iamspec.livingdoc.labels import decision_label, format_date, status_label
+from iamspec.livingdoc.site import Site
 
 __all__ = ["FORMATS", "md_cell", "md_cell_code", "md_code", "md_escape", "write_site"]
 

@@ -1,4 +1,4 @@
-"""The view model: features, outline rows, labels and the access matrix, from small RunRecords."""
+"""The site's view model: features, outline rows and the access matrix, from small RunRecords."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from docskit import DEPT, DEPT_TEXT, Ask, dept_run, matched, project, run, scena
 
 from iamspec.livingdoc.deciding import StatementRef
 from iamspec.livingdoc.errata import Errata
-from iamspec.livingdoc.model import build_site, decision_label, format_date, status_label
+from iamspec.livingdoc.site import build_site
 from iamspec.records.loading import load_results
 from iamspec.records.results import PrincipalRecord
 
@@ -17,32 +17,6 @@ NO_ERRATA = Errata(False, "", reason="not in this test")
 @pytest.fixture
 def root(tmp_path):
     return project(tmp_path)
-
-
-@pytest.mark.parametrize(
-    ("decision", "css", "text"),
-    [
-        ("allowed", "allowed", "\u2713 allowed"),
-        ("implicitDeny", "implicit", "\u2717 implicitly denied"),
-        ("explicitDeny", "explicit", "\u2298 explicitly denied"),
-        ("weird", "unknown", "? weird"),
-    ],
-)
-def test_every_decision_has_a_symbol_and_words_not_only_a_colour(decision, css, text):
-    label = decision_label(decision)
-    assert (label.css, label.text) == (css, text)
-
-
-def test_status_labels():
-    assert status_label("failed").text == "\u2717 failed"
-    assert status_label("error").text == "\u26a0 error"
-    assert status_label("not run").css == "notrun"
-
-
-def test_format_date():
-    assert format_date("2026-11-30T07:47:00.123456+00:00") == "2026-11-30 07:47 UTC"
-    assert format_date(None) == "unknown"
-    assert format_date("soon") == "soon"
 
 
 def test_features_outlines_and_counts(root):

@@ -1,0 +1,70 @@
+"""The view of one feature: its narrative, scenarios, policies and access matrix."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from iamspec.livingdoc.coverage import ScenarioLink
+from iamspec.livingdoc.deciding import StatementRef
+from iamspec.livingdoc.labels import Label, status_label
+from iamspec.livingdoc.matrix import Matrix
+from iamspec.livingdoc.policies import PolicyView
+from iamspec.livingdoc.scenarios import ScenarioGroup, ScenarioView
+
+__all__ = ["FeatureView"]
+
+
+@dataclass(frozen=True)
+class FeatureView:
+    """One feature: narrative, scenarios, policies with the statements that decided here."""
+
+    name: str
+    slug: str
+    file: str
+    paragraphs: tuple[str, ...]
+    groups: tuple[ScenarioGroup, ...]
+    policies: tuple[PolicyView, ...]
+    decided: Mapping[StatementRef, tuple[ScenarioLink, ...]]
+    matrix: Matrix
+
+    @property
+    def page(self) -> str:
+        return f"feature-{self.slug}"
+
+    @property
+    def scenarios(self) -> tuple[ScenarioView, ...]:
+        return tuple(row for group in self.groups for row in group.rows)
+
+    def count(self, status: str) -> int:
+        return sum(1 for s in self.scenarios if s.record.status == status)
+
+    @property
+    def passed(self) -> int:
+        return self.count("passed")
+
+    @property
+    def failed(self) -> int:
+        return self.count("failed") + self.count("error")
+
+    @property
+    def skipped(self) -> int:
+        return self.count("skipped")
+
+    @property
+    def status(self) -> Label:
+        if self.failed:
+            return status_label("failed")
+        if self.skipped and not self.passed:
+            return status_label("skipped")
+        return status_label("passed")
+
+    def decided_by(self, policy: PolicyView, index: int) -> tuple[ScenarioLink, ...]:
+        return self.decided.get(StatementRef(policy.display, index), ())
+
+    def statement_classes(self, policy: PolicyView) -> dict[str, str]:
+        """CSS class per statement anchor: ``decided`` (a scenario here) or ``plain``."""
+        return {
+            st.anchor: "decided" if self.decided_by(policy, st.index) else "plain"
+            for st in policy.statements
+        }
