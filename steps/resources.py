@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers
 
-from iamspec.harness.model import RESOURCE_KINDS
+from iamspec.harness.declarations import RESOURCE_KINDS
 from iamspec.harness.world import World
 
 _KINDS = "|".join(k.phrase for k in RESOURCE_KINDS if k.principal is None)

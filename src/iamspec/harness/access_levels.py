@@ -35,8 +35,8 @@ from iamspec.harness.decisions import (
     render_failure,
     with_lint_warnings,
 )
+from iamspec.harness.declarations import Resource
 from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownNameError
-from iamspec.harness.model import Resource
 from iamspec.harness.outcome import CallResult
 from iamspec.harness.requests import Call, Expansion
 from iamspec.harness.world import World

@@ -33,8 +33,8 @@ from enum import Enum
 
 from iamspec.catalog import Catalog
 from iamspec.engine.evaluator import Decision
+from iamspec.harness.declarations import KINDS_BY_PHRASE, parse_context, parse_tags
 from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownDecisionError
-from iamspec.harness.model import KINDS_BY_PHRASE, parse_context, parse_tags
 from iamspec.harness.outcome import CallResult, Outcome
 from iamspec.harness.requests import Call, Expansion
 from iamspec.harness.world import ANY_RESOURCE, World

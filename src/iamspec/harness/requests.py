@@ -51,8 +51,8 @@ from typing import Any
 
 from iamspec.catalog import ActionInfo, Catalog, ResourceType
 from iamspec.engine.compiled import PolicyRole
+from iamspec.harness.declarations import Caller, PrincipalKind, Resource
 from iamspec.harness.errors import ScenarioInputError, TagKeyTypoError
-from iamspec.harness.model import Caller, PrincipalKind, Resource
 from iamspec.policy.model import Policy
 from iamspec.tag_exceptions import TAG_EXCEPTIONS, TagException, untaggable
 

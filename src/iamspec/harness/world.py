@@ -23,8 +23,7 @@ from collections.abc import Mapping, Sequence
 from iamspec.catalog import Catalog, ResourceType
 from iamspec.errors import MalformedArnError
 from iamspec.harness.backends import Backend
-from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownNameError
-from iamspec.harness.model import (
+from iamspec.harness.declarations import (
     KINDS_BY_PHRASE,
     RAW_ARN,
     RESOURCE_KINDS,
@@ -38,6 +37,7 @@ from iamspec.harness.model import (
     parse_context,
     parse_tags,
 )
+from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownNameError
 from iamspec.harness.outcome import CallResult, Outcome
 from iamspec.harness.policies import PolicyFile, PolicyStore
 from iamspec.harness.requests import Call, Expansion, RequestBuilder
@@ -472,7 +472,7 @@ class World:
         owner: str | None = None,
         tags: str | Mapping[str, str] = "",
     ) -> Resource:
-        """Declare a resource (see :data:`~iamspec.harness.model.RESOURCE_KINDS` for kinds).
+        """Declare a resource (see :data:`~iamspec.harness.declarations.RESOURCE_KINDS` for kinds).
 
         ``instance`` places a Connect resource in a named instance (default: the settings'
         default instance); ``owner`` tags an outbound campaign ``owner=<instance ARN>``;

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from iamspec.catalog import Catalog
+from iamspec.harness.declarations import Caller
 from iamspec.harness.errors import HarnessError
-from iamspec.harness.model import Caller
 from iamspec.harness.outcome import Answer, CallResult, Outcome, PartResult
 from iamspec.harness.requests import Batch, Call, ContextEntry, plan
 from iamspec.project.settings import Settings

@@ -11,8 +11,8 @@ from typing import Any
 
 from iamspec.catalog import Catalog
 from iamspec.harness.backends.api import ApiOptions, IamApiBackend
+from iamspec.harness.declarations import Caller, PrincipalKind
 from iamspec.harness.errors import BackendUnavailableError
-from iamspec.harness.model import Caller, PrincipalKind
 from iamspec.harness.policies import PolicyFile
 from iamspec.harness.requests import Batch
 from iamspec.project.settings import Settings
