@@ -1,19 +1,30 @@
-"""Layer 6: the BDD harness — settings, the scenario world, requests, answerers, the plugin.
+"""The BDD harness: the scenario world, requests, answerers and the pytest plugin.
 
-One module per concern:
+Everything here faces pytest and pytest-bdd. What needs no pytest sits below it and is shared
+with the linter, the living docs and the CLI: a project's settings and placeholders
+(:mod:`iamspec.project`) and the run's records, drift report and their schema
+(:mod:`iamspec.records`). One module per concern:
 
-- :mod:`.settings` — ``[tool.iamspec]`` of the project's ``pyproject.toml``;
-- :mod:`.placeholders` — ``{{name}}`` in policy files and step arguments;
-- :mod:`.policies` — policy files loaded, filled and parsed once per session;
-- :mod:`.model` — principals, resources, kinds, tags (plain data);
+- :mod:`.policies` — policy files loaded, filled, linted and parsed once per session;
+- :mod:`.declarations` — what a scenario declares: principals, resources, kinds, tags,
+  known differences (plain data);
 - :mod:`.world` — the scenario world: what a scenario declares and asks;
 - :mod:`.requests` — the request builder: scenario words → simulator requests
   (ContextEntries, tag applicability and its exceptions, wildcards, the typo guard, batches);
 - :mod:`.backends` — the answerers: local, moto, live;
 - :mod:`.outcome` — answers and what a When-step passes to Then-steps;
 - :mod:`.decisions` — decision words, checks, failure messages;
-- :mod:`.results` — the JSON results model (``--iam-results``);
-- :mod:`.plugin` — the pytest plugin (options, fixtures, pytest-bdd hooks);
+- :mod:`.access_levels` — Then-steps over every action of a service at an access level;
+- :mod:`.plugin` — the pytest plugin: it only wires hooks and fixtures to the modules below;
+- :mod:`.options` — the command-line options, declared in one place;
+- :mod:`.session` — the run's state (settings, catalog, store, answerer) and where the
+  records go;
+- :mod:`.live_scenarios` — ``@live`` scenarios deselected unless the live answerer runs;
+- :mod:`.xdist` — what the pytest-xdist controller and its workers exchange;
+- :mod:`.locations` — feature paths and the current step;
+- :mod:`.recording` — record assembly: a scenario's world turned into its record;
+- :mod:`.failures` — the failing step's note and reports without a traceback;
+- :mod:`.reporting` — the results collector (``--iam-results``) and the drift reporter;
 - :mod:`.errors` — the harness's exceptions.
 
 The step definitions themselves live in the project's ``steps/`` package, one line of library

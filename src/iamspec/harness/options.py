@@ -1,0 +1,119 @@
+"""The harness's command-line options and markers, declared in this one place.
+
+:func:`add_options` declares them (the plugin's ``pytest_addoption``), :meth:`Options.of` reads
+them back typed, :func:`check` refuses combinations that cannot run honestly, and
+:func:`add_markers` declares the ``live`` marker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from iamspec.harness.backends import BACKENDS
+
+__all__ = ["GROUP", "Options", "add_markers", "add_options", "check"]
+
+GROUP = "iamspec"
+"""The name of the harness's group of options in ``pytest --help``."""
+
+
+def add_options(parser: pytest.Parser) -> None:
+    """Declare every harness option."""
+    group = parser.getgroup(GROUP, "iamspec: executable IAM specifications")
+    group.addoption(
+        "--iam-backend",
+        choices=sorted(BACKENDS),
+        default="local",
+        help="who answers the scenarios' requests: local (default, offline engine), moto "
+        "(moto IAM with iamspec.moto), live (AWS IAM policy simulator)",
+    )
+    group.addoption(
+        "--iam-results",
+        metavar="FILE",
+        default=None,
+        help="write every scenario, step and request of the run to FILE (JSON)",
+    )
+    group.addoption(
+        "--compare-local",
+        action="store_true",
+        default=False,
+        help="moto/live: ask the local evaluator too; a disagreement (drift) fails its scenario "
+        "unless the scenario declares a known difference; writes the drift report",
+    )
+    group.addoption(
+        "--drift-report",
+        metavar="FILE",
+        default="iamspec-drift.json",
+        help="where --compare-local writes the drift report (JSON; default iamspec-drift.json)",
+    )
+    group.addoption(
+        "--iam-max-calls",
+        metavar="N",
+        type=int,
+        default=5000,
+        help="moto/live: the most Simulate* calls the run may make (default 5000; 0: no cap); "
+        "reaching it fails the scenario and stops the run",
+    )
+    group.addoption(
+        "--iam-retry-mode",
+        choices=("standard", "adaptive"),
+        default="standard",
+        help="moto/live: botocore's retry mode for throttling (default standard)",
+    )
+    group.addoption(
+        "--iam-max-attempts",
+        metavar="N",
+        type=int,
+        default=8,
+        help="moto/live: attempts per API request, the first included (default 8)",
+    )
+
+
+def add_markers(config: pytest.Config) -> None:
+    """Declare the ``live`` marker (``--strict-markers`` accepts it)."""
+    config.addinivalue_line(
+        "markers",
+        "live: the scenario names principals deployed in the AWS account; it runs only with "
+        "--iam-backend=live and is deselected otherwise",
+    )
+
+
+@dataclass(frozen=True)
+class Options:
+    """The harness's options as given (see :func:`add_options` for their meaning)."""
+
+    backend: str
+    results: str | None
+    compare_local: bool
+    drift_report: str
+    max_calls: int
+    retry_mode: str
+    max_attempts: int
+
+    @classmethod
+    def of(cls, config: pytest.Config) -> Options:
+        """Read the options of this pytest run."""
+        return cls(
+            backend=config.getoption("iam_backend"),
+            results=config.getoption("iam_results"),
+            compare_local=config.getoption("compare_local"),
+            drift_report=config.getoption("drift_report"),
+            max_calls=config.getoption("iam_max_calls"),
+            retry_mode=config.getoption("iam_retry_mode"),
+            max_attempts=config.getoption("iam_max_attempts"),
+        )
+
+
+def check(options: Options) -> None:
+    """Raise pytest.UsageError for options that contradict each other or are out of range."""
+    if options.compare_local and options.backend == "local":
+        raise pytest.UsageError(
+            "iamspec: --compare-local compares an API answerer with the local evaluator; "
+            "choose --iam-backend=live (or moto)"
+        )
+    if options.max_calls < 0:
+        raise pytest.UsageError("iamspec: --iam-max-calls must be 0 (no cap) or more")
+    if options.max_attempts < 1:
+        raise pytest.UsageError("iamspec: --iam-max-attempts must be at least 1")
