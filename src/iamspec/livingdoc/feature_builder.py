@@ -34,10 +34,10 @@ from iamspec.livingdoc.scenarios import ScenarioGroup, ScenarioView
 from iamspec.policy.parser import PolicyKind
 from iamspec.records.results import CallRecord, PrincipalRecord, RunRecord, ScenarioRecord
 
-__all__ = ["FeatureBuilder", "policy_kind"]
+__all__ = ["FeatureBuilder"]
 
 
-def policy_kind(text: str) -> PolicyKind:
+def _policy_kind(text: str) -> PolicyKind:
     """The kind a results file names (an unknown one is read as an identity policy)."""
     try:
         return PolicyKind(text)
@@ -54,7 +54,7 @@ an Allow let an allowed request through; a Deny denied it explicitly."""
 class FeatureBuilder:
     """Builds the feature views of one run, collecting every statement hit for coverage.
 
-    ``hits`` and ``unrecorded`` grow with each feature built; :func:`preload` loads every
+    ``hits`` and ``unrecorded`` grow with each feature built; :meth:`preload` loads every
     policy text the run evaluated into ``library`` first.
     """
 
@@ -108,7 +108,7 @@ class FeatureBuilder:
             variants = self.library.variants(record.path)
             if len(variants) > 1:
                 for display in variants:
-                    self.library.get(display, policy_kind(record.kind))
+                    self.library.get(display, _policy_kind(record.kind))
 
     def resourcetags_text(self, scenario: ScenarioRecord, arns: Sequence[str]) -> str:
         by_arn = {r.arn: r for r in scenario.resources}
