@@ -28,7 +28,6 @@ checkable by mypy.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import re
@@ -46,6 +45,7 @@ from iamspec.errors import (
     UnknownServiceError,
 )
 from iamspec.global_condition_keys import GLOBAL_CONDITION_KEYS, find_global_condition_key
+from iamspec.suggest import close_matches
 from iamspec.wildcards import glob_pattern
 
 __all__ = [
@@ -507,9 +507,7 @@ class Catalog:
         raise UnknownServiceError(prefix, self._service_suggestions(prefix))
 
     def _service_suggestions(self, prefix: str) -> tuple[str, ...]:
-        return tuple(
-            difflib.get_close_matches(prefix.lower(), self.service_prefixes(), n=3, cutoff=0.6)
-        )
+        return tuple(close_matches(prefix.lower(), self.service_prefixes()))
 
     def _service(self, prefix: str) -> _Service:
         """The loaded service for a lowercased, known prefix."""
@@ -637,7 +635,7 @@ class Catalog:
             # those are the answer; looser word matches would only add noise.
             scored = [entry for entry in scored if entry[0][0] == 0]
         by_words = [full for _, full in scored[:_MAX_SUGGESTIONS]]
-        close = difflib.get_close_matches(query, list(service.actions), n=5, cutoff=0.75)
+        close = close_matches(query, service.actions, limit=5, cutoff=0.75)
         by_spelling = [service.actions[name].full_name for name in close]
         return _dedupe([*by_spelling, *by_words])[:_MAX_SUGGESTIONS]
 
@@ -695,9 +693,7 @@ class Catalog:
         known = [
             rt.name for rt in self._service(self._resolve_prefix(service)).resource_types.values()
         ]
-        raise CatalogError(
-            name, difflib.get_close_matches(name, known, n=3), f"{service} resource type"
-        )
+        raise CatalogError(name, close_matches(name, known), f"{service} resource type")
 
     def resource_types(self, action: ActionInfo) -> tuple[tuple[ResourceType, bool], ...]:
         """The action's resource types with their "required" flag, in the reference's order.
@@ -883,7 +879,7 @@ class Catalog:
             candidates.extend(self._service(prefix).keys.keys)
         elif prefix and prefix != "aws":
             # "conect:InstanceId": look in the service the prefix most likely meant.
-            for close in difflib.get_close_matches(prefix, self.service_prefixes(), 1, 0.8):
+            for close in close_matches(prefix, self.service_prefixes(), limit=1, cutoff=0.8):
                 candidates.extend(self._service(close).keys.keys)
         heads: dict[str, tuple[str, str]] = {}  # "aws:resourcetag/" -> (head, template)
         for candidate in candidates:
@@ -894,15 +890,15 @@ class Catalog:
         head, slash, tail = key.partition("/")
         if slash and tail:
             # Keep the caller's suffix: aws:ResourceTags/Department -> aws:ResourceTag/Department
-            for match in difflib.get_close_matches(f"{head}/".lower(), heads, n=3, cutoff=0.75):
+            for match in close_matches(f"{head}/".lower(), heads, cutoff=0.75):
                 suggestions.append(heads[match][0] + tail)
         else:
             # A template named without its suffix: aws:PrincipalTag -> aws:PrincipalTag/${TagKey}
             bare = {h.rstrip("/"): pair[1] for h, pair in heads.items()}
-            for match in difflib.get_close_matches(key.lower(), bare, n=2, cutoff=0.75):
+            for match in close_matches(key.lower(), bare, limit=2, cutoff=0.75):
                 suggestions.append(bare[match])
         plain = {candidate.lower(): candidate for candidate in candidates}
-        for match in difflib.get_close_matches(key.lower(), plain, n=3, cutoff=0.75):
+        for match in close_matches(key.lower(), plain, cutoff=0.75):
             suggestions.append(plain[match])
         return _dedupe(suggestions)[:5]
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from iamspec.suggest import did_you_mean
+
 
 class IamSpecError(Exception):
     """Base class of every error iamspec raises on purpose."""
@@ -51,9 +53,7 @@ class CatalogError(IamSpecError):
     def __init__(self, name: str, suggestions: Sequence[str], what: str) -> None:
         self.name = name
         self.suggestions = tuple(suggestions)
-        listed = ", ".join(repr(s) for s in self.suggestions)
-        hint = f"; did you mean {listed}?" if suggestions else ""
-        super().__init__(f"unknown {what} {name!r}{hint}")
+        super().__init__(f"unknown {what} {name!r}{did_you_mean(self.suggestions)}")
 
 
 class UnknownServiceError(CatalogError):

@@ -21,7 +21,6 @@ Simulate* call per (context, set of actions) group — tens of calls for hundred
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 
@@ -40,6 +39,7 @@ from iamspec.harness.model import Resource
 from iamspec.harness.outcome import CallResult
 from iamspec.harness.requests import Call, Expansion
 from iamspec.harness.world import World
+from iamspec.suggest import close_matches
 
 __all__ = ["ACCESS_LEVELS", "PROBE_ID", "expect_denied_at_access_levels"]
 
@@ -67,8 +67,8 @@ def _levels(text: str) -> frozenset[str]:
     for name in _names(text, "access level"):
         level = canonical.get(name.lower())
         if level is None:
-            close = difflib.get_close_matches(name.lower(), list(canonical), n=2, cutoff=0.5)
-            error = UnknownNameError("access level", name, [canonical[c] for c in close])
+            close = close_matches(name, ACCESS_LEVELS, limit=2, cutoff=0.5, ignore_case=True)
+            error = UnknownNameError("access level", name, close)
             error.add_note("the access levels are " + ", ".join(ACCESS_LEVELS))
             raise error
         found.add(level)

@@ -26,7 +26,6 @@ decision is always checked against the answerer's own answer.
 
 from __future__ import annotations
 
-import difflib
 import textwrap
 from collections.abc import Sequence
 from enum import Enum
@@ -38,6 +37,7 @@ from iamspec.harness.model import KINDS_BY_PHRASE, parse_context, parse_tags
 from iamspec.harness.outcome import CallResult, Outcome
 from iamspec.harness.requests import Call, Expansion
 from iamspec.harness.world import ANY_RESOURCE, World
+from iamspec.suggest import close_matches
 
 __all__ = [
     "Expected",
@@ -91,7 +91,7 @@ def parse_decision(word: str) -> Expected:
     found = _WORDS.get(normal)
     if found is None:
         choices = [e.value for e in Expected]
-        close = difflib.get_close_matches(normal, list(_WORDS), n=2, cutoff=0.6)
+        close = close_matches(normal, _WORDS, limit=2)
         raise UnknownDecisionError(word, choices, [_WORDS[c].value for c in close])
     return found
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from iamspec.errors import IamSpecError
+from iamspec.suggest import did_you_mean
 
 __all__ = [
     "BackendUnavailableError",
@@ -50,9 +51,7 @@ __all__ = [
 
 
 def _did_you_mean(suggestions: Sequence[str]) -> str:
-    if not suggestions:
-        return ""
-    return "; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
+    return did_you_mean(suggestions, joined_by=" or ")
 
 
 class HarnessError(IamSpecError):

@@ -14,7 +14,6 @@ mapped back through the placeholders to the file as written.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from iamspec.lint.findings import Finding
 from iamspec.lint.runner import lint_text
 from iamspec.policy.model import Policy, Statement
 from iamspec.policy.parser import PolicyKind, parse_policy
+from iamspec.suggest import close_matches
 
 __all__ = ["PolicyFile", "PolicyStore"]
 
@@ -115,7 +115,7 @@ class PolicyStore:
         if not root.is_dir():
             return []
         known = [p.relative_to(root).as_posix() for p in root.rglob("*.json")]
-        return difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+        return close_matches(name, known)
 
     def load(self, name: str, kind: PolicyKind = PolicyKind.IDENTITY) -> PolicyFile:
         """The policy file ``name`` (relative to ``policy_dir``), parsed as ``kind``.

@@ -16,7 +16,6 @@ scenario never declared is an :class:`UnknownNameError` with "did you mean".
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 
@@ -44,6 +43,7 @@ from iamspec.harness.policies import PolicyFile, PolicyStore
 from iamspec.harness.requests import Call, Expansion, RequestBuilder
 from iamspec.harness.settings import Settings
 from iamspec.policy.parser import PolicyKind
+from iamspec.suggest import close_matches
 
 __all__ = ["World"]
 
@@ -80,8 +80,7 @@ def _check_arn(arn: str) -> None:
 
 
 def _suggest(name: str, known: Sequence[str]) -> list[str]:
-    lowered = {k.lower(): k for k in known}
-    return [lowered[m] for m in difflib.get_close_matches(name.lower(), list(lowered), 3, 0.6)]
+    return close_matches(name, known, ignore_case=True)
 
 
 def _kind(phrase: str) -> ResourceKind:
