@@ -37,9 +37,9 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Any, NotRequired, TypedDict, cast
 
+from iamspec.arns import parse_arn
 from iamspec.errors import (
     CatalogError,
-    MalformedArnError,
     UnknownActionError,
     UnknownContextKeyError,
     UnknownServiceError,
@@ -395,20 +395,6 @@ def _simple_template_head(key: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _check_arn(arn: str) -> None:
-    parts = arn.split(":", 5)
-    if len(parts) < 6:
-        raise MalformedArnError(arn, "expected arn:partition:service:region:account:resource")
-    if parts[0] != "arn":
-        raise MalformedArnError(arn, "an ARN starts with 'arn:'")
-    if not parts[1]:
-        raise MalformedArnError(arn, "the partition is empty")
-    if not parts[2]:
-        raise MalformedArnError(arn, "the service is empty")
-    if not parts[5]:
-        raise MalformedArnError(arn, "the resource part is empty")
-
-
 # --------------------------------------------------------------------------------------------
 # The catalog
 
@@ -725,7 +711,7 @@ class Catalog:
         """
         if arn == "*":
             return None
-        _check_arn(arn)
+        parse_arn(arn)
         matching = [rt for rt, _ in self.resource_types(action) if rt.matches(arn)]
         if not matching:
             return None

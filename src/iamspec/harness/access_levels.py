@@ -21,9 +21,9 @@ Simulate* call per (context, set of actions) group — tens of calls for hundred
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from iamspec.arns import fill_template
 from iamspec.catalog import ActionInfo, ResourceType
 from iamspec.harness.decisions import (
     RULE,
@@ -50,7 +50,6 @@ PROBE_ID = "iamspec-probe"
 """The id a probe ARN carries in each of its resource type's own variables."""
 
 _DETAILED = 10  # full explanations in a failure message; every failing action is listed anyway
-_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
 def _names(text: str, what: str) -> list[str]:
@@ -105,7 +104,7 @@ def _probe(world: World, resource_type: ResourceType) -> Resource:
     }
     if ":connect:" in template:  # EC2 has an ${InstanceId} too; only Connect's is an instance
         known["InstanceId"] = settings.connect_instance_id(settings.default_connect_instance)
-    return world.raw_resource(_VARIABLE.sub(lambda m: known.get(m.group(1), PROBE_ID), template))
+    return world.raw_resource(fill_template(template, known, default=lambda _: PROBE_ID))
 
 
 def _calls(world: World, principal: str, actions: Sequence[ActionInfo]) -> list[Call]:

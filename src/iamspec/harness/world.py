@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from iamspec.arns import Arn, fill_template, parse_arn, template_variables
 from iamspec.catalog import Catalog, ResourceType
-from iamspec.errors import MalformedArnError
 from iamspec.harness.backends import Backend
 from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownNameError
 from iamspec.harness.model import (
@@ -49,7 +49,6 @@ __all__ = ["World"]
 
 _IAM_NAME = re.compile(r"[\w+=,.@-]+")
 _IAM_NAME_LIMIT = {PrincipalKind.USER: 64, PrincipalKind.ROLE: 64, PrincipalKind.GROUP: 128}
-_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _RESOURCE_ID = re.compile(r"[^\s/:\"]+")
 _ITEM = re.compile(
     r'(?:(?:the|a|an) )?(?P<kind>[^"]+?) "(?P<name>[^"]*)"'
@@ -60,23 +59,11 @@ ANY_RESOURCE = "any resource"
 """The phrase that means Resource ``*``."""
 
 
-_CONNECT_INSTANCE = re.compile(r"arn:[^:]+:connect:[^:]*:[^:]*:instance/([^/]+)")
-
-
-def _check_arn(arn: str) -> None:
-    """The six parts of an ARN (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html)."""
-    parts = arn.split(":", 5)
-    if len(parts) < 6:
-        raise MalformedArnError(arn, "expected arn:partition:service:region:account-id:resource")
-    if parts[0] != "arn":
-        raise MalformedArnError(arn, "an ARN starts with 'arn:'")
-    for index, what in ((1, "partition"), (2, "service"), (5, "resource")):
-        if not parts[index]:
-            raise MalformedArnError(arn, f"the {what} is empty")
-    if parts[4] and not re.fullmatch(r"\d{12}|aws", parts[4]):
-        raise MalformedArnError(arn, f"the account {parts[4]!r} is not 12 digits")
-    if any(c.isspace() for c in arn):
-        raise MalformedArnError(arn, "an ARN has no whitespace")
+def _connect_instance_id(arn: Arn) -> str | None:
+    """The instance id of a Connect ARN (``instance/<id>`` or below it), else None."""
+    if arn.service != "connect" or not arn.resource.startswith("instance/"):
+        return None
+    return arn.resource.removeprefix("instance/").split("/", 1)[0] or None
 
 
 def _suggest(name: str, known: Sequence[str]) -> list[str]:
@@ -148,7 +135,7 @@ class World:
         }
         if instance_id is not None:
             known["InstanceId"] = instance_id
-        own = [v for v in _VARIABLE.findall(template) if v not in known]
+        own = [v for v in template_variables(template) if v not in known]
         if len(own) != 1:
             raise ScenarioInputError(  # pragma: no cover - guarded by tests of RESOURCE_KINDS
                 f"cannot build an ARN from {template} (unfilled: {', '.join(own)})"
@@ -159,7 +146,7 @@ class World:
                 'quotes or spaces (name any other resource by its ARN: the ARN "arn:...")'
             )
         values = {**known, own[0]: resource_id}
-        arn = _VARIABLE.sub(lambda m: values[m.group(1)], template)
+        arn = fill_template(template, values)
         if not rt.matches(arn):
             raise ScenarioInputError(
                 f"{resource_id!r} cannot be the id of a {kind.phrase}: {arn} does not match "
@@ -489,9 +476,8 @@ class World:
     def raw_resource(self, arn: str) -> Resource:
         """A resource named by its ARN (no tags); MalformedArnError for text that is not one."""
         text = self.fill(arn)
-        _check_arn(text)
-        instance = _CONNECT_INSTANCE.match(text)
-        return Resource(RAW_ARN, text, text, None, (), instance.group(1) if instance else None)
+        instance = _connect_instance_id(parse_arn(text, strict=True))
+        return Resource(RAW_ARN, text, text, None, (), instance)
 
     def resource(self, kind_phrase: str, name: str) -> Resource:
         """A declared resource, an IAM principal as a resource, or a settings' instance.
