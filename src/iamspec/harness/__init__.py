@@ -1,4 +1,4 @@
-"""Layer 6: the BDD harness — settings, the scenario world, requests, answerers, the plugin.
+"""Layer 6: the BDD harness — settings, the scenario world, requests, backends, the plugin.
 
 One module per concern:
 
@@ -9,7 +9,7 @@ One module per concern:
 - :mod:`.world` — the scenario world: what a scenario declares and asks;
 - :mod:`.requests` — the request builder: scenario words → simulator requests
   (ContextEntries, tag applicability and its exceptions, wildcards, the typo guard, batches);
-- :mod:`.backends` — the answerers: local, moto, live;
+- :mod:`.backends` — the backends: local, moto, live;
 - :mod:`.outcome` — answers and what a When-step passes to Then-steps;
 - :mod:`.decisions` — decision words, checks, failure messages;
 - :mod:`.results` — the JSON results model (``--iam-results``);

@@ -4,7 +4,7 @@
 the day a service adds one. The Service Authorization Reference gives every action an access
 level (``List``, ``Read``, ``Write``, ``Permissions management``, ``Tagging``; an action may
 have several, e.g. ``Tagging, Write``), so the check asks the catalog for every action of the
-named services at the named levels and has the answerer decide each one.
+named services at the named levels and has the backend decide each one.
 
 Each action is asked on ``*`` (what a ``"Resource": "*"`` grant covers) and on one probe ARN
 per resource type the action takes, in the settings' partition, region and account (a grant on
@@ -15,7 +15,7 @@ or request context the probe does not carry is not seen: the check proves "no gr
 or on the account's resources in general", not the absence of every conditional grant.
 
 All requests go through the request builder (same ContextEntries as every other step) and
-the answerer in one :meth:`~iamspec.harness.backends.Backend.ask`, whose batching makes one
+the backend in one :meth:`~iamspec.harness.backends.Backend.ask`, whose batching makes one
 Simulate* call per (context, set of actions) group — tens of calls for hundreds of actions.
 """
 

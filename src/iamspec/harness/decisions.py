@@ -15,13 +15,13 @@ The words are plain language a contact-centre admin reads, plus AWS's own spelli
 A failed check raises :class:`ScenarioFailure` whose message has, for every request that
 disagreed: expected vs actual decision, the request as sent (principal, action, resource ARN,
 ContextEntries, and what the builder left out and why), and the explanation — the engine's
-trace for the local answerer; the API response and the local trace for moto and live.
+trace for the local backend; the API response and the local trace for moto and live.
 
 Drift fails too: under moto or live with ``--compare-local``, a request whose answer differs
 from the local evaluator's fails its check even when the answer is the expected one ("DRIFT"
 in the message), because then one of the two is wrong — unless the scenario declares a known
 difference with its reason (``Given a known difference from AWS: "<reason>"``); the expected
-decision is always checked against the answerer's own answer.
+decision is always checked against the backend's own answer.
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def render_failure(result: CallResult, expected: str) -> str:
     if result.drift and result.known_difference is None:
         lines.append(
             f"DRIFT: {result.backend} and the local evaluator decide differently; "
-            "a difference between answerers fails the scenario whatever was expected "
+            "a difference between backends fails the scenario whatever was expected "
             '(unless the scenario declares it: Given a known difference from AWS: "<reason>")'
         )
     elif result.drift:

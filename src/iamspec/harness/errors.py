@@ -14,7 +14,7 @@ decision is made, so that a typo can never pass as "denied"::
         ├── ScenarioInputError          a request that cannot be built as written
         │   └── TagKeyTypoError         a tag key one typo away from a key the policies read
         ├── UnknownDecisionError        a decision word that is not one of the four (word)
-        └── BackendUnavailableError     the chosen answerer cannot run (backend, reason)
+        └── BackendUnavailableError     the chosen backend cannot run (backend, reason)
 
     AssertionError
     └── ScenarioFailure                 the answer differs from the expectation (the message is
@@ -151,7 +151,7 @@ class UnknownDecisionError(HarnessError):
 
 
 class BackendUnavailableError(HarnessError):
-    """The answerer chosen with ``--iam-backend`` cannot run here."""
+    """The backend chosen with ``--iam-backend`` cannot run here."""
 
     def __init__(self, backend: str, reason: str) -> None:
         self.backend = backend
@@ -204,5 +204,5 @@ class ScenarioFailure(AssertionError):
     """A Then-step whose expected decision differs from the answer.
 
     The message is complete: expected and actual decision, the explanation, and every
-    request as it was sent to the answerer.
+    request as it was sent to the backend.
     """

@@ -44,7 +44,7 @@ class PolicyFile:
 
     ``name`` is how scenarios refer to it (relative to ``policy_dir``); ``display`` is the path
     relative to the project root, used in every message and as the policy id in explanations.
-    ``text`` is the filled text: what every answerer receives.
+    ``text`` is the filled text: what every backend receives.
     """
 
     name: str

@@ -29,7 +29,7 @@ from iamspec.harness.model import (
     RESOURCE_KINDS,
     Caller,
     GroupView,
-    KnownDifference,
+    KnownDifferenceDeclaration,
     Principal,
     PrincipalKind,
     Resource,
@@ -112,7 +112,7 @@ class World:
         self.step: str | None = None
         self.live_only = False
         """The scenario carries the ``@live`` tag (set by the plugin)."""
-        self.known_differences: list[KnownDifference] = []
+        self.known_differences: list[KnownDifferenceDeclaration] = []
         """The actions AWS's simulator is known to answer otherwise here, and why."""
         self._principals: dict[str, Principal] = {}
         self._resources: dict[tuple[str, str], Resource] = {}
@@ -188,7 +188,7 @@ class World:
     def add_deployed_principal(self, name: str, tags: str | Mapping[str, str] = "") -> Principal:
         """Name a principal deployed in the AWS account (``[tool.iamspec.deployed_principals]``).
 
-        Its policies, groups and boundary are the account's: only the live answerer can decide
+        Its policies, groups and boundary are the account's: only the live backend can decide
         its requests, so the scenario must be tagged ``@live`` (offline runs deselect it). Its
         tags are read from the account (the simulator does not fill ``aws:PrincipalTag``);
         ``tags`` the scenario states must be among them, or the scenario fails: the account no
@@ -232,7 +232,7 @@ class World:
         self._principals[name] = principal
         return principal
 
-    def declare_known_difference(self, actions: str, reason: str) -> KnownDifference:
+    def declare_known_difference(self, actions: str, reason: str) -> KnownDifferenceDeclaration:
         """State that AWS's simulator answers ``actions`` otherwise than the local evaluator.
 
         ``actions`` is ``"connect:DeleteUser"`` or several, comma-separated (wildcards allowed;
@@ -267,7 +267,7 @@ class World:
             )
         if self.results:
             raise ScenarioInputError("declare a known difference before the first When-step")
-        known = KnownDifference(patterns, text)
+        known = KnownDifferenceDeclaration(patterns, text)
         self.known_differences.append(known)
         return known
 

@@ -23,7 +23,7 @@ were recorded are rendered from the files on disk.
 Modules: :mod:`.loading` (the results-file schema and its validation), :mod:`.policies`
 (policy texts and statement blocks), :mod:`.deciding` (which statement decided a request),
 :mod:`.coverage` (policy coverage and untested grants), :mod:`.errata` (linter findings of the
-published examples), :mod:`.drift` (where the answerer and the local evaluator disagreed, for a
+published examples), :mod:`.drift` (where the backend and the local evaluator disagreed, for a
 ``--compare-local`` run), :mod:`.model` (the view model), :mod:`.render` (templates to files).
 """
 

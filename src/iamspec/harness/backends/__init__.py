@@ -1,4 +1,4 @@
-"""The answerers: one :class:`Backend` interface, three ways to decide a batch of requests.
+"""The backends: one :class:`Backend` interface, three ways to decide a batch of requests.
 
 =========  ==================================================================================
 ``local``  In process: :func:`iamspec.simulate.core.run` over the compiled policy files. The
@@ -14,9 +14,9 @@
            caller may not call the simulator — a nightly run must not turn green by skipping.
 =========  ==================================================================================
 
-Every answerer receives the same :class:`~iamspec.harness.requests.Batch` — the same actions,
+Every backend receives the same :class:`~iamspec.harness.requests.Batch` — the same actions,
 resources and ContextEntries — and returns one :class:`~iamspec.harness.outcome.Answer` per
-(action, resource). The API answerers send one call per (principal, context) group carrying
+(action, resource). The API backends send one call per (principal, context) group carrying
 all of its actions and resources (:func:`~iamspec.harness.requests.plan` with ``cross``),
 follow ``Marker`` paging, let botocore retry throttling (``standard`` or ``adaptive`` mode,
 bounded attempts) and stop the run at a cap on calls (:class:`ApiOptions`), one
@@ -63,12 +63,12 @@ BACKENDS: dict[str, type[Backend]] = {
 def make_backend(
     name: str, catalog: Catalog, settings: Settings, options: ApiOptions | None = None
 ) -> Backend:
-    """The answerer called ``name``, not yet started (``options`` for moto and live)."""
+    """The backend called ``name``, not yet started (``options`` for moto and live)."""
     try:
         cls = BACKENDS[name]
     except KeyError:
         raise BackendUnavailableError(
-            name, f"unknown answerer; choose one of {', '.join(BACKENDS)}"
+            name, f"unknown backend; choose one of {', '.join(BACKENDS)}"
         ) from None
     if issubclass(cls, IamApiBackend):
         return cls(catalog, settings, options)

@@ -1,4 +1,4 @@
-"""The live answerer: AWS IAM's policy simulator, read-only, checked before the run starts."""
+"""The live backend: AWS IAM's policy simulator, read-only, checked before the run starts."""
 
 from __future__ import annotations
 
