@@ -1,7 +1,7 @@
 """The exceptions iamspec raises: bad input, never a decision.
 
-A denied request is a result (see :mod:`iamspec.engine.decision`), not an exception.
-Exceptions are for input that cannot be evaluated honestly::
+A denied request is a result (see :class:`iamspec.engine.evaluator.Decision`), not an
+exception. Exceptions are for input that cannot be evaluated honestly::
 
     IamSpecError
     ├── PolicyParseError          policy text is not valid JSON or not valid IAM grammar
@@ -14,6 +14,7 @@ Exceptions are for input that cannot be evaluated honestly::
     │   └── MalformedArnError     (arn, reason)
     └── SimulatorAPIError         an AWS-coded error of the Simulate* API (code, message, status)
         ├── InvalidInputError     InvalidInput, HTTP 400
+        ├── ValidationError       ValidationError, HTTP 400 (a length or range of the model)
         ├── NoSuchEntityError     NoSuchEntity, HTTP 404
         └── PolicyEvaluationError PolicyEvaluation, HTTP 500
 

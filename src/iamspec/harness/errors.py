@@ -9,12 +9,16 @@ decision is made, so that a typo can never pass as "denied"::
         ├── SettingsError               [tool.iamspec] in pyproject.toml is invalid (key)
         ├── PlaceholderError            {{name}} unknown or malformed (source, line, column)
         ├── PolicyFileError             a policy file is missing or unreadable (path)
+        ├── PolicyLintError             a loaded policy has lint errors (path, diagnostics)
         ├── UnknownNameError            a principal, resource or kind the scenario never declared
         │                               (name, suggestions)
         ├── ScenarioInputError          a request that cannot be built as written
         │   └── TagKeyTypoError         a tag key one typo away from a key the policies read
         ├── UnknownDecisionError        a decision word that is not one of the four (word)
-        └── BackendUnavailableError     the chosen backend cannot run (backend, reason)
+        ├── BackendUnavailableError     the chosen backend cannot run (backend, reason)
+        ├── SimulatorError              an IAM API call failed (backend, api, code)
+        └── CallLimitError              this process reached --iam-max-calls (cap)
+            └── RunCallLimitError       the run's processes together reached it (cap, made)
 
     AssertionError
     └── ScenarioFailure                 the answer differs from the expectation (the message is

@@ -2,14 +2,15 @@
 
 =========  ==================================================================================
 ``local``  In process: :func:`iamspec.simulate.core.run` over the compiled policy files. The
-           explanation is the engine's own trace (:meth:`Evaluation.explain`). Default.
+           explanation is the engine's own trace
+           (:meth:`~iamspec.engine.evaluator.Evaluation.explain`). Default.
 ``moto``   boto3's IAM client against moto with :func:`iamspec.moto.enable`: the scenario's
            principals are created in moto IAM (users, groups and memberships, roles, customer
            managed policies, permissions boundaries, tags) and asked through
            ``SimulatePrincipalPolicy``, paging on ``Marker``. Runs the live code path in CI.
 ``live``   boto3's IAM client against AWS (the standard credential chain; the endpoint may be
            set with ``AWS_ENDPOINT_URL_IAM``): ``SimulateCustomPolicy`` with the policy
-           files' text, ``SimulatePrincipalPolicy`` for deployed principals. :meth:`start`
+           files' text, ``SimulatePrincipalPolicy`` for deployed principals. :meth:`Backend.start`
            fails the session at once without credentials, when AWS rejects them, or when the
            caller may not call the simulator — a nightly run must not turn green by skipping.
 =========  ==================================================================================
@@ -25,7 +26,8 @@ bounded attempts) and stop the run at a cap on calls (:class:`ApiOptions`), one
 (``Answer.reference``), so a failure shows both traces and a difference is drift, and they
 copy its ``boundary_statements`` (which boundary statements applied: the API never says, so
 these come from the local evaluator; without ``compare_local`` they stay None, not known).
-An API error is never a decision: it is a :class:`SimulatorError` that names the call.
+An API error is never a decision: it is a :class:`~iamspec.harness.errors.SimulatorError`
+that names the call.
 """
 
 from __future__ import annotations
