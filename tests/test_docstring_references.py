@@ -315,3 +315,67 @@ def test_every_cited_path_exists():
         if not _is_format_example(cited) and not _exists(cited)
     ]
     assert not missing, "cited paths that do not exist:\n" + "\n".join(missing)
+
+
+# -- exception trees drawn in module docstrings ------------------------------------------------
+
+TREE_LINE = re.compile(r"^(?P<indent>[ │├└─]*?)(?P<name>[A-Z]\w*)(?:[\s(]|$)")
+
+
+def _drawn_trees(module: ModuleType) -> list[tuple[int, str, str]]:
+    """(line, parent, child) of every edge of the class trees in ``module``'s docstring."""
+    doc = module.__doc__ or ""
+    edges: list[tuple[int, str, str]] = []
+    stack: list[tuple[int, str]] = []  # (column, name) of the open ancestors
+    for number, line in enumerate(doc.splitlines(), 1):
+        if not line.strip() or not line.startswith("    "):
+            stack = []
+            continue
+        match = TREE_LINE.match(line)
+        if match is None:
+            continue  # a continuation line of the description
+        column = len(match["indent"])
+        while stack and stack[-1][0] >= column:
+            stack.pop()
+        if stack:
+            edges.append((number, stack[-1][1], match["name"]))
+        stack.append((column, match["name"]))
+    return edges
+
+
+TREE_MODULES = sorted(
+    _module_name(path)
+    for path in PACKAGE.rglob("*.py")
+    if "└── " in (ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or "")
+)
+
+
+def test_the_trees_are_found():
+    assert {"iamspec.errors", "iamspec.harness.errors"} <= set(TREE_MODULES)
+
+
+@pytest.mark.parametrize("name", TREE_MODULES)
+def test_the_drawn_exception_tree_is_the_class_tree(name: str):
+    module = importlib.import_module(name)
+    edges = _drawn_trees(module)
+    assert edges, "no tree found"
+
+    def lookup(class_name: str) -> type:
+        found = vars(module).get(class_name, getattr(builtins, class_name, None))
+        assert isinstance(found, type), f"{name}: the tree names {class_name}, which is no class"
+        return found
+
+    wrong = [
+        f"{name} docstring line {line}: {child} is drawn under {parent}"
+        for line, parent, child in edges
+        if lookup(parent) not in lookup(child).__bases__
+    ]
+    assert not wrong, "\n".join(wrong)
+    drawn = {child for _, _, child in edges}
+    defined = {
+        cls.__name__
+        for cls in vars(module).values()
+        if isinstance(cls, type) and issubclass(cls, BaseException) and cls.__module__ == name
+    }
+    roots = {parent for _, parent, _ in edges} - drawn
+    assert defined - roots <= drawn, f"not drawn: {sorted(defined - roots - drawn)}"
