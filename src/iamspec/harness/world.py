@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from iamspec.arns import Arn, fill_template, parse_arn, template_variables
+from iamspec.arns import Arn, fill_template, parse_arn, parse_iam_entity, template_variables
 from iamspec.catalog import Catalog, ResourceType
 from iamspec.harness.backends import Backend
 from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownNameError
@@ -211,7 +211,8 @@ class World:
             raise error
         if name in self._principals:
             raise ScenarioInputError(f'"{name}" is already declared')
-        kind = PrincipalKind.USER if ":user/" in arn else PrincipalKind.ROLE
+        entity = parse_iam_entity(arn)  # the settings hold only IAM user and role ARNs
+        kind = PrincipalKind.USER if entity and entity.kind == "user" else PrincipalKind.ROLE
         actual = self.backend.deployed_tags(name, arn)
         stated = parse_tags(self.fill(tags)) if isinstance(tags, str) else dict(tags)
         differ = {k: v for k, v in stated.items() if actual.get(k) != v}
