@@ -1,7 +1,7 @@
 """The exceptions iamspec raises: bad input, never a decision.
 
-A denied request is a result (see :mod:`iamspec.engine.decision`), not an exception.
-Exceptions are for input that cannot be evaluated honestly::
+A denied request is a result (see :class:`iamspec.engine.evaluator.Decision`), not an
+exception. Exceptions are for input that cannot be evaluated honestly::
 
     IamSpecError
     ├── PolicyParseError          policy text is not valid JSON or not valid IAM grammar
@@ -14,6 +14,7 @@ Exceptions are for input that cannot be evaluated honestly::
     │   └── MalformedArnError     (arn, reason)
     └── SimulatorAPIError         an AWS-coded error of the Simulate* API (code, message, status)
         ├── InvalidInputError     InvalidInput, HTTP 400
+        ├── ValidationError       ValidationError, HTTP 400 (a length or range of the model)
         ├── NoSuchEntityError     NoSuchEntity, HTTP 404
         └── PolicyEvaluationError PolicyEvaluation, HTTP 500
 
@@ -24,6 +25,8 @@ without parsing text.
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from iamspec.suggest import did_you_mean
 
 
 class IamSpecError(Exception):
@@ -51,9 +54,7 @@ class CatalogError(IamSpecError):
     def __init__(self, name: str, suggestions: Sequence[str], what: str) -> None:
         self.name = name
         self.suggestions = tuple(suggestions)
-        listed = ", ".join(repr(s) for s in self.suggestions)
-        hint = f"; did you mean {listed}?" if suggestions else ""
-        super().__init__(f"unknown {what} {name!r}{hint}")
+        super().__init__(f"unknown {what} {name!r}{did_you_mean(self.suggestions)}")
 
 
 class UnknownServiceError(CatalogError):

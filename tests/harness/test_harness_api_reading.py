@@ -1,4 +1,4 @@
-"""The API answerers' reading of responses, offline: a boto3-shaped fake client stands in for
+"""The API backends' reading of responses, offline: a boto3-shaped fake client stands in for
 IAM, so the response's shape (duplicates, unasked actions, resource names, paging markers) is
 exactly what each test says. Also the run's shared call budget and the drift summary line.
 """

@@ -1,4 +1,4 @@
-"""The answerers: local, moto and live receive the same requests and must agree."""
+"""The backends: local, moto and live receive the same requests and must agree."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Which permissions-boundary statements applied: the local answerer records them from its
+"""Which permissions-boundary statements applied: the local backend records them from its
 traces, moto and live copy them from their local reference, and the results file keeps them."""
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ DEPLOYED = {
 
 
 class _TagsBackend(LocalBackend):
-    """The local answerer, plus the account's tags of deployed principals (as live reads)."""
+    """The local backend, plus the account's tags of deployed principals (as live reads)."""
 
     def __init__(self, *args: Any, tags: dict[str, dict[str, str]]) -> None:
         super().__init__(*args)

@@ -27,7 +27,7 @@ def test_valid_options_pass():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"backend": "local"}, "--compare-local compares an API answerer with the local"),
+        ({"backend": "local"}, "--compare-local compares an API backend with the local"),
         ({"max_calls": -1}, "--iam-max-calls must be 0 (no cap) or more"),
         ({"max_attempts": 0}, "--iam-max-attempts must be at least 1"),
     ],

@@ -143,7 +143,7 @@ def _check_texts(root: Path, data: dict[str, Any]) -> None:
         ("policies/department.json", "identity"),
     ]
     department = policies[("policies/department.json", "identity")]
-    assert department["text"] == FILLED  # filled as every answerer received it
+    assert department["text"] == FILLED  # filled as every backend received it
     assert "{{" not in department["text"]
     assert department["sha256"] == hashlib.sha256(FILLED.encode()).hexdigest()
     boundary = policies[("policies/boundary.json", "boundary")]

@@ -525,7 +525,7 @@ def test_compare_local_needs_an_api_answerer(project):
         "--compare-local",
     )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    assert "--compare-local compares an API answerer" in result.stderr.str()
+    assert "--compare-local compares an API backend" in result.stderr.str()
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])

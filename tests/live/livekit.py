@@ -1,4 +1,4 @@
-"""Helpers for the live-answerer tests: a moto server, a counting proxy, deployed principals.
+"""Helpers for the live-backend tests: a moto server, a counting proxy, deployed principals.
 
 Everything runs over HTTP on 127.0.0.1; nothing reaches AWS.
 

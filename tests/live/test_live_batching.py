@@ -1,5 +1,5 @@
 # ruff: noqa: E501 - Gherkin steps are written on one line, as in the features
-"""The live answerer's HTTP behaviour, counted by a proxy in front of a moto server.
+"""The live backend's HTTP behaviour, counted by a proxy in front of a moto server.
 
 Batching (one Simulate* request per (principal, context) group), ``Marker`` paging, botocore
 retries on Throttling, the cap on calls, and every way the start can fail (no credentials,

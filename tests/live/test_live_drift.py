@@ -72,7 +72,7 @@ Feature: drift nobody declared
     When "test-admin" calls "connect:DescribeUser" on the Connect user "jdoe"
     Then the request is allowed
 
-  Scenario: the specification agrees with the live answer, but the answerers disagree
+  Scenario: the specification agrees with the live answer, but the backends disagree
     When "test-admin" calls "connect:DescribeUser" on the Connect user "jdoe"
     Then the request is implicitly denied
 """

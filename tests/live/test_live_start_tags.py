@@ -1,4 +1,4 @@
-"""The live answerer's start reads every deployed principal's tags: a caller that may not call
+"""The live backend's start reads every deployed principal's tags: a caller that may not call
 iam:ListUserTags / iam:ListRoleTags is stopped before any scenario runs (exit 4), with the
 permission and the nightly role's policy named, like a missing Simulate* permission.
 """

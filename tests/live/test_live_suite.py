@@ -2,7 +2,7 @@
 
 ``pytest features --iam-backend=live --compare-local`` in a subprocess, with the deployed
 principals provisioned in the server: every scenario (the ``@live`` ones too) must pass, the two
-answerers must agree everywhere, and the proxy's count of Simulate* requests must be exactly the
+backends must agree everywhere, and the proxy's count of Simulate* requests must be exactly the
 calls the run reports plus the start-up checks, one per (principal, context) group and page.
 """
 

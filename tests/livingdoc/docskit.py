@@ -387,7 +387,7 @@ def compared(
     deployed: bool = False,
 ) -> ScenarioRecord:
     """``record`` as a ``--compare-local`` run on ``backend`` records it: the local evaluator
-    answers every request too, as the answerer did unless ``local`` maps the request's action
+    answers every request too, as the backend did unless ``local`` maps the request's action
     to another decision (then the request drifts); a ``deployed`` principal gets no local
     answer. Changes ``record`` and returns it."""
     record.backend = backend

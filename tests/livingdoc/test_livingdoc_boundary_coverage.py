@@ -45,7 +45,7 @@ FEATURE_PAGE = "feature-dept"
 
 
 def _applied(*indexes: int) -> list[dict[str, Any]]:
-    """boundary_statements as the local answerer records them (the boundary's path as id)."""
+    """boundary_statements as the local backend records them (the boundary's path as id)."""
     return [
         matched(BOUNDARY, BOUNDARY_TEXT, i) | {"SourcePolicyType": "Permissions Boundary"}
         for i in indexes

@@ -108,7 +108,7 @@ def library(tmp_path):
     return lib
 
 
-def test_resolve_by_path_as_the_local_answerer_names_policies(library):
+def test_resolve_by_path_as_the_local_backend_names_policies(library):
     found = resolve(_request(matched(DEPT, DEPT_TEXT, 1)), _user(), {}, library)
     assert found.refs == (StatementRef(DEPT, 1),)
     assert found.unresolved == ()

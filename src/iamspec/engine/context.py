@@ -82,17 +82,6 @@ class RequestContext(Mapping[str, ContextValue]):
             by_lower[lower] = value
         self._by_lower = by_lower
 
-    @classmethod
-    def from_pairs(cls, pairs: Mapping[str, str | Iterable[str]]) -> RequestContext:
-        """Build a context of string keys; an iterable value makes a multivalued key."""
-        values = []
-        for name, raw in pairs.items():
-            if isinstance(raw, str):
-                values.append(ContextValue(name, (raw,)))
-            else:
-                values.append(ContextValue(name, tuple(raw), multivalued=True))
-        return cls(values)
-
     def __getitem__(self, key: str) -> ContextValue:
         return self._by_lower[key.lower()]
 
@@ -119,7 +108,3 @@ class RequestContext(Mapping[str, ContextValue]):
     def __repr__(self) -> str:
         inner = ", ".join(f"{v.name}={list(v.values)!r}" for v in self._by_lower.values())
         return f"RequestContext({inner})"
-
-    def with_values(self, extra: Iterable[ContextValue]) -> RequestContext:
-        """A new context with ``extra`` added; a key present in both is an error."""
-        return RequestContext([*self._by_lower.values(), *extra])

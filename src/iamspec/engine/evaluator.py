@@ -25,11 +25,11 @@ as tracing every statement afresh (``tests/test_properties.py``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from enum import Enum
 
+from iamspec.arns import account_of_principal, parse_iam_arn
 from iamspec.engine.compiled import CompiledPolicy, CompiledStatement, PolicyRole
 from iamspec.engine.conditions.clause import ConditionResult
 from iamspec.engine.context import RequestContext
@@ -270,10 +270,6 @@ def _resource_trace(st: CompiledStatement, resource: str, ctx: RequestContext) -
     return MatchTrace(False, f"{resource} matches none of {listed}{extra}")
 
 
-_ACCOUNT_PRINCIPAL = re.compile(r"(?:arn:[^:]+:iam::)?(\d{12})(?::root)?")
-_CALLER_ACCOUNT = re.compile(r"arn:[^:]+:iam::(\d{12}):")
-
-
 class PrincipalMatch(Enum):
     """How a Principal/NotPrincipal element names the caller.
 
@@ -297,7 +293,8 @@ def _principal_match(
     """How ``block`` names ``caller`` (None: it does not), and the listed value that did."""
     if block.wildcard:
         return PrincipalMatch.EVERYONE, "*"
-    account = _CALLER_ACCOUNT.match(caller) if caller else None
+    caller_arn = parse_iam_arn(caller) if caller else None
+    account = caller_arn.account if caller_arn is not None else None
     best: tuple[PrincipalMatch | None, str] = (None, "")
     for kind, values in block.entries:
         if kind != "AWS":
@@ -308,8 +305,7 @@ def _principal_match(
                 return PrincipalMatch.EVERYONE, value
             if caller is not None and value == caller:
                 return PrincipalMatch.ENTITY, value
-            m = _ACCOUNT_PRINCIPAL.fullmatch(value)
-            if account is not None and m is not None and m.group(1) == account.group(1):
+            if account is not None and account_of_principal(value) == account:
                 best = (PrincipalMatch.ACCOUNT, value)
     return best
 
@@ -427,10 +423,8 @@ def _memoisable(trace: StatementTrace) -> bool:
 
 
 def _is_iam_user(arn: str | None) -> bool:
-    return arn is not None and _IAM_USER.match(arn) is not None
-
-
-_IAM_USER = re.compile(r"arn:[^:]+:iam::\d{12}:user/")
+    iam_arn = parse_iam_arn(arn) if arn is not None else None
+    return iam_arn is not None and iam_arn.resource.startswith("user/")
 
 
 def evaluate(

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from iamspec.arns import split_arn
 from iamspec.engine.context import RequestContext
 from iamspec.engine.variables import Piece, Template, parse_template, wildcard_pattern
 from iamspec.wildcards import glob_pattern
@@ -100,7 +101,7 @@ def compile_resource_pattern(text: str, *, variables_enabled: bool) -> ResourceP
     """Compile a Resource entry; ``"*"`` matches everything, otherwise ARN segment rules apply."""
     if text == "*":
         return ResourcePattern(text, True, "", None, None)
-    segments = text.split(":", 5)
+    segments = split_arn(text)
     if len(segments) < 6:
         # Fewer than six segments: only a segment-final '*' can reach the rest of an ARN.
         regex = ":".join(_segment_regex(s) for s in segments)

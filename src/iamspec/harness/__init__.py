@@ -1,4 +1,4 @@
-"""The BDD harness: the scenario world, requests, answerers and the pytest plugin.
+"""The BDD harness: the scenario world, requests, backends and the pytest plugin.
 
 Everything here faces pytest and pytest-bdd. What needs no pytest sits below it and is shared
 with the linter, the living docs and the CLI: a project's settings and placeholders
@@ -11,15 +11,15 @@ with the linter, the living docs and the CLI: a project's settings and placehold
 - :mod:`.world` — the scenario world: what a scenario declares and asks;
 - :mod:`.requests` — the request builder: scenario words → simulator requests
   (ContextEntries, tag applicability and its exceptions, wildcards, the typo guard, batches);
-- :mod:`.backends` — the answerers: local, moto, live;
+- :mod:`.backends` — the backends: local, moto, live;
 - :mod:`.outcome` — answers and what a When-step passes to Then-steps;
 - :mod:`.decisions` — decision words, checks, failure messages;
 - :mod:`.access_levels` — Then-steps over every action of a service at an access level;
 - :mod:`.plugin` — the pytest plugin: it only wires hooks and fixtures to the modules below;
 - :mod:`.options` — the command-line options, declared in one place;
-- :mod:`.session` — the run's state (settings, catalog, store, answerer) and where the
+- :mod:`.session` — the run's state (settings, catalog, store, backend) and where the
   records go;
-- :mod:`.live_scenarios` — ``@live`` scenarios deselected unless the live answerer runs;
+- :mod:`.live_scenarios` — ``@live`` scenarios deselected unless the live backend runs;
 - :mod:`.xdist` — what the pytest-xdist controller and its workers exchange;
 - :mod:`.locations` — feature paths and the current step;
 - :mod:`.recording` — record assembly: a scenario's world turned into its record;

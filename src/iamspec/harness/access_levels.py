@@ -4,7 +4,7 @@
 the day a service adds one. The Service Authorization Reference gives every action an access
 level (``List``, ``Read``, ``Write``, ``Permissions management``, ``Tagging``; an action may
 have several, e.g. ``Tagging, Write``), so the check asks the catalog for every action of the
-named services at the named levels and has the answerer decide each one.
+named services at the named levels and has the backend decide each one.
 
 Each action is asked on ``*`` (what a ``"Resource": "*"`` grant covers) and on one probe ARN
 per resource type the action takes, in the settings' partition, region and account (a grant on
@@ -15,16 +15,15 @@ or request context the probe does not carry is not seen: the check proves "no gr
 or on the account's resources in general", not the absence of every conditional grant.
 
 All requests go through the request builder (same ContextEntries as every other step) and
-the answerer in one :meth:`~iamspec.harness.backends.Backend.ask`, whose batching makes one
+the backend in one :meth:`~iamspec.harness.backends.Backend.ask`, whose batching makes one
 Simulate* call per (context, set of actions) group — tens of calls for hundreds of actions.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Sequence
 
+from iamspec.arns import fill_template
 from iamspec.catalog import ActionInfo, ResourceType
 from iamspec.harness.decisions import (
     RULE,
@@ -40,6 +39,7 @@ from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownN
 from iamspec.harness.outcome import CallResult
 from iamspec.harness.requests import Call, Expansion
 from iamspec.harness.world import World
+from iamspec.suggest import close_matches
 
 __all__ = ["ACCESS_LEVELS", "PROBE_ID", "expect_denied_at_access_levels"]
 
@@ -50,7 +50,6 @@ PROBE_ID = "iamspec-probe"
 """The id a probe ARN carries in each of its resource type's own variables."""
 
 _DETAILED = 10  # full explanations in a failure message; every failing action is listed anyway
-_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
 def _names(text: str, what: str) -> list[str]:
@@ -67,8 +66,8 @@ def _levels(text: str) -> frozenset[str]:
     for name in _names(text, "access level"):
         level = canonical.get(name.lower())
         if level is None:
-            close = difflib.get_close_matches(name.lower(), list(canonical), n=2, cutoff=0.5)
-            error = UnknownNameError("access level", name, [canonical[c] for c in close])
+            close = close_matches(name, ACCESS_LEVELS, limit=2, cutoff=0.5, ignore_case=True)
+            error = UnknownNameError("access level", name, close)
             error.add_note("the access levels are " + ", ".join(ACCESS_LEVELS))
             raise error
         found.add(level)
@@ -105,7 +104,7 @@ def _probe(world: World, resource_type: ResourceType) -> Resource:
     }
     if ":connect:" in template:  # EC2 has an ${InstanceId} too; only Connect's is an instance
         known["InstanceId"] = settings.connect_instance_id(settings.default_connect_instance)
-    return world.raw_resource(_VARIABLE.sub(lambda m: known.get(m.group(1), PROBE_ID), template))
+    return world.raw_resource(fill_template(template, known, default=lambda _: PROBE_ID))
 
 
 def _calls(world: World, principal: str, actions: Sequence[ActionInfo]) -> list[Call]:

@@ -15,18 +15,17 @@ The words are plain language a contact-centre admin reads, plus AWS's own spelli
 A failed check raises :class:`ScenarioFailure` whose message has, for every request that
 disagreed: expected vs actual decision, the request as sent (principal, action, resource ARN,
 ContextEntries, and what the builder left out and why), and the explanation — the engine's
-trace for the local answerer; the API response and the local trace for moto and live.
+trace for the local backend; the API response and the local trace for moto and live.
 
 Drift fails too: under moto or live with ``--compare-local``, a request whose answer differs
 from the local evaluator's fails its check even when the answer is the expected one ("DRIFT"
 in the message), because then one of the two is wrong — unless the scenario declares a known
 difference with its reason (``Given a known difference from AWS: "<reason>"``); the expected
-decision is always checked against the answerer's own answer.
+decision is always checked against the backend's own answer.
 """
 
 from __future__ import annotations
 
-import difflib
 import textwrap
 from collections.abc import Sequence
 from enum import Enum
@@ -38,6 +37,7 @@ from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownD
 from iamspec.harness.outcome import CallResult, Outcome
 from iamspec.harness.requests import Call, Expansion
 from iamspec.harness.world import ANY_RESOURCE, World
+from iamspec.suggest import close_matches
 
 __all__ = [
     "Expected",
@@ -91,7 +91,7 @@ def parse_decision(word: str) -> Expected:
     found = _WORDS.get(normal)
     if found is None:
         choices = [e.value for e in Expected]
-        close = difflib.get_close_matches(normal, list(_WORDS), n=2, cutoff=0.6)
+        close = close_matches(normal, _WORDS, limit=2)
         raise UnknownDecisionError(word, choices, [_WORDS[c].value for c in close])
     return found
 
@@ -118,7 +118,7 @@ def render_failure(result: CallResult, expected: str) -> str:
     if result.drift and result.known_difference is None:
         lines.append(
             f"DRIFT: {result.backend} and the local evaluator decide differently; "
-            "a difference between answerers fails the scenario whatever was expected "
+            "a difference between backends fails the scenario whatever was expected "
             '(unless the scenario declares it: Given a known difference from AWS: "<reason>")'
         )
     elif result.drift:

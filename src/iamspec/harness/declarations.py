@@ -2,7 +2,7 @@
 
 Plain data, filled in by :class:`iamspec.harness.world.World`. A principal is mutable while
 the Given-steps run (a later step may add a policy or a group); the request builder takes a
-frozen :class:`Caller` snapshot, which is what every answerer receives.
+frozen :class:`Caller` snapshot, which is what every backend receives.
 
 Resources are named by a *kind* and a name, as the scenarios say them: the Connect user
 "jdoe", the outbound campaign "spring-sale". :data:`RESOURCE_KINDS` is the table of kinds;
@@ -25,7 +25,7 @@ __all__ = [
     "RESOURCE_KINDS",
     "Caller",
     "GroupView",
-    "KnownDifference",
+    "KnownDifferenceDeclaration",
     "Principal",
     "PrincipalKind",
     "Resource",
@@ -59,7 +59,7 @@ class Principal:
 
     A ``deployed`` principal exists in the AWS account (``[tool.iamspec.deployed_principals]``):
     its policies, groups and boundary are the account's, not the scenario's, and only the live
-    answerer (SimulatePrincipalPolicy) can decide its requests. Its ``tags`` are read from the
+    backend (SimulatePrincipalPolicy) can decide its requests. Its ``tags`` are read from the
     account, because the simulator does not fill ``aws:PrincipalTag`` in itself.
     """
 
@@ -125,7 +125,7 @@ class Caller:
 
 
 @dataclass(frozen=True)
-class KnownDifference:
+class KnownDifferenceDeclaration:
     """A scenario's statement that AWS's simulator answers some actions otherwise, and why.
 
     Scoped to actions (patterns as in a policy's ``Action``, case-insensitive) so that it

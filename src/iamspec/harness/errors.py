@@ -1,7 +1,7 @@
-"""The errors of the BDD harness: a scenario or an answerer that cannot be run honestly.
+"""The errors of the BDD harness: a scenario or a backend that cannot be run honestly.
 
 A scenario whose expectation is not met is a :class:`ScenarioFailure` (an ``AssertionError``,
-so pytest counts it as a failed test). Everything else here is bad input or an answerer that
+so pytest counts it as a failed test). Everything else here is bad input or a backend that
 cannot answer, raised before any decision is made, so that a typo can never pass as "denied"::
 
     IamSpecError                        (iamspec.errors)
@@ -15,7 +15,7 @@ cannot answer, raised before any decision is made, so that a typo can never pass
         │   └── TagKeyTypoError         a tag key one typo away from a key the policies read
         │                               (key, meant, where, policy)
         ├── UnknownDecisionError        a decision word that is not one of the four (word, choices)
-        ├── BackendUnavailableError     the chosen answerer cannot run (backend, reason)
+        ├── BackendUnavailableError     the chosen backend cannot run (backend, reason)
         ├── SimulatorError              an IAM API call failed after botocore's retries
         │                               (backend, api, code, aws_message, retries)
         └── CallLimitError              the process's cap on Simulate* calls is reached (cap)
@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from iamspec.errors import IamSpecError
+from iamspec.suggest import did_you_mean
 
 __all__ = [
     "BackendUnavailableError",
@@ -57,9 +58,7 @@ __all__ = [
 
 
 def _did_you_mean(suggestions: Sequence[str]) -> str:
-    if not suggestions:
-        return ""
-    return "; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
+    return did_you_mean(suggestions, joined_by=" or ")
 
 
 class HarnessError(IamSpecError):
@@ -135,7 +134,7 @@ class UnknownDecisionError(HarnessError):
 
 
 class BackendUnavailableError(HarnessError):
-    """The answerer chosen with ``--iam-backend`` cannot run here."""
+    """The backend chosen with ``--iam-backend`` cannot run here."""
 
     def __init__(self, backend: str, reason: str) -> None:
         self.backend = backend
@@ -188,5 +187,5 @@ class ScenarioFailure(AssertionError):
     """A Then-step whose expected decision differs from the answer.
 
     The message is complete: expected and actual decision, the explanation, and every
-    request as it was sent to the answerer.
+    request as it was sent to the backend.
     """

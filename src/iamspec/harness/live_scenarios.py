@@ -1,4 +1,4 @@
-"""Scenarios tagged ``@live``: they run only with the live answerer, and a run says how many
+"""Scenarios tagged ``@live``: they run only with the live backend, and a run says how many
 it left out.
 
 A ``@live`` scenario names principals deployed in the AWS account, which only
@@ -23,7 +23,7 @@ _DESELECTED = "iamspec_deselected_live"
 
 
 def deselect(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Deselect ``@live`` scenarios unless the live answerer runs (and count them)."""
+    """Deselect ``@live`` scenarios unless the live backend runs (and count them)."""
     state = session_of(config)
     if state.backend_name == "live":
         return

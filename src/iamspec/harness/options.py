@@ -110,7 +110,7 @@ def check(options: Options) -> None:
     """Raise pytest.UsageError for options that contradict each other or are out of range."""
     if options.compare_local and options.backend == "local":
         raise pytest.UsageError(
-            "iamspec: --compare-local compares an API answerer with the local evaluator; "
+            "iamspec: --compare-local compares an API backend with the local evaluator; "
             "choose --iam-backend=live (or moto)"
         )
     if options.max_calls < 0:

@@ -1,4 +1,4 @@
-"""Answers: what an answerer said about each request, and what a When-step got back.
+"""Answers: what a backend said about each request, and what a When-step got back.
 
 An :class:`Answer` is one (action, resource) decision with the simulator's
 ``MatchedStatements`` and ``MissingContextValues``, the permissions-boundary statements that
@@ -21,11 +21,11 @@ __all__ = ["Answer", "CallResult", "Outcome", "PartResult"]
 
 @dataclass(frozen=True)
 class Answer:
-    """One answerer's decision on one (action, resource) under one context.
+    """One backend's decision on one (action, resource) under one context.
 
-    ``explanation`` is the engine's own trace for the local answerer and a rendering of the
+    ``explanation`` is the engine's own trace for the local backend and a rendering of the
     API response for the others. ``reference`` is the local evaluator's answer to the same
-    request, kept by the API answerers (moto, live) so that a failure shows both and any
+    request, kept by the API backends (moto, live) so that a failure shows both and any
     difference is reported as drift.
 
     ``boundary_statements`` are the statements of the caller's permissions boundary that
@@ -33,8 +33,8 @@ class Answer:
     (``SourcePolicyId``, ``SourcePolicyType``, ``StartPosition``, ``EndPosition``). AWS's
     simulator never names them (only ``PermissionsBoundaryDecisionDetail``), yet policy
     coverage needs them to tell a boundary Allow that let requests through from dead weight.
-    The local answerer fills them from its traces (empty: none applied, or no boundary). The
-    API answerers copy them from their local reference answer (``--compare-local``), so there
+    The local backend fills them from its traces (empty: none applied, or no boundary). The
+    API backends copy them from their local reference answer (``--compare-local``), so there
     they come from the local evaluator, not from AWS; without a reference they are None: not
     known.
     """
@@ -80,7 +80,7 @@ class CallResult:
 
     @property
     def drift(self) -> bool:
-        """The answerer and the local evaluator disagree on one of the call's requests."""
+        """The backend and the local evaluator disagree on one of the call's requests."""
         return any(p.answer.drift for p in self.parts)
 
     @property

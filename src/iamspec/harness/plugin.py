@@ -116,7 +116,7 @@ def iam_catalog(request: pytest.FixtureRequest) -> Catalog:
 
 @pytest.fixture(scope="session")
 def iam_backend(request: pytest.FixtureRequest) -> Backend:
-    """The answerer chosen with ``--iam-backend``, started."""
+    """The backend chosen with ``--iam-backend``, started."""
     return session_of(request.config).backend
 
 

@@ -14,7 +14,6 @@ mapped back through the placeholders to the file as written.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from iamspec.policy.model import Policy, Statement
 from iamspec.policy.parser import PolicyKind, parse_policy
 from iamspec.project.placeholders import Filled, fill
 from iamspec.project.settings import Settings
+from iamspec.suggest import close_matches
 
 __all__ = ["PolicyFile", "PolicyStore"]
 
@@ -44,7 +44,7 @@ class PolicyFile:
 
     ``name`` is how scenarios refer to it (relative to ``policy_dir``); ``display`` is the path
     relative to the project root, used in every message and as the policy id in explanations.
-    ``text`` is the filled text: what every answerer receives.
+    ``text`` is the filled text: what every backend receives.
     """
 
     name: str
@@ -115,7 +115,7 @@ class PolicyStore:
         if not root.is_dir():
             return []
         known = [p.relative_to(root).as_posix() for p in root.rglob("*.json")]
-        return difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+        return close_matches(name, known)
 
     def load(self, name: str, kind: PolicyKind = PolicyKind.IDENTITY) -> PolicyFile:
         """The policy file ``name`` (relative to ``policy_dir``), parsed as ``kind``.

@@ -2,7 +2,7 @@
 
 The records themselves (their classes and their format) belong to :mod:`iamspec.records`; this
 module knows the harness's side of them. When the run keeps records (``--iam-results``, an API
-answerer, the living docs), :func:`begin` starts a scenario's
+backend, the living docs), :func:`begin` starts a scenario's
 :class:`~iamspec.records.results.ScenarioRecord` before its first step, each step is marked as
 it ends, :func:`finish` fills in what the scenario declared and asked from its
 :class:`~iamspec.harness.world.World`, and :func:`attach` sends the record, as JSON, with the
@@ -81,7 +81,7 @@ def begin(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
 
 
 def world_created(node: pytest.Item, world: World) -> None:
-    """Note the answerer's counters when the scenario's world is made: the record counts the
+    """Note the backend's counters when the scenario's world is made: the record counts the
     Simulate* calls and retries made from here on."""
     node.stash[_CALLS_BEFORE] = world.backend.simulate_calls
     node.stash[_RETRIES_BEFORE] = world.backend.retries

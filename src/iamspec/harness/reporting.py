@@ -5,7 +5,7 @@ pytest-xdist workers send them to the controller): :data:`SCENARIO_PROPERTY` car
 :class:`~iamspec.records.results.ScenarioRecord` as JSON, :data:`POLICIES_PROPERTY` the policy
 texts a process has not sent before. :class:`ResultsCollector` (registered on the controller by
 the harness plugin) rebuilds the :class:`~iamspec.records.results.RunRecord`, writes it for
-``--iam-results`` and prints the API answerers' call counts; :class:`DriftReporter` writes the
+``--iam-results`` and prints the API backends' call counts; :class:`DriftReporter` writes the
 ``--compare-local`` drift report and fails a run with unexplained drift.
 """
 
@@ -89,7 +89,7 @@ class ResultsCollector:
 class DriftReporter:
     """``--compare-local``: writes the drift report; unexplained drift fails the run.
 
-    The Then-steps already fail a scenario whose answerers disagree; this also catches a
+    The Then-steps already fail a scenario whose backends disagree; this also catches a
     disagreement no Then-step checked, so a green run means no unexplained drift.
     """
 

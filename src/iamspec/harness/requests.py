@@ -3,8 +3,8 @@
 A When-step says *who* calls *which action* (or every action a wildcard matches) on *which
 resources*, perhaps with request tags. :class:`RequestBuilder` turns that into
 :class:`Call` objects, one per real action, each made of :class:`SimRequest` parts (one per
-resource), each with the ContextEntries a real request would carry. Every answerer (local,
-moto, live) receives these same entries, so any difference between answerers is drift.
+resource), each with the ContextEntries a real request would carry. Every backend (local,
+moto, live) receives these same entries, so any difference between backends is drift.
 
 Rules (the README's "Writing scenarios"; docs/iam-semantics.md §7):
 
@@ -38,7 +38,7 @@ Rules (the README's "Writing scenarios"; docs/iam-semantics.md §7):
   because ``Departmnet=Test`` matched nothing.
 
 Batching: :func:`plan` groups parts by (caller, context) into :class:`Batch` es whose
-actions x resources are exactly the wanted pairs, so an answerer makes one Simulate* call per
+actions x resources are exactly the wanted pairs, so a backend makes one Simulate* call per
 batch.
 """
 
@@ -128,7 +128,7 @@ def context_entry(catalog: Catalog, name: str, values: Sequence[str]) -> Context
 
 @dataclass(frozen=True)
 class SimRequest:
-    """One (action, resource) question under one context, as sent to every answerer.
+    """One (action, resource) question under one context, as sent to every backend.
 
     ``resource`` is an ARN or ``*``; ``target`` says it the way the scenario did;
     ``notes`` record what the builder decided to leave out, and why.
@@ -191,10 +191,10 @@ class Batch:
 def plan(parts: Iterable[SimRequest], *, cross: bool = False) -> list[Batch]:
     """Group requests into batches (one Simulate* call each, before paging).
 
-    Default (the local answerer): one batch per (caller, context) and set of actions, so each
+    Default (the local backend): one batch per (caller, context) and set of actions, so each
     batch's actions x resources are exactly the pairs wanted. With ``cross`` (the API
-    answerers, where a call costs more than an evaluation): one batch per (caller, context)
-    carrying every action and every resource of the group; the answerer evaluates the whole
+    backends, where a call costs more than an evaluation): one batch per (caller, context)
+    carrying every action and every resource of the group; the backend evaluates the whole
     cross product and the caller keeps the pairs it asked for. Either way ``*`` never shares
     a batch with ARNs: the API expresses it by omitting ResourceArns. Order is first-seen.
     """

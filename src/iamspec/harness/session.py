@@ -1,8 +1,8 @@
-"""The run's state: settings, catalog, policy store and answerer, shared by every scenario.
+"""The run's state: settings, catalog, policy store and backend, shared by every scenario.
 
 One :class:`IamSpecSession` per pytest run (per process, with pytest-xdist), kept in the
 config's stash and created by :func:`start` (the plugin's ``pytest_configure``): it checks the
-options, starts an API answerer before any scenario runs (a live run without credentials
+options, starts an API backend before any scenario runs (a live run without credentials
 stops here, never turning green by skipping) and registers where the run's records go
 (:mod:`iamspec.harness.reporting`). Each scenario's :class:`~iamspec.harness.world.World` is
 made by :func:`new_world`; the node's stash carries it and the current step's location.
@@ -58,7 +58,7 @@ class IamSpecSession:
         self.backend_name: str = self.options.backend
         self.compare_local: bool = self.options.compare_local
         self.collecting = bool(self.options.results) or self.backend_name != "local"
-        """True when scenario records are kept (``--iam-results``, an API answerer whose calls
+        """True when scenario records are kept (``--iam-results``, an API backend whose calls
         the summary counts; also on xdist workers)."""
         self.deselected_live = 0
         self._settings: Settings | None = None
@@ -114,7 +114,7 @@ class IamSpecSession:
         )
 
     def run_budget(self) -> CallBudget | None:
-        """The run's shared call budget, to read its total (None: no API answerer)."""
+        """The run's shared call budget, to read its total (None: no API backend)."""
         if self.budget_file is None:
             return None
         return CallBudget(self.max_calls, Path(self.budget_file))
@@ -122,7 +122,7 @@ class IamSpecSession:
     @property
     def backend(self) -> Backend:
         if self._backend is None:
-            # the local answerer makes no API calls: no options, no budget file
+            # the local backend makes no API calls: no options, no budget file
             api = None if self.backend_name == "local" else self.api_options()
             backend = make_backend(self.backend_name, self.catalog, self.settings, api)
             backend.start()
@@ -170,9 +170,9 @@ def find_session(config: pytest.Config) -> IamSpecSession | None:
 
 
 def start(config: pytest.Config) -> None:
-    """Check the options, start an API answerer, and register where the records go.
+    """Check the options, start an API backend, and register where the records go.
 
-    Raises pytest.UsageError for contradicting options and for an answerer that cannot start.
+    Raises pytest.UsageError for contradicting options and for a backend that cannot start.
     """
     options.add_markers(config)
     state = IamSpecSession(config)
@@ -251,7 +251,7 @@ def report_header(config: pytest.Config) -> str:
 
 
 def close(config: pytest.Config) -> None:
-    """Stop the answerer and remove the run's budget file (if the session started)."""
+    """Stop the backend and remove the run's budget file (if the session started)."""
     state = find_session(config)
     if state is not None:
         state.close()

@@ -16,12 +16,11 @@ scenario never declared is an :class:`UnknownNameError` with "did you mean".
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 
+from iamspec.arns import Arn, fill_template, parse_arn, parse_iam_entity, template_variables
 from iamspec.catalog import Catalog, ResourceType
-from iamspec.errors import MalformedArnError
 from iamspec.harness.backends import Backend
 from iamspec.harness.declarations import (
     KINDS_BY_PHRASE,
@@ -29,7 +28,7 @@ from iamspec.harness.declarations import (
     RESOURCE_KINDS,
     Caller,
     GroupView,
-    KnownDifference,
+    KnownDifferenceDeclaration,
     Principal,
     PrincipalKind,
     Resource,
@@ -44,12 +43,12 @@ from iamspec.harness.requests import Call, Expansion, RequestBuilder
 from iamspec.policy.parser import PolicyKind
 from iamspec.project.placeholders import fill_text
 from iamspec.project.settings import Settings
+from iamspec.suggest import close_matches
 
 __all__ = ["World"]
 
 _IAM_NAME = re.compile(r"[\w+=,.@-]+")
 _IAM_NAME_LIMIT = {PrincipalKind.USER: 64, PrincipalKind.ROLE: 64, PrincipalKind.GROUP: 128}
-_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _RESOURCE_ID = re.compile(r"[^\s/:\"]+")
 _ITEM = re.compile(
     r'(?:(?:the|a|an) )?(?P<kind>[^"]+?) "(?P<name>[^"]*)"'
@@ -60,28 +59,15 @@ ANY_RESOURCE = "any resource"
 """The phrase that means Resource ``*``."""
 
 
-_CONNECT_INSTANCE = re.compile(r"arn:[^:]+:connect:[^:]*:[^:]*:instance/([^/]+)")
-
-
-def _check_arn(arn: str) -> None:
-    """The six parts of an ARN (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html)."""
-    parts = arn.split(":", 5)
-    if len(parts) < 6:
-        raise MalformedArnError(arn, "expected arn:partition:service:region:account-id:resource")
-    if parts[0] != "arn":
-        raise MalformedArnError(arn, "an ARN starts with 'arn:'")
-    for index, what in ((1, "partition"), (2, "service"), (5, "resource")):
-        if not parts[index]:
-            raise MalformedArnError(arn, f"the {what} is empty")
-    if parts[4] and not re.fullmatch(r"\d{12}|aws", parts[4]):
-        raise MalformedArnError(arn, f"the account {parts[4]!r} is not 12 digits")
-    if any(c.isspace() for c in arn):
-        raise MalformedArnError(arn, "an ARN has no whitespace")
+def _connect_instance_id(arn: Arn) -> str | None:
+    """The instance id of a Connect ARN (``instance/<id>`` or below it), else None."""
+    if arn.service != "connect" or not arn.resource.startswith("instance/"):
+        return None
+    return arn.resource.removeprefix("instance/").split("/", 1)[0] or None
 
 
 def _suggest(name: str, known: Sequence[str]) -> list[str]:
-    lowered = {k.lower(): k for k in known}
-    return [lowered[m] for m in difflib.get_close_matches(name.lower(), list(lowered), 3, 0.6)]
+    return close_matches(name, known, ignore_case=True)
 
 
 def _kind(phrase: str) -> ResourceKind:
@@ -126,7 +112,7 @@ class World:
         self.step: str | None = None
         self.live_only = False
         """The scenario carries the ``@live`` tag (set by the plugin)."""
-        self.known_differences: list[KnownDifference] = []
+        self.known_differences: list[KnownDifferenceDeclaration] = []
         """The actions AWS's simulator is known to answer otherwise here, and why."""
         self._principals: dict[str, Principal] = {}
         self._resources: dict[tuple[str, str], Resource] = {}
@@ -149,7 +135,7 @@ class World:
         }
         if instance_id is not None:
             known["InstanceId"] = instance_id
-        own = [v for v in _VARIABLE.findall(template) if v not in known]
+        own = [v for v in template_variables(template) if v not in known]
         if len(own) != 1:
             raise ScenarioInputError(  # pragma: no cover - guarded by tests of RESOURCE_KINDS
                 f"cannot build an ARN from {template} (unfilled: {', '.join(own)})"
@@ -160,7 +146,7 @@ class World:
                 'quotes or spaces (name any other resource by its ARN: the ARN "arn:...")'
             )
         values = {**known, own[0]: resource_id}
-        arn = _VARIABLE.sub(lambda m: values[m.group(1)], template)
+        arn = fill_template(template, values)
         if not rt.matches(arn):
             raise ScenarioInputError(
                 f"{resource_id!r} cannot be the id of a {kind.phrase}: {arn} does not match "
@@ -202,7 +188,7 @@ class World:
     def add_deployed_principal(self, name: str, tags: str | Mapping[str, str] = "") -> Principal:
         """Name a principal deployed in the AWS account (``[tool.iamspec.deployed_principals]``).
 
-        Its policies, groups and boundary are the account's: only the live answerer can decide
+        Its policies, groups and boundary are the account's: only the live backend can decide
         its requests, so the scenario must be tagged ``@live`` (offline runs deselect it). Its
         tags are read from the account (the simulator does not fill ``aws:PrincipalTag``);
         ``tags`` the scenario states must be among them, or the scenario fails: the account no
@@ -225,7 +211,8 @@ class World:
             raise error
         if name in self._principals:
             raise ScenarioInputError(f'"{name}" is already declared')
-        kind = PrincipalKind.USER if ":user/" in arn else PrincipalKind.ROLE
+        entity = parse_iam_entity(arn)  # the settings hold only IAM user and role ARNs
+        kind = PrincipalKind.USER if entity and entity.kind == "user" else PrincipalKind.ROLE
         actual = self.backend.deployed_tags(name, arn)
         stated = parse_tags(self.fill(tags)) if isinstance(tags, str) else dict(tags)
         differ = {k: v for k, v in stated.items() if actual.get(k) != v}
@@ -246,7 +233,7 @@ class World:
         self._principals[name] = principal
         return principal
 
-    def declare_known_difference(self, actions: str, reason: str) -> KnownDifference:
+    def declare_known_difference(self, actions: str, reason: str) -> KnownDifferenceDeclaration:
         """State that AWS's simulator answers ``actions`` otherwise than the local evaluator.
 
         ``actions`` is ``"connect:DeleteUser"`` or several, comma-separated (wildcards allowed;
@@ -281,7 +268,7 @@ class World:
             )
         if self.results:
             raise ScenarioInputError("declare a known difference before the first When-step")
-        known = KnownDifference(patterns, text)
+        known = KnownDifferenceDeclaration(patterns, text)
         self.known_differences.append(known)
         return known
 
@@ -490,9 +477,8 @@ class World:
     def raw_resource(self, arn: str) -> Resource:
         """A resource named by its ARN (no tags); MalformedArnError for text that is not one."""
         text = self.fill(arn)
-        _check_arn(text)
-        instance = _CONNECT_INSTANCE.match(text)
-        return Resource(RAW_ARN, text, text, None, (), instance.group(1) if instance else None)
+        instance = _connect_instance_id(parse_arn(text, strict=True))
+        return Resource(RAW_ARN, text, text, None, (), instance)
 
     def resource(self, kind_phrase: str, name: str) -> Resource:
         """A declared resource, an IAM principal as a resource, or a settings' instance.

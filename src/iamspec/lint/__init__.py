@@ -4,7 +4,7 @@ Programmatic use (the BDD harness calls this on every policy a scenario loads)::
 
     from iamspec.lint import lint_text
 
-    findings = lint_text(text, "policies/connect/admin.json")
+    findings = lint_text(text, "policies/connect/view-users.json")
     errors = [f for f in findings if f.is_error]      # stop the scenario with these
     warnings = [f for f in findings if not f.is_error]  # show these in the failure/docs
 

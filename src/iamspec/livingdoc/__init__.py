@@ -30,7 +30,7 @@ Modules: :mod:`.site` (the view model and :func:`build_site`, its one entry poin
 matrix), :mod:`.labels` (how decisions, statuses, dates read), :mod:`.policies` (policy texts
 and statement blocks), :mod:`.deciding` (which statement decided a request), :mod:`.coverage`
 (policy coverage and untested grants), :mod:`.errata` (linter findings of the published
-examples), :mod:`.drift` (where the answerer and the local evaluator disagreed, for a
+examples), :mod:`.drift` (where the backend and the local evaluator disagreed, for a
 ``--compare-local`` run), :mod:`.render` (templates to files), :mod:`.plugin` (the pytest
 options).
 """

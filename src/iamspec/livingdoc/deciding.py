@@ -2,7 +2,7 @@
 
 A request's ``matched_statements`` name a statement as the simulator does: a
 ``SourcePolicyId`` and the statement's ``StartPosition``/``EndPosition`` in the policy text it
-received. The id depends on the answerer:
+received. The id depends on the backend:
 
 - local: the policy's path (``policies/x.json``), with `` (via IAM group G)`` for a group's
   policy;
@@ -141,7 +141,7 @@ def resolve_boundary(
 ) -> Resolution | None:
     """Map ``request.boundary_statements`` to statements of the caller's boundary.
 
-    None when the run did not record them (an API answerer without ``--compare-local``, or an
+    None when the run did not record them (an API backend without ``--compare-local``, or an
     older results file). They are placed in the caller's boundary only, by position: the
     boundary is known, so its id need not be interpreted.
     """

@@ -1,4 +1,4 @@
-"""The drift page's view model: where the answerer and the local evaluator disagreed.
+"""The drift page's view model: where the backend and the local evaluator disagreed.
 
 Built only for a run with ``--compare-local`` (:attr:`~iamspec.records.results.RunRecord.
 compare_local`), from :func:`iamspec.records.drift.drift_report`, so that the page shows the
@@ -24,7 +24,7 @@ from iamspec.records.drift import (
     NOT_COMPARED_REASON,
     Disagreement,
     DriftReport,
-    KnownDifference,
+    KnownDifferenceOutcome,
     drift_report,
 )
 from iamspec.records.results import RunRecord
@@ -60,7 +60,7 @@ class ContextEntryView:
 
 @dataclass(frozen=True)
 class DisagreementView:
-    """One request the two answerers decided differently, linked to its scenario."""
+    """One request the two backends decided differently, linked to its scenario."""
 
     record: Disagreement
     number: int
@@ -83,7 +83,7 @@ class DisagreementView:
 class KnownDifferenceView:
     """A declared known difference, its scenario, and the disagreements this run saw in it."""
 
-    record: KnownDifference
+    record: KnownDifferenceOutcome
     number: int
     scenario: ScenarioLink
     disagreements: tuple[int, ...]

@@ -1,7 +1,7 @@
 """The policies the site shows: their text, their statements and where each one stands.
 
 A :class:`PolicyView` is one policy file as the scenarios used it: the text with its
-``{{placeholders}}`` filled (the text every answerer received, so the simulator's
+``{{placeholders}}`` filled (the text every backend received, so the simulator's
 ``StartPosition``/``EndPosition`` refer to it), parsed with :func:`iamspec.parse_policy`, and
 split into line :class:`Segment` s so that each statement can be shown as a block with its own
 anchor. Texts written with several statements on one line (the published examples are one

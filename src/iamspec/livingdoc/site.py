@@ -5,7 +5,7 @@
 statements that decided each request (:mod:`~iamspec.livingdoc.feature_builder`), computes
 policy coverage (:mod:`~iamspec.livingdoc.coverage`), lints the published examples
 (:mod:`~iamspec.livingdoc.errata`) and, for a ``--compare-local`` run, lists where the
-answerers disagreed (:mod:`~iamspec.livingdoc.drift`). The templates only lay out what is
+backends disagreed (:mod:`~iamspec.livingdoc.drift`). The templates only lay out what is
 here: they compute nothing and never see raw records.
 """
 
@@ -83,7 +83,7 @@ class Site:
 
     @property
     def drift(self) -> int:
-        """Requests where the answerer and the local evaluator disagreed (the drift page's
+        """Requests where the backend and the local evaluator disagreed (the drift page's
         disagreements); 0 without ``--compare-local``, where nothing was compared."""
         return len(self.drift_view.disagreements) if self.drift_view is not None else 0
 

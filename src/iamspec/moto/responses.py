@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import functools
 import inspect
-import re
 from collections.abc import Callable
 from typing import Any
 
+from iamspec.arns import parse_iam_arn
 from iamspec.errors import IamSpecError, InvalidInputError, SimulatorAPIError
 from iamspec.moto.reader import MotoPolicyReader
 from iamspec.simulate.context_keys import (
@@ -41,7 +41,6 @@ except ImportError as err:  # pragma: no cover - depends on the installed moto
 
 __all__ = ["disable", "enable", "is_enabled"]
 
-_SOURCE_ACCOUNT = re.compile(r"arn:[^:]+:iam::(?P<account>\d{12}):")
 _MISSING = object()
 _ORIGINALS: dict[str, Any] = {}
 
@@ -122,11 +121,11 @@ def _params(response: Any, operation: str, func: Callable[..., Any]) -> dict[str
 def _check_account(response: Any, params: dict[str, Any]) -> None:
     """PolicySourceArn must be in the caller's account, as IAM insists."""
     source = params.get("PolicySourceArn")
-    match = _SOURCE_ACCOUNT.match(source) if isinstance(source, str) else None
-    if match and match["account"] != response.current_account:
+    arn = parse_iam_arn(source) if isinstance(source, str) else None
+    if arn is not None and arn.account != response.current_account:
         raise InvalidInputError(
             f"Invalid Policy Source Arn: caller's account {response.current_account} does "
-            f"not have access to policies in account {match['account']}"
+            f"not have access to policies in account {arn.account}"
         )
 
 

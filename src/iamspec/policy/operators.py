@@ -10,8 +10,9 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_con
 
 from __future__ import annotations
 
-import difflib
 from typing import Literal
+
+from iamspec.suggest import close_matches
 
 __all__ = [
     "BASE_OPERATORS",
@@ -131,4 +132,4 @@ def suggest_operator(name: str, limit: int = 3) -> list[str]:
     exact_case = _BY_LOWER.get(name.lower())
     if exact_case is not None:
         return [exact_case]
-    return difflib.get_close_matches(name, _ALL_NAMES, n=limit, cutoff=0.75)
+    return close_matches(name, _ALL_NAMES, limit=limit, cutoff=0.75)

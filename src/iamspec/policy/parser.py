@@ -11,7 +11,6 @@ https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -41,6 +40,7 @@ from iamspec.policy.model import (
     Statement,
 )
 from iamspec.policy.operators import is_known_operator, suggest_operator
+from iamspec.suggest import close_matches, did_you_mean
 
 __all__ = ["PolicyKind", "parse_policy"]
 
@@ -173,8 +173,7 @@ def _suggest(name: str, choices: Iterable[str]) -> str:
     for option in options:
         if option.lower() == name.lower():
             return f"; did you mean {option!r}? (element names are case-sensitive)"
-    close = difflib.get_close_matches(name, options, n=1, cutoff=0.7)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return did_you_mean(close_matches(name, options, limit=1, cutoff=0.7))
 
 
 def _unknown_operator(name: str) -> str:
@@ -182,12 +181,10 @@ def _unknown_operator(name: str) -> str:
     reason = f"unknown condition operator {name!r}"
     if name.split(":")[-1] == "NullIfExists":
         return f"{reason}: Null cannot take IfExists (Null itself tests whether the key exists)"
-    near = suggest_operator(name)
-    if not near:
-        return reason
-    if near[0].lower() == name.lower():
-        return f"{reason}; did you mean {near[0]!r}? (operator names are case-sensitive)"
-    return f"{reason}; did you mean {near[0]!r}?"
+    near = suggest_operator(name)[:1]
+    if near and near[0].lower() == name.lower():
+        return f"{reason}{did_you_mean(near)} (operator names are case-sensitive)"
+    return f"{reason}{did_you_mean(near)}"
 
 
 class _Grammar:

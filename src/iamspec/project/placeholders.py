@@ -25,12 +25,12 @@ a JSON error) back to the file as written.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from iamspec.project.errors import PlaceholderError
 from iamspec.project.settings import PLACEHOLDER_NAME
+from iamspec.suggest import close_matches
 
 __all__ = ["Filled", "fill", "fill_text"]
 
@@ -91,7 +91,7 @@ def _lookup(name: str, values: Mapping[str, str], source: str, line: int, column
         )
     value = values.get(name)
     if value is None:
-        close = difflib.get_close_matches(name, list(values), n=3, cutoff=0.6)
+        close = close_matches(name, values)
         known = ", ".join(sorted(values)) or "none"
         raise PlaceholderError(
             source,

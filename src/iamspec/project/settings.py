@@ -26,7 +26,6 @@ suggestion, because a misspelt setting would silently fall back to its default.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -34,7 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from iamspec.arns import is_account_id, parse_iam_entity
 from iamspec.project.errors import SettingsError
+from iamspec.suggest import close_matches
 
 __all__ = ["DEFAULTS", "Settings", "load_settings"]
 
@@ -51,11 +52,11 @@ KNOWN_KEYS: tuple[str, ...] = (*DEFAULTS, *_TABLES)
 PARTITIONS = frozenset(
     {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
 )
-_ACCOUNT = re.compile(r"\d{12}")
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _RESOURCE_ID = re.compile(r"[^\s:/\"\\]+")
-_PRINCIPAL_ARN = re.compile(r"arn:[a-z-]+:iam::\d{12}:(user|role)/(?:[^/\s]+/)*[\w+=,.@-]+")
+_ENTITY_NAME = re.compile(r"[\w+=,.@-]+")
+_ENTITY_PATH = re.compile(r"/(?:[^/\s]+/)*")
 _BAD_VALUE_CHARS = re.compile(r"[\"\\\x00-\x1f\x7f]")
 PLACEHOLDER_NAME = _NAME
 """The form of a placeholder name (also a connect-instance or principal name)."""
@@ -94,7 +95,7 @@ class Settings:
         return SettingsError(self.source, key, reason)
 
     def _validate(self) -> None:
-        if not _ACCOUNT.fullmatch(self.account_id):
+        if not is_account_id(self.account_id):
             raise self._error("account_id", f"{self.account_id!r} is not a 12-digit account id")
         if not _REGION.fullmatch(self.region):
             raise self._error("region", f"{self.region!r} is not a region name like 'us-east-1'")
@@ -122,12 +123,17 @@ class Settings:
             if not _RESOURCE_ID.fullmatch(value):
                 raise self._error(f"connect_instances.{name}", f"{value!r} is not an instance id")
         for name, arn in self.deployed_principals.items():
-            if not _PRINCIPAL_ARN.fullmatch(arn):
+            entity = parse_iam_entity(arn)
+            if (
+                entity is None
+                or entity.kind not in ("user", "role")
+                or not _ENTITY_PATH.fullmatch(entity.path)
+                or not _ENTITY_NAME.fullmatch(entity.name)
+            ):
                 raise self._error(
                     f"deployed_principals.{name}", f"{arn!r} is not an IAM user or role ARN"
                 )
-            partition, account = arn.split(":")[1], arn.split(":")[4]
-            if (partition, account) != (self.partition, self.account_id):
+            if (entity.arn.partition, entity.account) != (self.partition, self.account_id):
                 # SimulatePrincipalPolicy rejects a PolicySourceArn of another account
                 # (InvalidInput), and the scenarios' ARNs and policies are this account's.
                 raise self._error(
@@ -199,7 +205,7 @@ def _unknown_key_check(table: Mapping[str, Any], source: str) -> None:
     for key in table:
         if key in KNOWN_KEYS:
             continue
-        close = difflib.get_close_matches(key.lower(), KNOWN_KEYS, n=1, cutoff=0.8)
+        close = close_matches(key.lower(), KNOWN_KEYS, limit=1, cutoff=0.8)
         if close:
             raise SettingsError(source, key, f"unknown setting; did you mean {close[0]!r}?")
 

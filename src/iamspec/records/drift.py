@@ -1,7 +1,7 @@
 """The drift report: where AWS's simulator (or moto) and the local evaluator disagree.
 
 Built from a run's records (:class:`~iamspec.records.results.RunRecord`) when the run asked
-both answerers (``--compare-local``), so the same data feeds the JSON report, the terminal
+both backends (``--compare-local``), so the same data feeds the JSON report, the terminal
 summary and the living documentation. Every disagreement carries both answers and the request
 exactly as sent. A disagreement in a scenario that declares a known difference is listed with
 its reason and does not fail the run; every other one does. Requests the local evaluator cannot
@@ -40,7 +40,7 @@ __all__ = [
     "NOT_COMPARED_REASON",
     "Disagreement",
     "DriftReport",
-    "KnownDifference",
+    "KnownDifferenceOutcome",
     "drift_report",
 ]
 
@@ -55,7 +55,7 @@ NOT_COMPARED_REASON = (
 
 @dataclass(frozen=True)
 class Disagreement:
-    """One request the two answerers decided differently."""
+    """One request the two backends decided differently."""
 
     scenario: str
     feature_file: str
@@ -108,7 +108,7 @@ class Disagreement:
 
 
 @dataclass(frozen=True)
-class KnownDifference:
+class KnownDifferenceOutcome:
     """A scenario's declaration that AWS answers some actions otherwise, and whether this run
     saw a disagreement on them. Listed only for scenarios that asked one of those actions."""
 
@@ -134,7 +134,7 @@ class DriftReport:
     requests_compared: int = 0
     requests_not_compared: int = 0
     disagreements: list[Disagreement] = field(default_factory=list)
-    known_differences: list[KnownDifference] = field(default_factory=list)
+    known_differences: list[KnownDifferenceOutcome] = field(default_factory=list)
 
     @property
     def unexplained(self) -> list[Disagreement]:
@@ -142,7 +142,7 @@ class DriftReport:
         return [d for d in self.disagreements if d.known_difference is None]
 
     @property
-    def stale(self) -> list[KnownDifference]:
+    def stale(self) -> list[KnownDifferenceOutcome]:
         """Declared differences this run did not see."""
         return [k for k in self.known_differences if not k.drift_seen]
 
@@ -254,7 +254,7 @@ def drift_report(run: RunRecord) -> DriftReport:
             if not any(_covers(declaration, action) for action in asked):
                 continue  # e.g. a Background declaration in a scenario that never asks it
             report.known_differences.append(
-                KnownDifference(
+                KnownDifferenceOutcome(
                     scenario=scenario.scenario,
                     feature_file=scenario.feature_file,
                     line=scenario.line,

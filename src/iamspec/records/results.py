@@ -64,7 +64,7 @@ def text_sha256(text: str) -> str:
 
 @dataclass
 class RequestRecord:
-    """One (action, resource) request as sent to the answerer, with the answer."""
+    """One (action, resource) request as sent to the backend, with the answer."""
 
     action: str
     resource: str
@@ -136,7 +136,7 @@ class PolicyRefRecord:
 
 @dataclass
 class PolicyTextRecord:
-    """A policy text exactly as every answerer received it, recorded once per run.
+    """A policy text exactly as every backend received it, recorded once per run.
 
     The living documentation shows this text, not the file as it is later: the simulator's
     statement positions refer to it, and the file may have changed (or be absent) by then.

@@ -5,10 +5,10 @@ https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.htm
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from iamspec.arns import parse_iam_entity
 from iamspec.catalog import Catalog
 from iamspec.engine.compiled import CompiledPolicy, PolicyRole, compile_policy
 from iamspec.errors import InvalidInputError
@@ -17,8 +17,6 @@ from iamspec.simulate import core, inputs
 
 IDENTITY_POLICY_TYPE = "IAM Policy"
 RESOURCE_POLICY_TYPE = "Resource Policy"
-_IAM_USER = re.compile(r"arn:[^:]+:iam::\d{12}:user/.+")
-_IAM_ENTITY = re.compile(r"arn:[^:]+:iam::\d{12}:(user|group|role)/.+")
 
 
 def compile_inputs(
@@ -39,7 +37,8 @@ def compile_resource_policy(text: Any, caller_arn: Any) -> CompiledPolicy | None
         return None
     if caller_arn is None:
         raise InvalidInputError("CallerArn is required when ResourcePolicy is given")
-    if not isinstance(caller_arn, str) or not _IAM_USER.fullmatch(caller_arn):
+    entity = parse_iam_entity(caller_arn) if isinstance(caller_arn, str) else None
+    if entity is None or entity.kind != "user":
         raise InvalidInputError("Invalid caller - Caller must be an IAM user in this context.")
     policy = inputs.parsed_policy(text, "ResourcePolicy", PolicyKind.RESOURCE)
     return compile_policy(policy, "ResourcePolicy", RESOURCE_POLICY_TYPE, PolicyRole.RESOURCE)
@@ -82,7 +81,7 @@ def check_caller(caller_arn: Any) -> str | None:
     """CallerArn, when given, must be an IAM user, group or role ARN."""
     if caller_arn is None:
         return None
-    if not isinstance(caller_arn, str) or not _IAM_ENTITY.fullmatch(caller_arn):
+    if not isinstance(caller_arn, str) or parse_iam_entity(caller_arn) is None:
         raise InvalidInputError(f"Invalid Entity Arn: {caller_arn}")
     return caller_arn
 

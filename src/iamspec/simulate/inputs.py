@@ -13,10 +13,10 @@ Python type (not reachable through boto3, whose client checks types) is InvalidI
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from iamspec.arns import is_arn
 from iamspec.engine.conditions import binary, boolean, dates, ip, numeric
 from iamspec.engine.context import ContextValue, RequestContext, ValueType, parse_context_key_type
 from iamspec.errors import (
@@ -29,9 +29,6 @@ from iamspec.policy.model import Policy
 from iamspec.policy.parser import PolicyKind, parse_policy
 
 MAX_POLICY_CHARS = 131_072
-# arn:partition:service:region:account:resource; partition, service and resource non-empty
-# (the catalog's MalformedArnError rules).
-_ARN = re.compile(r"arn:[^:]+:[^:]+:[^:]*:[^:]*:.+", re.DOTALL)
 _PARSE_CACHE: dict[tuple[str, str, PolicyKind], Policy] = {}
 
 
@@ -133,7 +130,7 @@ def resource_arns(value: Any) -> list[str]:
             raise InvalidInputError(f"ResourceArns.{i} must be a string")
         if not 1 <= len(arn) <= 2048:
             raise ValidationError("resourceArns", arn, _length_constraint(1, 2048, member=True))
-        if arn != "*" and not _ARN.fullmatch(arn):
+        if arn != "*" and not is_arn(arn):
             raise InvalidInputError(
                 f"ResourceArns.{i} {arn!r} is not an ARN "
                 "(arn:partition:service:region:account-id:resource)"

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from iamspec.arns import IamEntity, parse_iam_arn, parse_iam_entity
 from iamspec.catalog import Catalog
 from iamspec.engine.compiled import CompiledPolicy, PolicyRole, compile_policy
 from iamspec.errors import InvalidInputError, NoSuchEntityError
@@ -31,10 +32,6 @@ from iamspec.simulate.custom import (
 )
 from iamspec.wildcards import glob_pattern
 
-_ENTITY_ARN = re.compile(
-    r"arn:(?P<partition>[^:]+):iam::(?P<account>\d{12}):"
-    r"(?P<kind>user|group|role)/(?:.*/)?(?P<name>[^/]+)"
-)
 _RAW_KEY = "IamspecRawPolicyDocument"
 _POLICY_OPERATIONS = ("GetUserPolicy", "GetGroupPolicy", "GetRolePolicy", "GetPolicyVersion")
 
@@ -157,27 +154,32 @@ def gather_for(
     found = reader.gather(kind, name)
     actual = getattr(reader, "entity_arn", None)
     if isinstance(actual, str):
-        wanted = _ENTITY_ARN.fullmatch(source_arn)
-        own = _ENTITY_ARN.fullmatch(actual)
-        if wanted is not None and own is not None and wanted["account"] != own["account"]:
+        wanted = _entity(source_arn)
+        own = _entity(actual)
+        if wanted is not None and own is not None and wanted.account != own.account:
             raise InvalidInputError(
-                f"Invalid Policy Source Arn: caller's account {own['account']} does not have "
-                f"access to policies in account {wanted['account']}"
+                f"Invalid Policy Source Arn: caller's account {own.account} does not have "
+                f"access to policies in account {wanted.account}"
             )
     return found
 
 
 def parse_source_arn(source_arn: str) -> tuple[str, str]:
     """(user|group|role, name) of a PolicySourceArn; anything else is InvalidInput."""
-    m = _ENTITY_ARN.fullmatch(source_arn)
-    if m is None:
+    entity = _entity(source_arn)
+    if entity is None:
         raise InvalidInputError(f"Invalid Entity Arn: {source_arn}")
-    return m["kind"], m["name"]
+    return entity.kind, entity.name
+
+
+def _entity(arn: str) -> IamEntity | None:
+    """The IAM user, group or role a PolicySourceArn names (its name not empty)."""
+    entity = parse_iam_entity(arn)
+    return entity if entity is not None and entity.name else None
 
 
 _POLICY_TYPES = ("inline", "aws-managed", "user-managed", "permission-boundary", "scp", "rcp")
 _ATTACHMENT_TYPES = ("user", "group", "role")
-_POLICY_ARN = re.compile(r"arn:[^:]+:iam::(?:aws|\d{12}):policy/(?P<name>.+)", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -233,14 +235,13 @@ def parse_exclusions(value: Any) -> list[_Exclusion]:
                 )
             out.append(_Exclusion(policy_type=spec))
         elif member == "PolicyArn":
-            arn = _POLICY_ARN.fullmatch(spec) if isinstance(spec, str) else None
-            if arn is None:
+            arn = parse_iam_arn(spec, aws_account=True) if isinstance(spec, str) else None
+            if arn is None or not arn.resource.startswith("policy/") or arn.resource == "policy/":
                 raise InvalidInputError(f"{where}.PolicyArn {spec!r} is not a managed policy ARN")
-            _one_star(arn["name"], f"{where}.PolicyArn")
-            head = arn.string[: arn.start("name")]
-            out.append(
-                _Exclusion(policy_arn=re.compile(re.escape(head) + glob_pattern(arn["name"])))
-            )
+            policy = arn.resource.removeprefix("policy/")
+            _one_star(policy, f"{where}.PolicyArn")
+            head = spec[: len(spec) - len(policy)]
+            out.append(_Exclusion(policy_arn=re.compile(re.escape(head) + glob_pattern(policy))))
         elif member == "InlinePolicyIdentifier":
             if not isinstance(spec, dict):
                 raise InvalidInputError(f"{where}.InlinePolicyIdentifier must be a structure")

@@ -1,22 +1,23 @@
-"""The answerers: one :class:`Backend` interface, three ways to decide a batch of requests.
+"""The backends: one :class:`Backend` interface, three ways to decide a batch of requests.
 
 =========  ==================================================================================
 ``local``  In process: :func:`iamspec.simulate.core.run` over the compiled policy files. The
-           explanation is the engine's own trace (:meth:`Evaluation.explain`). Default.
+           explanation is the engine's own trace
+           (:meth:`~iamspec.engine.evaluator.Evaluation.explain`). Default.
 ``moto``   boto3's IAM client against moto with :func:`iamspec.moto.enable`: the scenario's
            principals are created in moto IAM (users, groups and memberships, roles, customer
            managed policies, permissions boundaries, tags) and asked through
            ``SimulatePrincipalPolicy``, paging on ``Marker``. Runs the live code path in CI.
 ``live``   boto3's IAM client against AWS (the standard credential chain; the endpoint may be
            set with ``AWS_ENDPOINT_URL_IAM``): ``SimulateCustomPolicy`` with the policy
-           files' text, ``SimulatePrincipalPolicy`` for deployed principals. :meth:`start`
+           files' text, ``SimulatePrincipalPolicy`` for deployed principals. :meth:`Backend.start`
            fails the session at once without credentials, when AWS rejects them, or when the
            caller may not call the simulator — a nightly run must not turn green by skipping.
 =========  ==================================================================================
 
-Every answerer receives the same :class:`~iamspec.harness.requests.Batch` — the same actions,
+Every backend receives the same :class:`~iamspec.harness.requests.Batch` — the same actions,
 resources and ContextEntries — and returns one :class:`~iamspec.harness.outcome.Answer` per
-(action, resource). The API answerers send one call per (principal, context) group carrying
+(action, resource). The API backends send one call per (principal, context) group carrying
 all of its actions and resources (:func:`~iamspec.harness.requests.plan` with ``cross``),
 follow ``Marker`` paging, let botocore retry throttling (``standard`` or ``adaptive`` mode,
 bounded attempts) and stop the run at a cap on calls (:class:`ApiOptions`), one
@@ -25,7 +26,8 @@ bounded attempts) and stop the run at a cap on calls (:class:`ApiOptions`), one
 (``Answer.reference``), so a failure shows both traces and a difference is drift, and they
 copy its ``boundary_statements`` (which boundary statements applied: the API never says, so
 these come from the local evaluator; without ``compare_local`` they stay None, not known).
-An API error is never a decision: it is a :class:`SimulatorError` that names the call.
+An API error is never a decision: it is a :class:`~iamspec.harness.errors.SimulatorError`
+that names the call.
 """
 
 from __future__ import annotations
@@ -63,12 +65,12 @@ BACKENDS: dict[str, type[Backend]] = {
 def make_backend(
     name: str, catalog: Catalog, settings: Settings, options: ApiOptions | None = None
 ) -> Backend:
-    """The answerer called ``name``, not yet started (``options`` for moto and live)."""
+    """The backend called ``name``, not yet started (``options`` for moto and live)."""
     try:
         cls = BACKENDS[name]
     except KeyError:
         raise BackendUnavailableError(
-            name, f"unknown answerer; choose one of {', '.join(BACKENDS)}"
+            name, f"unknown backend; choose one of {', '.join(BACKENDS)}"
         ) from None
     if issubclass(cls, IamApiBackend):
         return cls(catalog, settings, options)

@@ -1,4 +1,4 @@
-"""Shared by the IAM API answerers (moto, live): options, calls under a cap, paging, reading."""
+"""Shared by the IAM API backends (moto, live): options, calls under a cap, paging, reading."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from iamspec.project.settings import Settings
 
 @dataclass(frozen=True)
 class ApiOptions:
-    """How the API answerers (moto, live) call IAM.
+    """How the API backends (moto, live) call IAM.
 
     ``compare_local``: also ask the local evaluator and keep its answer (drift).
     ``max_calls``: the cap on Simulate* calls of the run (None: no cap); reaching it raises

@@ -1,4 +1,4 @@
-"""The answerer interface: a Backend decides batches of requests; ask() plans and collects."""
+"""The backend interface: a Backend decides batches of requests; ask() plans and collects."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ class Backend(ABC):
         )
 
     def start(self) -> None:  # noqa: B027 - an optional hook
-        """Check that this answerer can run; acquire what it needs."""
+        """Check that this backend can run; acquire what it needs."""
 
     def close(self) -> None:  # noqa: B027 - an optional hook
         """Release what :meth:`start` acquired."""

@@ -1,4 +1,4 @@
-"""The live answerer: AWS IAM's policy simulator, read-only, checked before the run starts."""
+"""The live backend: AWS IAM's policy simulator, read-only, checked before the run starts."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from iamspec.arns import parse_iam_entity
 from iamspec.catalog import Catalog
 from iamspec.engine.evaluator import Decision
 from iamspec.harness.backends.api import ApiOptions, IamApiBackend
@@ -170,10 +171,10 @@ class LiveBackend(IamApiBackend):
         found = self._tags.get(arn)
         if found is not None:
             return dict(found)
-        kind = arn.split(":", 5)[5].split("/", 1)[0]
-        name = arn.rsplit("/", 1)[-1]
-        if kind not in ("user", "role"):
+        entity = parse_iam_entity(arn)
+        if entity is None or entity.kind not in ("user", "role"):
             raise HarnessError(f"{arn} is not an IAM user or role")
+        kind, name = entity.kind, entity.name
         operation = f"list_{kind}_tags"
 
         def send(**kwargs: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The local answerer: iamspec's own evaluator in process (the default, offline)."""
+"""The local backend: iamspec's own evaluator in process (the default, offline)."""
 
 from __future__ import annotations
 

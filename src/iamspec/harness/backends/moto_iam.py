@@ -1,4 +1,4 @@
-"""The moto answerer: the scenario's principals created in moto IAM, asked through
+"""The moto backend: the scenario's principals created in moto IAM, asked through
 SimulatePrincipalPolicy (iamspec.moto makes moto answer it)."""
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from iamspec.catalog import ActionInfo, Catalog
 from iamspec.errors import CatalogError, UnknownActionError, UnknownServiceError
 from iamspec.lint.document import LintDocument
 from iamspec.lint.findings import ACCESS_ANALYZER_CHECKS, Finding, Rule, Severity
+from iamspec.suggest import did_you_mean, quoted_list
 
 __all__ = ["ActionVerdict", "classify_action"]
 
@@ -86,11 +87,6 @@ class ActionVerdict:
 _FINE_EVERYTHING = ActionVerdict(None, everything=True)
 
 
-def _quote_list(names: tuple[str, ...] | list[str], limit: int = 5) -> str:
-    shown = ", ".join(repr(n) for n in names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
-
-
 def _malformed(catalog: Catalog, text: str) -> ActionVerdict | None:
     colons = text.count(":")
     service, _, name = text.partition(":")
@@ -118,11 +114,11 @@ def _malformed(catalog: Catalog, text: str) -> ActionVerdict | None:
         try:
             if _has_wildcard(repaired):
                 if catalog.expand(repaired):
-                    hint = f"; did you mean {repaired!r}?"
+                    hint = did_you_mean([repaired])
             else:
                 found = catalog.find_action(repaired)
                 if found is not None:
-                    hint = f"; did you mean {found.full_name!r}?"
+                    hint = did_you_mean([found.full_name])
         except CatalogError:
             pass
     return ActionVerdict(MALFORMED_ACTION, f"malformed action {text!r}: {reason}{hint}", index)
@@ -139,15 +135,15 @@ def _unknown_service(catalog: Catalog, text: str, service: str, name: str) -> Ac
         candidate = f"{prefix}:{name}"
         if _has_wildcard(name):
             if catalog.expand(candidate):
-                hint = f"; did you mean {candidate!r}?"
+                hint = did_you_mean([candidate])
                 break
         else:
             found = catalog.find_action(candidate)
             if found is not None:
-                hint = f"; did you mean {found.full_name!r}?"
+                hint = did_you_mean([found.full_name])
                 break
     if not hint and suggestions:
-        hint = f"; did you mean the service {_quote_list(list(suggestions), 3)}?"
+        hint = did_you_mean(suggestions, what="the service", limit=3)
     return ActionVerdict(
         UNKNOWN_SERVICE,
         f"unknown service prefix {service!r} in {text!r}: no IAM service has it, so IAM "
@@ -229,11 +225,11 @@ def classify_action(catalog: Catalog, text: str) -> ActionVerdict:
         )
     hint = ""
     if suggestions:
-        hint = f"; did you mean {_quote_list(list(suggestions))}?"
+        hint = did_you_mean(suggestions, limit=5)
         lowered = text.lower()
         if len(suggestions) > 1 and all(s.lower().startswith(lowered) for s in suggestions):
             hint = (
-                f"; several actions start with it ({_quote_list(list(suggestions))}): "
+                f"; several actions start with it ({quoted_list(suggestions, limit=5)}): "
                 f"did you mean the wildcard {text + '*'!r}?"
             )
     return ActionVerdict(

@@ -23,6 +23,7 @@ from iamspec.policy.operators import (
     split_operator,
     suggest_operator,
 )
+from iamspec.suggest import did_you_mean
 from iamspec.tag_exceptions import untaggable
 
 _AA = ACCESS_ANALYZER_CHECKS + "#access-analyzer-reference-policy-checks-"
@@ -103,7 +104,7 @@ def unknown_operator(doc: LintDocument) -> Iterator[Finding]:
                     if near[0].lower() == name.lower()
                     else ""
                 )
-                message += f"; did you mean {near[0]!r}?{case}"
+                message += f"{did_you_mean(near[:1])}{case}"
         yield doc.finding(UNKNOWN_OPERATOR, clause.operator.offset, message)
 
 
@@ -128,7 +129,7 @@ def unknown_condition_key(doc: LintDocument) -> Iterator[Finding]:
                 suggestions: tuple[str, ...] = ()
             except UnknownContextKeyError as error:
                 suggestions = error.suggestions
-            hint = f"; did you mean {suggestions[0]!r}?" if suggestions else ""
+            hint = did_you_mean(suggestions[:1])
             yield doc.finding(
                 UNKNOWN_CONDITION_KEY,
                 clause.key.offset,

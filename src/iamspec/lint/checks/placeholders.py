@@ -18,13 +18,14 @@ Two kinds, one code (``unfilled-placeholder``), one finding per string at the fi
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 
+from iamspec.arns import is_account_id, split_arn
 from iamspec.lint.document import LintDocument, Value
 from iamspec.lint.findings import ACCESS_ANALYZER_CHECKS, Finding, Rule, Severity
 from iamspec.project.settings import PLACEHOLDER_NAME
+from iamspec.suggest import close_matches
 
 UNFILLED_PLACEHOLDER = Rule(
     "unfilled-placeholder",
@@ -35,7 +36,6 @@ UNFILLED_PLACEHOLDER = Rule(
 )
 
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
-_ACCOUNT = re.compile(r"\d{12}")
 _WORD = re.compile(r"[A-Za-z]+(?:[-_][A-Za-z]+)*")
 _ID_WORD = re.compile(r"[A-Za-z]+(?:[-_][A-Za-z]+)*[-_](?:id|ID|Id|arn|ARN|Arn)")
 _ANGLE = re.compile(r"<[^<>]+>")
@@ -58,7 +58,7 @@ def _template_hits(text: str, known: frozenset[str] | None) -> list[tuple[int, s
         elif known is None:
             hits.append((start, f"{{{{{name}}}}}"))
         elif name not in known:
-            close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+            close = close_matches(name, sorted(known), limit=1)
             hint = f"; did you mean {{{{{close[0]}}}}}?" if close else ""
             hits.append((start, f"{{{{{name}}}}} (no value in [tool.iamspec]{hint})"))
     return hits
@@ -79,7 +79,7 @@ def _arn_hits(text: str) -> list[tuple[int, str]]:
             hits.append(
                 (match.start(), f"{match.group()} (an ARN-format variable, not a policy variable)")
             )
-    parts = text.split(":", 5)
+    parts = split_arn(text)
     if len(parts) < 6:
         return hits
     starts = [0]
@@ -95,7 +95,7 @@ def _arn_hits(text: str) -> list[tuple[int, str]]:
     if (
         account
         and account != "aws"
-        and not _ACCOUNT.fullmatch(account)
+        and not is_account_id(account)
         and (_WORD.fullmatch(account) or _ANGLE.fullmatch(account))
     ):
         hits.append((starts[4], f"{account!r} (account part)"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from iamspec.arns import ARN_FORMAT, arn_defect
 from iamspec.catalog import ActionInfo, ResourceType
 from iamspec.lint.arnpattern import pattern_may_match_type
 from iamspec.lint.checks.actions import classify_action
@@ -47,26 +48,9 @@ def _arn_defect(text: str) -> str | None:
     """Why ``text`` cannot be an ARN pattern, or None."""
     if text == "*" or _is_templated(text):
         return None
-    if not text.startswith("arn:"):
-        if text.lower().startswith("arn:"):
-            return "an ARN starts with lower-case 'arn:'"
-        return 'expected "*" or an ARN (arn:partition:service:region:account:resource)'
-    parts = text.split(":", 5)
-    if len(parts) < 6:
-        if parts[-1].endswith("*"):
-            return None  # a segment-final '*' may run across the colons that follow
-        missing = 6 - len(parts)
-        return (
-            f"{len(parts)} of the 6 colon-separated parts of an ARN "
-            f"(arn:partition:service:region:account:resource); {missing} missing"
-        )
-    if not parts[1]:
-        return "the partition (second part) is empty"
-    if not parts[2]:
-        return "the service (third part) is empty"
-    if not parts[5]:
-        return "the resource part (after the fifth colon) is empty"
-    return None
+    if not text.lower().startswith("arn:"):
+        return f'expected "*" or an ARN ({ARN_FORMAT})'
+    return arn_defect(text, pattern=True)
 
 
 def _statement_actions(doc: LintDocument, statement: StatementView) -> list[ActionInfo] | None:
