@@ -46,7 +46,7 @@ from iamspec.errors import (
     UnknownServiceError,
 )
 from iamspec.global_condition_keys import GLOBAL_CONDITION_KEYS, find_global_condition_key
-from iamspec.wildcards import glob_pattern
+from iamspec.wildcards import Glob, compile_glob
 
 __all__ = [
     "ActionInfo",
@@ -372,9 +372,12 @@ def _has_wildcard(text: str) -> bool:
     return "*" in text or "?" in text
 
 
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """IAM action wildcards: ``*`` any run (including none), ``?`` one character."""
-    return re.compile(glob_pattern(pattern.lower()), re.DOTALL)
+def _glob_regex(pattern: str) -> Glob:
+    """IAM action wildcards: ``*`` any run (including none), ``?`` one character.
+
+    A linear-time matcher (:mod:`iamspec.wildcards`), never a backtracking regex.
+    """
+    return compile_glob(pattern.lower())
 
 
 def _dedupe(items: Iterable[str]) -> tuple[str, ...]:

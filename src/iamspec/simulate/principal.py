@@ -29,7 +29,7 @@ from iamspec.simulate.custom import (
     compile_inputs,
     compile_resource_policy,
 )
-from iamspec.wildcards import glob_pattern
+from iamspec.wildcards import Glob, compile_glob, compile_tokens, literal, wild
 
 _ENTITY_ARN = re.compile(
     r"arn:(?P<partition>[^:]+):iam::(?P<account>\d{12}):"
@@ -185,20 +185,20 @@ class _Exclusion:
     """One validated PolicyExclusionList identifier."""
 
     policy_type: str | None = None
-    policy_arn: re.Pattern[str] | None = None
-    inline: tuple[str, str, re.Pattern[str]] | None = None  # (policy name, type, entity glob)
+    policy_arn: Glob | None = None
+    inline: tuple[str, str, Glob] | None = None  # (policy name, type, entity glob)
 
     def excludes(self, source: PolicySource) -> bool:
         if self.policy_type is not None:
             return self.policy_type == source.kind
         if self.policy_arn is not None:
-            return source.arn is not None and self.policy_arn.fullmatch(source.arn) is not None
+            return source.arn is not None and self.policy_arn.matches(source.arn)
         if self.inline is not None and source.attachment is not None:
             policy_name, kind, entity = self.inline
             attached_kind, attached_name = source.attachment
             return (
                 kind == attached_kind
-                and entity.fullmatch(attached_name) is not None
+                and entity.matches(attached_name)
                 and source.policy_id == f"{attached_kind}_{attached_name}_{policy_name}"
             )
         return False
@@ -238,9 +238,8 @@ def parse_exclusions(value: Any) -> list[_Exclusion]:
                 raise InvalidInputError(f"{where}.PolicyArn {spec!r} is not a managed policy ARN")
             _one_star(arn["name"], f"{where}.PolicyArn")
             head = arn.string[: arn.start("name")]
-            out.append(
-                _Exclusion(policy_arn=re.compile(re.escape(head) + glob_pattern(arn["name"])))
-            )
+            glob = compile_tokens(literal(head) + wild(arn["name"]))
+            out.append(_Exclusion(policy_arn=glob))
         elif member == "InlinePolicyIdentifier":
             if not isinstance(spec, dict):
                 raise InvalidInputError(f"{where}.InlinePolicyIdentifier must be a structure")
@@ -258,7 +257,7 @@ def parse_exclusions(value: Any) -> list[_Exclusion]:
                     f"{where}.InlinePolicyIdentifier.AttachmentName is required"
                 )
             _one_star(entity, f"{where}.InlinePolicyIdentifier.AttachmentName")
-            out.append(_Exclusion(inline=(name, kind, re.compile(glob_pattern(entity)))))
+            out.append(_Exclusion(inline=(name, kind, compile_glob(entity))))
         else:
             raise InvalidInputError(
                 f"{where}: unknown identifier {member!r}; expected PolicyType, PolicyArn or "
