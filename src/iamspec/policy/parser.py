@@ -89,8 +89,13 @@ _DUPLICATE_HINT = (
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_policies.html"
     "#duplicateelement"
 )
-# Stored IAM policies accept only these characters (policyDocumentType pattern in the IAM
-# API model; reference_iam-quotas.html).
+# IAM policies hold only these characters: "Policy documents can contain only the following
+# Unicode characters: horizontal tab (U+0009), linefeed (U+000A), carriage return (U+000D),
+# and characters in the range U+0020 to U+00FF" (reference_iam-quotas.html), the API model's
+# policyDocumentType pattern [\u0009\u000A\u000D\u0020-\u00FF]+ (API_SimulateCustomPolicy
+# and every Put*Policy page). The pattern is checked on the text as sent; the quotas page
+# speaks of the document's characters, and an escape (\u2018, \b) is only another spelling of
+# one, so the same rule applies to escaped characters [INF] (issue 14: escapes slipped past).
 _BAD_CHAR = re.compile(r"[^\t\n\r\x20-\xff]")
 _SMART_QUOTES = "\u2018\u2019\u201c\u201d"
 _SID = re.compile(r"[A-Za-z0-9]*")
@@ -107,7 +112,7 @@ def parse_policy(text: str, source: str, *, kind: PolicyKind = PolicyKind.IDENTI
     lines = LineIndex(text)
     _check_charset(text, source, lines)
     try:
-        document = parse_json(text, source, lines)
+        document = parse_json(text, source, lines, allowed=_escaped_char_rule)
     except PolicyParseError as exc:
         fragment = _fragment_error(text, source, lines)
         if fragment is not None:
@@ -116,13 +121,24 @@ def parse_policy(text: str, source: str, *, kind: PolicyKind = PolicyKind.IDENTI
     return _Grammar(text, source, kind, lines).policy(document.root)
 
 
+def _escaped_char_rule(ch: str) -> str | None:
+    """The character rule for what a JSON escape denotes (None: allowed)."""
+    if _BAD_CHAR.match(ch) is None:
+        return None
+    return _disallowed(ch)
+
+
 def _check_charset(text: str, source: str, lines: LineIndex) -> None:
     """Reject characters IAM cannot store, before anything else looks at the text."""
     bad = _BAD_CHAR.search(text)
     if bad is None:
         return
-    ch = bad.group()
     pos = lines.position(bad.start())
+    raise PolicyParseError(source, pos.line, pos.column, _disallowed(bad.group()))
+
+
+def _disallowed(ch: str) -> str:
+    """Why ``ch`` cannot be in a policy, with a hint for the usual culprits."""
     name = unicodedata.name(ch, "")
     shown = f"U+{ord(ch):04X}" + (f" ({name})" if name else "")
     hint = ""
@@ -130,12 +146,9 @@ def _check_charset(text: str, source: str, lines: LineIndex) -> None:
         hint = "; a typographic quote, use a plain ' or \" instead"
     elif ch == "\ufeff":
         hint = "; a byte-order mark, save the file as UTF-8 without BOM"
-    raise PolicyParseError(
-        source,
-        pos.line,
-        pos.column,
+    return (
         f"character {shown} is not allowed in an IAM policy: IAM accepts only tab, LF, CR "
-        f"and U+0020-U+00FF{hint}",
+        f"and U+0020-U+00FF{hint}"
     )
 
 
@@ -144,7 +157,7 @@ def _fragment_error(text: str, source: str, lines: LineIndex) -> PolicyParseErro
     if not text.lstrip(" \t\r\n").startswith('"'):
         return None
     try:
-        first = parse_json_prefix(text, source, lines).root
+        first = parse_json_prefix(text, source, lines, allowed=_escaped_char_rule).root
     except PolicyParseError:
         return None
     rest = text[first.end_offset :].lstrip(" \t\r\n")

@@ -319,6 +319,7 @@ def simulate_principal_policy_with(
     caller = check_caller(CallerArn) or PolicySourceArn
     inputs.resource_owner(ResourceOwner)
     inputs.resource_handling_option(ResourceHandlingOption)
+    inputs.marker(Marker)
 
     sources, own_boundary = gather_for(reader, PolicySourceArn)
     identity = [
