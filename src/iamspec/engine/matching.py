@@ -7,6 +7,13 @@ Sources:
   (case-sensitive; in the first five ARN segments a wildcard stays inside its segment unless
   a ``*`` is the segment's last character; in the resource part ``*`` matches anything;
   variables only in the resource part).
+
+A wildcard in an action's service prefix (``*:GetObject``) is matched like any other: the
+Action page allows ``*`` and ``?`` in action values and restricts nowhere where they stand,
+so the whole ``service:action`` string is one case-insensitive glob [INF]. A wildcard in a
+Resource ARN's service segment never reaches this module: the Resource page says "You can't
+use a wildcard in the service segment", and the parser refuses it (docs/iam-semantics.md §8).
+Matching is linear in the text (:mod:`iamspec.wildcards`), whatever the pattern.
 """
 
 from __future__ import annotations

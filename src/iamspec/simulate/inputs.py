@@ -213,6 +213,9 @@ def max_items(value: Any) -> int:
 # A value of a typed ContextKeyType must be one that the matching operator family can read:
 # otherwise the value would be accepted here and then silently match nothing. The parsers are
 # the condition operators' own (iamspec.engine.conditions), so the two can never disagree.
+# A ``boolean`` value other than true/false (any case) is InvalidInput: what AWS's simulator
+# does with "yes" is undocumented (a Java-style parse would quietly read it as false), and a
+# typo must never become a decision (docs/iam-semantics.md §8).
 _PARSERS: dict[ValueType, Callable[[str], object]] = {
     ValueType.NUMERIC: numeric.parse_request,
     ValueType.BOOLEAN: boolean.parse_request,
