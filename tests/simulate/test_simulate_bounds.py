@@ -160,3 +160,34 @@ def test_principal_calls_bound_the_same_inputs() -> None:
             ActionNames=["s3:GetObject"],
             CallerArn="arn:aws:iam::111122223333:user/" + "a" * 2020,
         )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "where"),
+    [
+        ({"ResourceArns": ["arn:aws:s3:::b/\ud800"]}, "ResourceArns.1: character 16 is U+D800"),
+        ({"ActionNames": ["s3:Get\udcffObject"]}, "ActionNames.1: character 7 is U+DCFF"),
+        (
+            {
+                "ContextEntries": [
+                    {
+                        "ContextKeyName": "aws:PrincipalTag/t",
+                        "ContextKeyValues": ["ok", "\ud83d"],
+                        "ContextKeyType": "stringList",
+                    }
+                ]
+            },
+            "ContextEntries.1.ContextKeyValues.2 (aws:PrincipalTag/t): character 1 is U+D83D",
+        ),
+        ({"CallerArn": "arn:aws:iam::111122223333:user/\udc80"}, "CallerArn: character 32"),
+    ],
+)
+def test_a_lone_surrogate_in_a_parameter_is_invalid_input(
+    kwargs: dict[str, Any], where: str
+) -> None:
+    """Found by the fuzz test: a lone surrogate in ResourceArns came back in the result and
+    crashed UTF-8 writers downstream. No request can carry one (requests are UTF-8)."""
+    with pytest.raises(InvalidInputError) as info:
+        _simulate(**kwargs)
+    assert info.value.message.startswith(where)
+    assert "a lone surrogate that no request can carry" in info.value.message

@@ -71,6 +71,24 @@ def parsed_policy(text: Any, source: str, kind: PolicyKind) -> Policy:
     return policy
 
 
+def check_text(value: str, where: str) -> str:
+    """``value`` unless it holds a lone surrogate, which no request can carry (InvalidInput).
+
+    Requests travel as UTF-8, where a lone surrogate (``"\\ud800"``) cannot be written; one
+    passed in process would come back in the result and crash whatever writes it out.
+    """
+    if value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise InvalidInputError(
+            f"{where}: character {err.start + 1} is U+{ord(value[err.start]):04X}, a lone "
+            "surrogate that no request can carry"
+        ) from None
+    return value
+
+
 def _field(source: str) -> str:
     """The model's member name AWS puts in a ValidationError (``policyInputList``)."""
     name = source.split(".", 1)[0]
@@ -112,6 +130,7 @@ def policy_source_arn(value: Any) -> str:
         raise InvalidInputError("PolicySourceArn is required")
     if not isinstance(value, str):
         raise InvalidInputError("PolicySourceArn must be a string")
+    check_text(value, "PolicySourceArn")
     if not 20 <= len(value) <= 2048:
         raise ValidationError("policySourceArn", value, _length_constraint(20, 2048))
     return value
@@ -128,6 +147,7 @@ def action_names(value: Any) -> list[str]:
     for i, action in enumerate(actions, 1):
         if not isinstance(action, str):
             raise InvalidInputError(f"ActionNames.{i} must be a string")
+        check_text(action, f"ActionNames.{i}")
         if not 3 <= len(action) <= 128:
             raise ValidationError("actionNames", action, _length_constraint(3, 128, member=True))
         if "*" in action or "?" in action:
@@ -143,6 +163,7 @@ def resource_arns(value: Any) -> list[str]:
     for i, arn in enumerate(arns, 1):
         if not isinstance(arn, str):
             raise InvalidInputError(f"ResourceArns.{i} must be a string")
+        check_text(arn, f"ResourceArns.{i}")
         if not 1 <= len(arn) <= MAX_ARN_CHARS:
             raise ValidationError(
                 "resourceArns", arn, _length_constraint(1, MAX_ARN_CHARS, member=True)
@@ -165,6 +186,8 @@ def boundary_policies(value: Any) -> list[Any]:
 
 def arn_length(value: Any, name: str) -> None:
     """CallerArn, ResourceOwner: the model's ``ResourceNameType``, 1-2048 characters."""
+    if isinstance(value, str):
+        check_text(value, name)
     if isinstance(value, str) and not 1 <= len(value) <= MAX_ARN_CHARS:
         field = name[:1].lower() + name[1:]
         raise ValidationError(field, value, _length_constraint(1, MAX_ARN_CHARS))
@@ -179,6 +202,8 @@ def resource_owner(value: Any) -> None:
 
 def marker(value: Any) -> None:
     """Marker: the model's ``markerType``, 1-320 characters (checked before it is decoded)."""
+    if isinstance(value, str):
+        check_text(value, "Marker")
     if isinstance(value, str) and not 1 <= len(value) <= MAX_MARKER_CHARS:
         raise ValidationError("marker", value, _length_constraint(1, MAX_MARKER_CHARS))
 
@@ -189,6 +214,7 @@ def resource_handling_option(value: Any) -> None:
         return
     if not isinstance(value, str):
         raise InvalidInputError("ResourceHandlingOption must be a string")
+    check_text(value, "ResourceHandlingOption")
     if not 1 <= len(value) <= 64:
         raise ValidationError("resourceHandlingOption", value, _length_constraint(1, 64))
 
@@ -268,6 +294,7 @@ def context_entries(value: Any) -> RequestContext:
         name = entry.get("ContextKeyName")
         if not isinstance(name, str):
             raise InvalidInputError(f"{where}.ContextKeyName must be a string")
+        check_text(name, f"{where}.ContextKeyName")
         if not 5 <= len(name) <= 256:
             raise ValidationError(
                 f"contextEntries.{i}.member.contextKeyName", name, _length_constraint(5, 256)
@@ -285,6 +312,7 @@ def context_entries(value: Any) -> RequestContext:
         for j, v in enumerate(strings, 1):
             if not isinstance(v, str):
                 raise InvalidInputError(f"{where}.ContextKeyValues must be a list of strings")
+            check_text(v, f"{where}.ContextKeyValues.{j} ({name})")
             if len(v) > MAX_CONTEXT_VALUE_CHARS:
                 raise InvalidInputError(
                     f"{where}.ContextKeyValues.{j} ({name}): {len(v):,} characters; iamspec "
