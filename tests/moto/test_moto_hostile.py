@@ -134,3 +134,16 @@ def test_a_hostile_wildcard_is_answered_and_the_next_request_too(iam: Any) -> No
     after = iam.simulate_custom_policy(PolicyInputList=[ALLOW], ActionNames=["s3:GetObject"])
     assert after["EvaluationResults"][0]["EvalDecision"] == "allowed"
     assert time.perf_counter() - start < 10.0
+
+
+def test_an_arn_over_2048_characters_is_validation_error_xml(iam: Any) -> None:
+    """botocore checks only minimum lengths client-side; the server answers the maximum."""
+    with pytest.raises(ClientError) as info:
+        iam.simulate_custom_policy(
+            PolicyInputList=[ALLOW],
+            ActionNames=["s3:GetObject"],
+            ResourceArns=["arn:aws:s3:::b/" + "k" * 2034],
+        )
+    code, status, message = _error(info)
+    assert (code, status) == ("ValidationError", 400)
+    assert "at 'resourceArns' failed to satisfy constraint" in message
