@@ -5,6 +5,7 @@ Run from the repository root::
     PYTHONPATH=src python benchmarks/engine.py            # every case, >= 1 s each
     PYTHONPATH=src python benchmarks/engine.py --seconds 3
     PYTHONPATH=src python benchmarks/engine.py --profile b-engine
+    PYTHONPATH=src python benchmarks/engine.py --large       # case (c) only
 
 Cases:
 
@@ -17,6 +18,12 @@ Cases:
   and conditions of the String, Numeric, Date, Bool, IP, ARN and Null families with
   ForAnyValue/ForAllValues and IfExists), requests cycling over 8 (action, resource, context)
   combinations with mixed outcomes.
+
+- (c), with ``--large``: one ``simulate_custom_policy`` decision over eight policies of
+  131,072 characters each (SimulateCustomPolicy's largest), every statement of which matches,
+  so ``MatchedStatements`` lists about 18,000 statements (issue 14: 11.8 s when the list was
+  deduplicated by list membership). It prints the seconds of a cold call (parse, compile,
+  evaluate) and of a warm one (policies cached); target: under 1 s warm.
 
 Each case runs through the engine (``iamspec.engine.evaluator.evaluate`` with policies
 compiled once: "decisions/s") and, for (a) and (b), through ``iamspec.simulate_custom_policy``
@@ -320,12 +327,46 @@ CASES: dict[str, tuple[Callable[[], Callable[[int], object]], str, float]] = {
 }
 
 
+# -- case (c) -------------------------------------------------------------------------------
+
+_MATCHING_STATEMENT = '{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}'
+
+
+def large_policy(limit: int = 131_072) -> str:
+    """A policy of at most ``limit`` characters made of statements that all match."""
+    head, tail = '{"Version":"2012-10-17","Statement":[', "]}"
+    count = (limit - len(head) - len(tail) + 1) // (len(_MATCHING_STATEMENT) + 1)
+    text = head + ",".join([_MATCHING_STATEMENT] * count) + tail
+    assert len(text) <= limit, len(text)
+    return text
+
+
+def case_c_large() -> tuple[float, float, int]:
+    """(cold seconds, warm seconds, matched statements) of one large decision."""
+    call = {"PolicyInputList": [large_policy()] * 8, "ActionNames": ["s3:GetObject"]}
+    timings = []
+    for _ in range(2):
+        start = time.perf_counter()
+        result = iamspec.simulate_custom_policy(**call)["EvaluationResults"][0]
+        timings.append(time.perf_counter() - start)
+    assert result["EvalDecision"] == "allowed", result["EvalDecision"]
+    return timings[0], timings[1], len(result["MatchedStatements"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=1.5, help="timed run per case (>= 1)")
     parser.add_argument("--profile", choices=sorted(CASES), help="cProfile one case instead")
+    parser.add_argument("--large", action="store_true", help="run case (c) only")
     parser.add_argument("cases", nargs="*", choices=[[], *CASES], default=[])
     args = parser.parse_args(argv)
+    if args.large:
+        cold, warm, matched = case_c_large()
+        print(
+            f"c-large: 8 x 131,072-char policies, {matched:,} matched statements: "
+            f"cold {cold:.3f} s, warm {warm:.3f} s per decision"
+        )
+        return 0 if warm < 1.0 else 1
     if args.profile:
         step = CASES[args.profile][0]()
         profiler = cProfile.Profile()

@@ -158,8 +158,12 @@ def resolve(ref: Reference) -> object:
             continue
     if "." not in target and target in vars(module):
         return vars(module)[target]
-    if "." not in target and hasattr(builtins, target):
-        return getattr(builtins, target)
+    head, _, rest = target.partition(".")
+    if hasattr(builtins, head):  # str, str.find, ValueError
+        found = getattr(builtins, head)
+        for attribute in rest.split(".") if rest else ():
+            found = getattr(found, attribute)
+        return found
     return _absolute(target)
 
 

@@ -2,7 +2,10 @@
 
 Exit status of ``simulate``: 0 when every decision is ``allowed``, 1 when any is denied, 2 for
 bad input (unknown action, unreadable or unparseable policy, bad context value) — so a script
-can gate on it and never mistake an error for a denial.
+can gate on it and never mistake an error for a denial. A policy file must be a regular file
+of UTF-8 text within SimulateCustomPolicy's 131,072 characters; its size is checked before it
+is read, so a 25 MB file, ``/dev/zero`` or a FIFO is refused at once, in one line that names
+the file (and line:column for text that is not UTF-8).
 
 Exit status of ``lint``: 0 when no finding reaches ``--fail-on`` (default ``error``), 1 when
 one does, 2 for a usage error or a path that cannot be read.
@@ -10,13 +13,20 @@ one does, 2 for a usage error or a path that cannot be read.
 Exit status of ``docs``: 0 when the site was written, 2 for a results file that cannot be read
 or does not follow the schema (every problem named by JSON path) or an output that cannot be
 written.
+
+Whatever the command, input that exhausts Python (RecursionError, MemoryError) exits 2 with
+one line, and any other unexpected failure exits 3 with its traceback: a crash never exits 1,
+which means "denied".
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import stat
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +35,7 @@ from iamspec.engine.compiled import CompiledPolicy, PolicyRole, compile_policy
 from iamspec.engine.context import parse_context_key_type
 from iamspec.errors import IamSpecError, PolicyParseError, SimulationInputError
 from iamspec.lint import FORMATS, LintInputError, Severity, lint_paths, render
+from iamspec.policy.jsontext import LineIndex
 from iamspec.policy.parser import PolicyKind, parse_policy
 from iamspec.project.settings import load_settings
 from iamspec.records.loading import load_results
@@ -34,6 +45,10 @@ from iamspec.simulate.custom import IDENTITY_POLICY_TYPE
 EXIT_ALLOWED = 0
 EXIT_DENIED = 1
 EXIT_ERROR = 2
+EXIT_INTERNAL = 3
+# A policy is at most 131,072 characters (SimulateCustomPolicy), each at most U+00FF: at most
+# two bytes of UTF-8 apiece. A larger file cannot be a policy, and is refused unread.
+_MAX_POLICY_BYTES = 2 * inputs.MAX_POLICY_CHARS
 
 
 def _context_entry(text: str) -> dict[str, Any]:
@@ -54,10 +69,59 @@ def _context_entry(text: str) -> dict[str, Any]:
 
 
 def _read(path: str) -> str:
+    """A policy file's text: a regular file, at most 131,072 characters of UTF-8.
+
+    The file is opened without blocking (a FIFO would wait forever) and its kind and size
+    are checked on the open descriptor before a byte is read. Raises SimulationInputError
+    naming the file, and the line and column where the text stops being UTF-8.
+    """
     try:
-        return Path(path).read_text(encoding="utf-8")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as err:
         raise SimulationInputError(f"{path}: cannot read policy: {err.strerror}") from err
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise SimulationInputError(f"{path}: cannot read policy: {kind}")
+        if info.st_size > _MAX_POLICY_BYTES:
+            raise SimulationInputError(_too_long(path, f"{info.st_size:,} bytes"))
+        data = os.read(fd, _MAX_POLICY_BYTES + 1)
+        while len(data) <= _MAX_POLICY_BYTES and (more := os.read(fd, _MAX_POLICY_BYTES)):
+            data += more
+    except OSError as err:
+        raise SimulationInputError(f"{path}: cannot read policy: {err.strerror}") from err
+    finally:
+        os.close(fd)
+    if len(data) > _MAX_POLICY_BYTES:  # the file grew after it was measured
+        raise SimulationInputError(_too_long(path, f"more than {_MAX_POLICY_BYTES:,} bytes"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise SimulationInputError(_not_utf8(path, data, err)) from None
+    if len(text) > inputs.MAX_POLICY_CHARS:
+        raise SimulationInputError(_too_long(path, f"{len(text):,} characters"))
+    return text
+
+
+def _too_long(path: str, size: str) -> str:
+    return (
+        f"{path}: cannot read policy: {size}; a policy is at most "
+        f"{inputs.MAX_POLICY_CHARS:,} characters (SimulateCustomPolicy's limit)"
+    )
+
+
+def _not_utf8(path: str, data: bytes, err: UnicodeDecodeError) -> str:
+    """``file:line:column: byte 0xNN is not UTF-8``, with a hint for UTF-16."""
+    before = data[: err.start].decode("utf-8", errors="replace")
+    where = LineIndex(before).position(len(before))
+    hint = ""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        hint = " (the file is UTF-16: save it as UTF-8)"
+    return (
+        f"{path}:{where.line}:{where.column}: byte 0x{data[err.start]:02X} is not UTF-8; "
+        f"IAM policies are UTF-8 text{hint}"
+    )
 
 
 def _load(path: str, kind: PolicyKind, role: PolicyRole) -> CompiledPolicy:
@@ -110,6 +174,7 @@ def _lint(args: argparse.Namespace) -> int:
     accepted; any other is reported.
     """
     placeholders = load_settings(Path.cwd()).placeholder_values()
+    _refuse_oversized(args.paths)
     run = lint_paths(args.paths, kind=PolicyKind(args.kind), placeholders=placeholders.keys())
     output = render(run.findings, args.format)
     if args.output:
@@ -122,6 +187,28 @@ def _lint(args: argparse.Namespace) -> int:
     print(f"iamspec lint: {run.summary()}", file=sys.stderr)
     threshold = None if args.fail_on == "never" else Severity(args.fail_on)
     return 1 if run.fails(threshold) else 0
+
+
+def _refuse_oversized(paths: Sequence[str]) -> None:
+    """Refuse, unread, a file larger than any policy can be (LintInputError: exit 2).
+
+    The files are those ``lint_paths`` reads (a folder: its ``*.json`` below it); linting a
+    25 MB file would take minutes and gigabytes for something IAM could never store.
+    """
+    for raw in paths:
+        path = Path(raw)
+        files = sorted(path.rglob("*.json")) if path.is_dir() else [path]
+        for file in files:
+            try:
+                info = file.stat()
+            except OSError:
+                continue  # lint_paths reports what cannot be read
+            if stat.S_ISREG(info.st_mode) and info.st_size > _MAX_POLICY_BYTES:
+                raise LintInputError(
+                    str(file),
+                    f"cannot read: {info.st_size:,} bytes; a policy is at most "
+                    f"{inputs.MAX_POLICY_CHARS:,} characters (SimulateCustomPolicy's limit)",
+                )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -204,6 +291,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except IamSpecError as err:
         print(f"iamspec: error: {err}", file=sys.stderr)
         return EXIT_ERROR
+    except (RecursionError, MemoryError) as err:
+        print(
+            f"iamspec: error: the input is too large or too deeply nested ({type(err).__name__})",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    except Exception:
+        # A defect of iamspec, not of the input: say so, and never exit 1 ("denied").
+        traceback.print_exc()
+        print("iamspec: internal error (a defect of iamspec, please report it)", file=sys.stderr)
+        return EXIT_INTERNAL
     return code
 
 

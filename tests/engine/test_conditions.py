@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from iamspec import wildcards
 from iamspec.engine.conditions import (
     OPERATORS,
     ConditionResult,
@@ -808,9 +809,20 @@ class _CountingCompile:
         self.real = real
         self.calls: list[str] = []
 
-    def __call__(self, pattern: str, flags: int = 0) -> Any:
+    def __call__(self, pattern: str, *args: Any) -> Any:
         self.calls.append(pattern)
-        return self.real(pattern, flags)
+        return self.real(pattern, *args)
+
+
+def _count_compilations(
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[_CountingCompile, _CountingCompile]:
+    """Count regex compilations (there must be none) and glob matchers built."""
+    regexes = _CountingCompile(re.compile)
+    monkeypatch.setattr(re, "compile", regexes)
+    globs = _CountingCompile(wildcards.Glob)
+    monkeypatch.setattr(wildcards, "Glob", globs)
+    return regexes, globs
 
 
 def _contexts(key: str, values: Sequence[str]) -> list[RequestContext]:
@@ -823,27 +835,26 @@ def test_no_regex_compilation_or_value_parsing_per_evaluation(
     """Values without variables are compiled once, in compile_condition."""
     like = compile_condition(_clause("StringLike", "k", ["a*", "b?c"]), variables_enabled=True)
     arn = compile_condition(_clause("ArnLike", "k", ["arn:aws:s3:::b-*"]), variables_enabled=True)
-    counting = _CountingCompile(re.compile)
-    monkeypatch.setattr(re, "compile", counting)
+    regexes, globs = _count_compilations(monkeypatch)
     for ctx in _contexts("k", ["ax", "bxc", "zz", "arn:aws:s3:::b-1", "arn:aws:s3:::c"]):
         like.evaluate(ctx)
         arn.evaluate(ctx)
-    assert counting.calls == []
+    assert globs.calls == []
     assert like.evaluate(_contexts("k", ["a1"])[0]).matched
     assert arn.evaluate(_contexts("k", ["arn:aws:s3:::b-2"])[0]).matched
-    assert counting.calls == []
+    assert globs.calls == []
+    assert regexes.calls == []
 
 
 def test_variable_values_compile_once_per_resolved_value(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A value with a variable is substituted per evaluation; its regex is built once per
-    distinct substituted value, not once per evaluation."""
+    """A value with a variable is substituted per evaluation; its matcher is built once per
+    distinct substituted value, not once per evaluation (and no regex ever)."""
     compiled = compile_condition(
         _clause("StringLike", "s3:prefix", ["home/${aws:username}/*"]), variables_enabled=True
     )
     string_family.parse_like.cache_clear()
     arn_family.parse_value.cache_clear()
-    counting = _CountingCompile(re.compile)
-    monkeypatch.setattr(re, "compile", counting)
+    regexes, counting = _count_compilations(monkeypatch)
     for prefix in ["home/alice/a", "home/alice/b", "home/bob/c", "home/alice/d"]:
         ctx = RequestContext(
             [ContextValue("s3:prefix", (prefix,)), ContextValue("aws:username", ("alice",))]
@@ -855,6 +866,7 @@ def test_variable_values_compile_once_per_resolved_value(monkeypatch: pytest.Mon
     )
     assert compiled.evaluate(other).matched
     assert len(counting.calls) == 2
+    assert regexes.calls == []
 
 
 def test_repeated_evaluation_reuses_the_result_and_respects_variables() -> None:

@@ -4,13 +4,17 @@ Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_vari
 """
 
 import json
+import re
+import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from iamspec.engine.compiled import PolicyRole, compile_policy
 from iamspec.engine.context import ContextValue, RequestContext, ValueType
 from iamspec.engine.evaluator import Decision, Request, evaluate
-from iamspec.engine.variables import Piece, parse_template
+from iamspec.engine.variables import Piece, find_variables, parse_template, split_default
 from iamspec.policy.parser import parse_policy
 
 
@@ -212,3 +216,39 @@ def test_condition_variables_are_literal_before_2012_10_17():
     assert _decide(condition, literal, version="2008-10-17").decision is Decision.ALLOWED
     assert _decide(condition, substituted, version="2008-10-17").decision is Decision.IMPLICIT_DENY
     assert _decide(condition, substituted).decision is Decision.ALLOWED
+
+
+# -- parsing is a linear scan, equal to the regexes it replaced (issue 14) -------------------
+
+_OLD_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+_OLD_DEFAULT = re.compile(r"^\s*(?P<key>[^,]+?)\s*,\s*'(?P<default>(?:[^']|'')*)'\s*$")
+
+
+@settings(max_examples=1500, derandomize=True, deadline=None)
+@given(st.text("${}ab ,'\t", max_size=24))
+def test_find_variables_equals_the_old_regex(text):
+    expected = [(m.start(), m.end(), m.group(1)) for m in _OLD_VARIABLE.finditer(text)]
+    assert list(find_variables(text)) == expected
+
+
+@settings(max_examples=1500, derandomize=True, deadline=None)
+@given(st.text("ab ,'\t\n", max_size=16))
+def test_split_default_equals_the_old_regex(body):
+    m = _OLD_DEFAULT.match(body)
+    expected = None if m is None else (m["key"].strip(), m["default"].replace("''", "'"))
+    assert split_default(body) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "${" * 65_536,  # quadratic for the old finditer (2.6 s at 16,000)
+        "${" + " " * 100_000 + "x}",  # cubic for the old default regex (25 s at 4,000)
+        "${a, '" + "''" * 50_000 + "}",
+    ],
+)
+def test_hostile_templates_parse_at_once(text):
+    """A generous bound: a hang is what this catches (benchmarks measure speed)."""
+    start = time.perf_counter()
+    parse_template(text, True).resolve(ALICE)
+    assert time.perf_counter() - start < 2.0

@@ -10,6 +10,7 @@ import pytest
 
 from iamspec.errors import PolicyParseError
 from iamspec.policy.jsontext import (
+    MAX_DEPTH,
     JsonArray,
     JsonBool,
     JsonNull,
@@ -162,3 +163,62 @@ def test_missing_final_brace_names_the_unclosed_object() -> None:
         parse_json(text, "t")
     assert (info.value.line, info.value.column) == (3, 18)
     assert "line 1, column 1 is never closed" in info.value.reason
+
+
+# -- hostile input (issue 14): positioned errors, never RecursionError or a lone surrogate ----
+
+
+@pytest.mark.parametrize("opener", ["[", '{"a":'])
+def test_nesting_deeper_than_the_limit_is_a_positioned_error(opener: str) -> None:
+    """~500 levels (about 1 KB) used to raise RecursionError from the recursive descent."""
+    closer = "]" if opener == "[" else "}"
+    text = opener * 500 + "1" + closer * 500
+    with pytest.raises(PolicyParseError) as info:
+        parse_json(text, "p.json")
+    assert "nesting too deep" in info.value.reason
+    # the bracket that opens level MAX_DEPTH + 1
+    assert info.value.column == MAX_DEPTH * len(opener) + 1
+
+
+def test_nesting_at_the_limit_parses() -> None:
+    text = "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    assert isinstance(parse_json(text, "p").root, JsonArray)
+    # depth counts open levels, not how many arrays the text holds in sequence
+    wide = "[" + ",".join(["[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)] * 50) + "]"
+    assert isinstance(parse_json(wide, "p").root, JsonArray)
+
+
+def test_a_million_brackets_do_not_exhaust_the_stack() -> None:
+    with pytest.raises(PolicyParseError, match="nesting too deep"):
+        parse_json("[" * 1_000_000, "p")
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "half"),
+    [
+        ('"\\ud800"', 2, "high"),
+        ('"ab\\udfff"', 4, "low"),
+        ('"\\ud800\\u0041"', 2, "high"),  # a high surrogate followed by no low one
+        ('"\\ude00\\ud83d"', 2, "low"),  # the halves in the wrong order
+    ],
+)
+def test_a_lone_surrogate_escape_is_a_positioned_error(text: str, column: int, half: str) -> None:
+    """A lone surrogate is no character: kept, it crashed every encoder downstream."""
+    with pytest.raises(PolicyParseError) as info:
+        parse_json(text, "p")
+    assert (info.value.line, info.value.column) == (1, column)
+    assert f"lone {half} surrogate" in info.value.reason
+
+
+def test_an_escape_rule_sees_every_escaped_character() -> None:
+    seen: list[str] = []
+
+    def rule(ch: str) -> str | None:
+        seen.append(ch)
+        return "character U+0042 is refused" if ch == "B" else None
+
+    parse_json('["\\u0041\\n\\t", "x"]', "p", allowed=rule)
+    assert seen == ["A", "\n", "\t"]
+    with pytest.raises(PolicyParseError) as info:
+        parse_json('["ok", "a\\u0042"]', "p", allowed=rule)
+    assert (info.value.column, info.value.reason) == (10, "escaped character U+0042 is refused")

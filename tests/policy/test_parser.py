@@ -725,6 +725,34 @@ def test_escaped_strings_are_decoded() -> None:
     assert [r.text for r in statement.resource_patterns] == ["arn:aws:s3:::b/k\u00e9y"]
 
 
+@pytest.mark.parametrize(
+    ("escape", "shown"),
+    [
+        ("\\u2018", "U+2018 (LEFT SINGLE QUOTATION MARK)"),
+        ("\\u0000", "U+0000"),
+        ("\\b", "U+0008"),
+        ("\\uFEFF", "U+FEFF (ZERO WIDTH NO-BREAK SPACE)"),
+        ("\\ud83d\\ude00", "U+1F600 (GRINNING FACE)"),
+    ],
+)
+def test_escaped_characters_obey_the_raw_character_rule(escape: str, shown: str) -> None:
+    """The quotas page: "Policy documents can contain only the following Unicode characters:
+    horizontal tab (U+0009), linefeed (U+000A), carriage return (U+000D), and characters in
+    the range U+0020 to U+00FF" (reference_iam-quotas.html). An escape is another spelling of
+    the character, so it obeys the same rule (issue 14: escapes slipped past it)."""
+    text = wrap('{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/' + escape + '"}')
+    with pytest.raises(PolicyParseError) as info:
+        parse_policy(text, "p")
+    assert info.value.column == text.index(escape) + 1
+    assert info.value.reason.startswith(f"escaped character {shown} is not allowed")
+
+
+def test_allowed_escapes_still_decode() -> None:
+    text = wrap('{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/\\u00ff\\t\\n\\r"}')
+    (statement,) = parse_policy(text, "p").statements
+    assert statement.resource_patterns[0].text == "arn:aws:s3:::b/\u00ff\t\n\r"
+
+
 def test_latin_1_characters_are_accepted() -> None:
     """IAM's pattern is [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+ (reference_iam-quotas.html)."""
     text = wrap('{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::caf\u00e9/\u00ff"}')

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from iamspec.suggest import close_matches
-from iamspec.wildcards import glob_pattern
+from iamspec.wildcards import compile_glob
 
 __all__ = [
     "MAX_SUGGESTIONS",
@@ -73,10 +73,9 @@ def action_matcher(pattern: str) -> Callable[[str], bool]:
     """IAM action wildcards, case-insensitive: a test of lowercased names against ``pattern``.
 
     ``*`` matches any run (including none), ``?`` one character. The catalog's one use of
-    :mod:`iamspec.wildcards`.
+    :mod:`iamspec.wildcards`: a linear-time matcher, never a backtracking regex.
     """
-    regex = re.compile(glob_pattern(pattern.lower()), re.DOTALL)
-    return lambda name: regex.fullmatch(name) is not None
+    return compile_glob(pattern.lower()).matches
 
 
 def action_name_defect(text: str) -> str | None:

@@ -8,19 +8,19 @@ Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_vari
 - Multivalued keys cannot be variables; such a reference also resolves to nothing.
 - A substituted value is matched literally: a ``*`` inside a tag value is not a wildcard.
 
-A template is parsed once into parts; each evaluation only substitutes.
+A template is parsed once into parts; each evaluation only substitutes. Parsing is a linear
+scan (no regular expression: ``${`` repeated or a default full of blanks made the old
+patterns quadratic and cubic in the length of a policy string).
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from iamspec.engine.context import RequestContext
-from iamspec.wildcards import glob_pattern
+from iamspec.wildcards import Glob, Token, compile_tokens, literal, wild
 
-_VARIABLE = re.compile(r"\$\{([^}]*)\}")
-_DEFAULT = re.compile(r"^\s*(?P<key>[^,]+?)\s*,\s*'(?P<default>(?:[^']|'')*)'\s*$")
 _CONSTANTS = {"*": "*", "?": "?", "$": "$"}
 
 
@@ -134,6 +134,43 @@ def _lookup(var: Variable, context: RequestContext) -> tuple[str | None, str]:
     return None, f"{var.key} is absent from the request context"
 
 
+def find_variables(text: str) -> Iterator[tuple[int, int, str]]:
+    """Each ``${...}`` reference of ``text`` as (start, end, body), left to right, linear time.
+
+    A reference runs from ``${`` to the first ``}`` after it; ``${`` with no ``}`` after it is
+    not a reference (and then no later ``${`` can be one either).
+    """
+    pos = 0
+    while True:
+        start = text.find("${", pos)
+        if start < 0:
+            return
+        close = text.find("}", start + 2)
+        if close < 0:
+            return
+        yield start, close + 1, text[start + 2 : close]
+        pos = close + 1
+
+
+def split_default(body: str) -> tuple[str, str] | None:
+    """``key, 'default'`` → (key, default), or None when ``body`` has no default.
+
+    The key is everything before the first comma, blanks trimmed (at least one character);
+    the default is single-quoted after the comma, with ``''`` standing for one quote, and
+    only blanks may surround it.
+    """
+    comma = body.find(",")
+    if comma <= 0:
+        return None
+    quoted = body[comma + 1 :].strip()
+    if len(quoted) < 2 or quoted[0] != "'" or quoted[-1] != "'":
+        return None
+    inner = quoted[1:-1]
+    if "'" in inner.replace("''", ""):
+        return None
+    return body[:comma].strip(), inner.replace("''", "'")
+
+
 def parse_template(text: str, variables_enabled: bool) -> Template:
     """Split ``text`` into literal text, constants and variables.
 
@@ -144,38 +181,32 @@ def parse_template(text: str, variables_enabled: bool) -> Template:
         return Template(text, (Literal(text),))
     parts: list[Part] = []
     pos = 0
-    for m in _VARIABLE.finditer(text):
-        if m.start() > pos:
-            parts.append(Literal(text[pos : m.start()]))
-        body = m.group(1)
+    for start, end, body in find_variables(text):
+        if start > pos:
+            parts.append(Literal(text[pos:start]))
+        source = text[start:end]
         if body in _CONSTANTS:
             parts.append(Constant(_CONSTANTS[body]))
         else:
-            d = _DEFAULT.match(body)
-            if d:
-                parts.append(
-                    Variable(d.group("key").strip(), d.group("default").replace("''", "'"), m[0])
-                )
+            with_default = split_default(body)
+            if with_default is not None:
+                parts.append(Variable(with_default[0], with_default[1], source))
             else:
-                parts.append(Variable(body.strip(), None, m[0]))
-        pos = m.end()
+                parts.append(Variable(body.strip(), None, source))
+        pos = end
     if pos < len(text):
         parts.append(Literal(text[pos:]))
     return Template(text, tuple(parts))
 
 
-def wildcard_pattern(pieces: tuple[Piece, ...]) -> str:
-    """The (unanchored) regex source for IAM's ``*``/``?`` in policy text, literal elsewhere."""
-    out: list[str] = []
+def wildcard_tokens(pieces: tuple[Piece, ...]) -> tuple[Token, ...]:
+    """IAM's ``*``/``?`` in policy text as wildcards, substituted values as literal text."""
+    out: list[Token] = []
     for piece in pieces:
-        if not piece.wild:
-            out.append(re.escape(piece.text))
-            continue
-        out.append(glob_pattern(piece.text))
-    return "".join(out)
+        out.extend(wild(piece.text) if piece.wild else literal(piece.text))
+    return tuple(out)
 
 
-def wildcard_regex(pieces: tuple[Piece, ...], *, ignore_case: bool = False) -> re.Pattern[str]:
-    """An anchored regex for IAM's ``*``/``?`` wildcards in policy text, literal elsewhere."""
-    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
-    return re.compile(wildcard_pattern(pieces) + r"\Z", flags)
+def wildcard_glob(pieces: tuple[Piece, ...], *, ignore_case: bool = False) -> Glob:
+    """A linear-time matcher for IAM's ``*``/``?`` in policy text, literal elsewhere."""
+    return compile_tokens(wildcard_tokens(pieces), ignore_case=ignore_case)

@@ -5,8 +5,10 @@ policy's Resource is a *pattern* (``arn:aws:connect:*:*:instance/*``) and may ho
 variables or ``{{placeholders}}``, so the linter asks a different question: is there any ARN
 that both the pattern and the type's ARN template accept? Both sides are compiled to a
 sequence of tokens (a literal character, one character outside a set, or any run outside a
-set) and the intersection is searched in the product of the two sequences: a few hundred
-states at most for real ARNs.
+set) and the intersection is searched in the product of the two sequences, one template
+token at a time over a bit set of pattern positions (so a 100,000-character pattern costs a
+few big-integer operations per template token, never a walk over every state pair). The
+pattern is read in one linear scan: no regular expression over policy text.
 
 Reading of the two sides:
 
@@ -32,7 +34,7 @@ from iamspec.catalog import ARN_TEMPLATE_VARIABLE, ResourceType, template_variab
 __all__ = ["pattern_may_match_type"]
 
 _ANY: frozenset[str] = frozenset()
-_POLICY_SPECIAL = re.compile(r"\$\{[^}]*\}|\{\{[^{}]*\}\}|[*?]")
+_BRACE = re.compile(r"[{}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,7 @@ class _Token:
     star: bool
 
 
+@lru_cache(maxsize=512)
 def _char(ch: str) -> _Token:
     return _Token(ch, _ANY, False)
 
@@ -54,19 +57,39 @@ def _some(excluded: frozenset[str]) -> tuple[_Token, _Token]:
     return _Token(None, excluded, False), _Token(None, excluded, True)
 
 
+_ONE = _Token(None, _ANY, False)
+_RUN = _Token(None, _ANY, True)
+
+
 @lru_cache(maxsize=4096)
 def _policy_tokens(pattern: str) -> tuple[_Token, ...]:
+    """``*``, a ``${...}`` variable and a ``{{...}}`` placeholder are any run; ``?`` is one
+    character; everything else is itself. One left-to-right scan."""
     tokens: list[_Token] = []
-    pos = 0
-    for match in _POLICY_SPECIAL.finditer(pattern):
-        tokens.extend(_char(ch) for ch in pattern[pos : match.start()])
-        special = match.group()
-        if special == "?":
-            tokens.append(_Token(None, _ANY, False))
-        else:  # '*', a policy variable, a placeholder: any run
-            tokens.append(_Token(None, _ANY, True))
-        pos = match.end()
-    tokens.extend(_char(ch) for ch in pattern[pos:])
+    closes = True  # False once no '}' follows: no later '${' can close either
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "$" and closes and pattern.startswith("${", i):
+            close = pattern.find("}", i + 2)
+            if close >= 0:
+                tokens.append(_RUN)
+                i = close + 1
+                continue
+            closes = False
+        elif ch == "{" and pattern.startswith("{{", i):
+            brace = _BRACE.search(pattern, i + 2)
+            if brace is not None and pattern.startswith("}}", brace.start()):
+                tokens.append(_RUN)
+                i = brace.start() + 2
+                continue
+        if ch == "*":
+            tokens.append(_RUN)
+        elif ch == "?":
+            tokens.append(_ONE)
+        else:
+            tokens.append(_char(ch))
+        i += 1
     return tuple(tokens)
 
 
@@ -90,36 +113,50 @@ def _template_tokens(template: str, open_tail: bool) -> tuple[_Token, ...]:
     return tuple(tokens)
 
 
-def _compatible(a: _Token, b: _Token) -> bool:
-    """Is there a character both tokens accept?"""
-    if a.char is not None and b.char is not None:
-        return a.char == b.char
-    if a.char is not None:
-        return a.char not in b.excluded
-    if b.char is not None:
-        return b.char not in a.excluded
-    return True  # two classes that each exclude a few characters always share one
+def _closure(reach: int, step: int) -> int:
+    """``reach`` plus every position reached by moving one right from a position in ``step``,
+    repeatedly: adding a run of ``step`` bits to the live bits inside it carries to the run's
+    end, which sets exactly the positions from the first live one to one past the run."""
+    return reach | ((step + (reach & step)) ^ step)
 
 
 def _intersects(a: tuple[_Token, ...], b: tuple[_Token, ...]) -> bool:
-    """Does some string match both token sequences? Depth-first over (i, j) states."""
-    seen: set[tuple[int, int]] = set()
-    stack = [(0, 0)]
-    while stack:
-        state = stack.pop()
-        if state in seen:
-            continue
-        seen.add(state)
-        i, j = state
-        if i == len(a) and j == len(b):
-            return True
-        if i < len(a) and a[i].star:
-            stack.append((i + 1, j))
-        if j < len(b) and b[j].star:
-            stack.append((i, j + 1))
-        if i < len(a) and j < len(b) and _compatible(a[i], b[j]):
-            stack.append((i if a[i].star else i + 1, j if b[j].star else j + 1))
-    return False
+    """Does some string match both token sequences?
+
+    The states are pairs (position in ``a``, position in ``b``); a position of ``b`` never
+    moves back, so the pairs are visited one position of ``b`` at a time, with the live
+    positions of ``a`` as the bits of one integer. Within one position of ``b`` a live ``a``
+    position moves right past a star of ``a`` (it may match nothing) and, when ``b``'s token
+    is a star, past an ``a`` token that shares a character with it.
+    """
+    literal_bits: dict[str, int] = {}
+    wild = stars = 0
+    for i, token in enumerate(a):
+        bit = 1 << i
+        if token.char is not None:
+            literal_bits[token.char] = literal_bits.get(token.char, 0) | bit
+        else:
+            wild |= bit
+            if token.star:
+                stars |= bit
+    literals = ((1 << len(a)) - 1) & ~wild
+    reach = 1
+    for token in b:
+        if token.char is not None:
+            shared = wild | literal_bits.get(token.char, 0)
+        else:
+            excluded = 0
+            for ch in token.excluded:
+                excluded |= literal_bits.get(ch, 0)
+            shared = wild | (literals & ~excluded)
+        reach = _closure(reach, stars | (shared & ~stars) if token.star else stars)
+        if not reach:
+            return False
+        if not token.star:
+            live = reach & shared
+            reach = (live & stars) | ((live & ~stars) << 1)
+    reach = _closure(reach, stars)
+    return bool((reach >> len(a)) & 1)
 
 
 def pattern_may_match_type(pattern: str, resource_type: ResourceType) -> bool:

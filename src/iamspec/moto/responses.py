@@ -7,7 +7,10 @@ named ``camelcase_to_underscores(action)`` if the class has one (it looks them u
 ``mock_aws()`` and moto's server alike. Results go back as ``ActionResult(dict)``, which
 moto serialises with botocore's IAM output shape; iamspec's ``SimulatorAPIError`` becomes a
 moto ``ServiceException`` with the same code, whose HTTP status moto takes from botocore's
-IAM error shapes (InvalidInput 400, NoSuchEntity 404, PolicyEvaluation 500).
+IAM error shapes (InvalidInput 400, NoSuchEntity 404, PolicyEvaluation 500). Any other
+exception (a bug, RecursionError, MemoryError) is answered as ``PolicyEvaluation`` 500, AWS's
+"a provided policy could not be successfully evaluated", in the same XML: moto would answer it
+with an HTML 500 page that boto3 cannot parse.
 
 Needs moto >= 5.1.2, the first release with ``ActionResult`` and ``ServiceException``.
 """
@@ -20,7 +23,12 @@ from collections.abc import Callable
 from typing import Any
 
 from iamspec.arns import parse_iam_arn
-from iamspec.errors import IamSpecError, InvalidInputError, SimulatorAPIError
+from iamspec.errors import (
+    IamSpecError,
+    InvalidInputError,
+    PolicyEvaluationError,
+    SimulatorAPIError,
+)
 from iamspec.moto.reader import MotoPolicyReader
 from iamspec.simulate.context_keys import (
     get_context_keys_for_custom_policy,
@@ -143,6 +151,14 @@ def _answer(response: Any, operation: str, func: Callable[..., Any], principal: 
     except IamSpecError as error:
         # errors.py: every IamSpecError is input that cannot be evaluated.
         raise SimulatorServiceError(InvalidInputError(str(error))) from error
+    except ServiceException:
+        raise
+    except Exception as error:  # any failure must still be an AWS-shaped error
+        failure = PolicyEvaluationError(
+            f"iamspec could not evaluate the request: {type(error).__name__} "
+            "(a defect of iamspec's simulator, not of the request)"
+        )
+        raise SimulatorServiceError(failure) from error
     return ActionResult(result)
 
 

@@ -8,18 +8,27 @@ into a tree of nodes that keep their character offsets and 1-based (line, column
 positions, and reports defects with human messages at the offending character.
 
 Lines end at LF, CRLF or a lone CR; columns count characters (code points).
+
+Hostile input is refused with a positioned error, never a crash: nesting deeper than
+:data:`MAX_DEPTH` (the parser recurses once per level; IAM's grammar never nests deeper than
+six), and an escape that denotes no character (a lone surrogate such as ``"\\ud800"``, which
+no encoder can write). A caller may also restrict which characters an escape may denote
+(``allowed``): the policy parser applies IAM's character rule to ``\\uXXXX`` exactly as to
+raw characters.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from iamspec.errors import PolicyParseError
 from iamspec.policy.model import Position
 
 __all__ = [
+    "MAX_DEPTH",
     "JsonArray",
     "JsonBool",
     "JsonDocument",
@@ -45,6 +54,14 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # The characters that end a run of plain string content.
 _STRING_STOP = re.compile(r'["\\\x00-\x1f]')
 _CONTROL_NAMES = {"\t": "tab", "\n": "line feed", "\r": "carriage return"}
+
+MAX_DEPTH = 64
+"""How deeply arrays and objects may nest. An IAM policy needs six levels (policy, Statement
+list, statement, Condition, operator, value list); 64 leaves room for any JSON a policy tool
+writes while keeping the recursive descent far from Python's recursion limit."""
+
+CharacterRule = Callable[[str], str | None]
+"""Given a character an escape denotes, None when allowed, else why it is not."""
 
 
 class LineIndex:
@@ -167,12 +184,16 @@ def _show(ch: str) -> str:
 class _Parser:
     """Recursive descent over one text; every method starts at ``self.pos``."""
 
-    def __init__(self, text: str, source: str, lines: LineIndex) -> None:
+    def __init__(
+        self, text: str, source: str, lines: LineIndex, allowed: CharacterRule | None = None
+    ) -> None:
         self.text = text
         self.n = len(text)
         self.source = source
         self.lines = lines
         self.pos = 0
+        self.depth = 0
+        self.allowed = allowed
 
     # -- errors -------------------------------------------------------------------------
 
@@ -318,7 +339,7 @@ class _Parser:
                 raise self.error(start, "unterminated string: no closing '\"' before end of input")
             esc = text[pos + 1]
             if esc in _ESCAPES:
-                chunks.append(_ESCAPES[esc])
+                chunks.append(self.escaped(pos, ord(_ESCAPES[esc])))
                 pos += 2
                 continue
             if esc != "u":
@@ -328,15 +349,33 @@ class _Parser:
                     '(valid: \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)',
                 )
             code = self.hex4(pos)
+            escape = pos
             pos += 6
             if 0xD800 <= code < 0xDC00 and text.startswith("\\u", pos):
                 low = self.hex4(pos)
                 if 0xDC00 <= low < 0xE000:
                     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     pos += 6
-            chunks.append(chr(code))
+            chunks.append(self.escaped(escape, code))
         self.pos = pos
         return JsonString(*self.node_args(start, pos), "".join(chunks))
+
+    def escaped(self, backslash: int, code: int) -> str:
+        """The character a ``\\uXXXX`` escape denotes, checked; errors point at the escape."""
+        if 0xD800 <= code < 0xE000:
+            half = "high" if code < 0xDC00 else "low"
+            raise self.error(
+                backslash,
+                f"invalid \\u escape: \\u{code:04x} is a lone {half} surrogate, not a "
+                "character (a surrogate must pair, high \\uD800-\\uDBFF then low "
+                "\\uDC00-\\uDFFF)",
+            )
+        ch = chr(code)
+        if self.allowed is not None:
+            why = self.allowed(ch)
+            if why is not None:
+                raise self.error(backslash, f"escaped {why}")
+        return ch
 
     def hex4(self, backslash: int) -> int:
         digits = self.text[backslash + 2 : backslash + 6]
@@ -344,13 +383,25 @@ class _Parser:
             raise self.error(backslash, "invalid \\u escape: expected four hex digits after \\u")
         return int(digits, 16)
 
+    def enter(self, start: int) -> None:
+        """One level deeper; refuse nesting beyond MAX_DEPTH at the bracket that exceeds it."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(
+                start,
+                f"nesting too deep: more than {MAX_DEPTH} levels of arrays and objects "
+                "(an IAM policy needs six)",
+            )
+
     def array(self) -> JsonArray:
         text, start = self.text, self.pos
+        self.enter(start)
         self.pos += 1
         items: list[JsonValue] = []
         self.skip_ws()
         if self.pos < self.n and text[self.pos] == "]":
             self.pos += 1
+            self.depth -= 1
             return JsonArray(*self.node_args(start, self.pos), ())
         opener = ("[", start)
         while True:
@@ -365,6 +416,7 @@ class _Parser:
             ch = text[self.pos]
             if ch == "]":
                 self.pos += 1
+                self.depth -= 1
                 return JsonArray(*self.node_args(start, self.pos), tuple(items))
             if ch == ",":
                 comma = self.pos
@@ -383,12 +435,14 @@ class _Parser:
 
     def obj(self) -> JsonObject:
         text, start = self.text, self.pos
+        self.enter(start)
         self.pos += 1
         members: list[JsonMember] = []
         opener = ("{", start)
         self.skip_ws()
         if self.pos < self.n and text[self.pos] == "}":
             self.pos += 1
+            self.depth -= 1
             return JsonObject(*self.node_args(start, self.pos), ())
         while True:
             if self.pos >= self.n:
@@ -422,6 +476,7 @@ class _Parser:
             ch = text[self.pos]
             if ch == "}":
                 self.pos += 1
+                self.depth -= 1
                 return JsonObject(*self.node_args(start, self.pos), tuple(members))
             if ch == ",":
                 comma = self.pos
@@ -436,27 +491,32 @@ class _Parser:
             )
 
 
-def parse_json_prefix(text: str, source: str, lines: LineIndex | None = None) -> JsonDocument:
+def parse_json_prefix(
+    text: str, source: str, lines: LineIndex | None = None, *, allowed: CharacterRule | None = None
+) -> JsonDocument:
     """Parse the first JSON value of ``text`` and ignore whatever follows it.
 
     The grammar layer uses this to recognise a statement fragment (``"Sid": ...``) whose
     first value parses but is followed by a colon.
     """
     index = lines if lines is not None else LineIndex(text)
-    parser = _Parser(text, source, index)
+    parser = _Parser(text, source, index, allowed)
     parser.skip_ws()
     if parser.pos >= parser.n:
         raise parser.error(0, "empty document: expected a JSON object")
     return JsonDocument(parser.value("a JSON value"), index)
 
 
-def parse_json(text: str, source: str, lines: LineIndex | None = None) -> JsonDocument:
+def parse_json(
+    text: str, source: str, lines: LineIndex | None = None, *, allowed: CharacterRule | None = None
+) -> JsonDocument:
     """Parse ``text`` as exactly one JSON value, surrounded only by whitespace.
 
-    Raises :class:`PolicyParseError` naming ``source`` and the offending position.
+    ``allowed`` restricts the characters an escape may denote. Raises
+    :class:`PolicyParseError` naming ``source`` and the offending position.
     """
     index = lines if lines is not None else LineIndex(text)
-    parser = _Parser(text, source, index)
+    parser = _Parser(text, source, index, allowed)
     parser.skip_ws()
     if parser.pos >= parser.n:
         raise parser.error(0, "empty document: expected a JSON object")

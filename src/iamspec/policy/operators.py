@@ -18,6 +18,7 @@ __all__ = [
     "BASE_OPERATORS",
     "NEGATED_OPERATORS",
     "SET_QUALIFIERS",
+    "VARIABLE_OPERATORS",
     "SetQualifier",
     "is_known_operator",
     "split_operator",
@@ -75,6 +76,15 @@ NEGATED_OPERATORS: frozenset[str] = frozenset(
     }
 )
 
+#: Base operators whose values may hold policy variables: the String and ARN operators, and
+#: Bool (the operators page says "Supported"; the variables page disagrees, see
+#: docs/iam-semantics.md §8). The operators page marks Numeric, Date, IP address and Binary
+#: "Not supported", and Null compares only true/false: a ``${...}`` there is refused by the
+#: parser (Access Analyzer reports the same as "Error - Invalid variable for operator").
+VARIABLE_OPERATORS: frozenset[str] = frozenset(
+    {name for name in BASE_OPERATORS if name.startswith(("String", "Arn"))} | {"Bool"}
+)
+
 _IF_EXISTS = "IfExists"
 
 
@@ -85,6 +95,14 @@ def split_operator(name: str) -> tuple[SetQualifier | None, str, bool]:
     Raises :class:`ValueError` for a name IAM does not accept, including ``NullIfExists``
     (``Null`` takes no ``IfExists``), ``ForAnyValue:Null``/``ForAllValues:Null``, and any
     spelling that differs in case.
+
+    ``ForAllValues:Null``/``ForAnyValue:Null`` are refused: the set operators quantify over
+    a key's *values* ("ForAllValues - ... every context key value in the request", single-vs-
+    multivalued page), while Null tests whether the key is present at all, which is the same
+    question for a multivalued key (that page guards ``ForAllValues`` with a plain
+    ``"Null": {"aws:TagKeys": "false"}``). No AWS page shows or documents a qualified Null,
+    so iamspec reports it as an error rather than guessing a meaning (iam-simulate reads it
+    as plain Null); docs/iam-semantics.md §8.
     """
     qualifier: SetQualifier | None = None
     rest = name
@@ -119,7 +137,8 @@ def _all_names() -> tuple[str, ...]:
         forms = [base] if base == "Null" else [base, base + _IF_EXISTS]
         for form in forms:
             names.append(form)
-            names.extend(f"{q}:{form}" for q in SET_QUALIFIERS)
+            if base != "Null":  # Null takes no set qualifier: never suggest one
+                names.extend(f"{q}:{form}" for q in SET_QUALIFIERS)
     return tuple(names)
 
 

@@ -39,7 +39,13 @@ from iamspec.policy.model import (
     PrincipalBlock,
     Statement,
 )
-from iamspec.policy.operators import is_known_operator, suggest_operator
+from iamspec.policy.operators import (
+    SET_QUALIFIERS,
+    VARIABLE_OPERATORS,
+    is_known_operator,
+    split_operator,
+    suggest_operator,
+)
 from iamspec.suggest import close_matches, did_you_mean
 
 __all__ = ["PolicyKind", "parse_policy"]
@@ -89,8 +95,13 @@ _DUPLICATE_HINT = (
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_policies.html"
     "#duplicateelement"
 )
-# Stored IAM policies accept only these characters (policyDocumentType pattern in the IAM
-# API model; reference_iam-quotas.html).
+# IAM policies hold only these characters: "Policy documents can contain only the following
+# Unicode characters: horizontal tab (U+0009), linefeed (U+000A), carriage return (U+000D),
+# and characters in the range U+0020 to U+00FF" (reference_iam-quotas.html), the API model's
+# policyDocumentType pattern [\u0009\u000A\u000D\u0020-\u00FF]+ (API_SimulateCustomPolicy
+# and every Put*Policy page). The pattern is checked on the text as sent; the quotas page
+# speaks of the document's characters, and an escape (\u2018, \b) is only another spelling of
+# one, so the same rule applies to escaped characters [INF] (issue 14: escapes slipped past).
 _BAD_CHAR = re.compile(r"[^\t\n\r\x20-\xff]")
 _SMART_QUOTES = "\u2018\u2019\u201c\u201d"
 _SID = re.compile(r"[A-Za-z0-9]*")
@@ -107,7 +118,7 @@ def parse_policy(text: str, source: str, *, kind: PolicyKind = PolicyKind.IDENTI
     lines = LineIndex(text)
     _check_charset(text, source, lines)
     try:
-        document = parse_json(text, source, lines)
+        document = parse_json(text, source, lines, allowed=_escaped_char_rule)
     except PolicyParseError as exc:
         fragment = _fragment_error(text, source, lines)
         if fragment is not None:
@@ -116,13 +127,24 @@ def parse_policy(text: str, source: str, *, kind: PolicyKind = PolicyKind.IDENTI
     return _Grammar(text, source, kind, lines).policy(document.root)
 
 
+def _escaped_char_rule(ch: str) -> str | None:
+    """The character rule for what a JSON escape denotes (None: allowed)."""
+    if _BAD_CHAR.match(ch) is None:
+        return None
+    return _disallowed(ch)
+
+
 def _check_charset(text: str, source: str, lines: LineIndex) -> None:
     """Reject characters IAM cannot store, before anything else looks at the text."""
     bad = _BAD_CHAR.search(text)
     if bad is None:
         return
-    ch = bad.group()
     pos = lines.position(bad.start())
+    raise PolicyParseError(source, pos.line, pos.column, _disallowed(bad.group()))
+
+
+def _disallowed(ch: str) -> str:
+    """Why ``ch`` cannot be in a policy, with a hint for the usual culprits."""
     name = unicodedata.name(ch, "")
     shown = f"U+{ord(ch):04X}" + (f" ({name})" if name else "")
     hint = ""
@@ -130,12 +152,9 @@ def _check_charset(text: str, source: str, lines: LineIndex) -> None:
         hint = "; a typographic quote, use a plain ' or \" instead"
     elif ch == "\ufeff":
         hint = "; a byte-order mark, save the file as UTF-8 without BOM"
-    raise PolicyParseError(
-        source,
-        pos.line,
-        pos.column,
+    return (
         f"character {shown} is not allowed in an IAM policy: IAM accepts only tab, LF, CR "
-        f"and U+0020-U+00FF{hint}",
+        f"and U+0020-U+00FF{hint}"
     )
 
 
@@ -144,7 +163,7 @@ def _fragment_error(text: str, source: str, lines: LineIndex) -> PolicyParseErro
     if not text.lstrip(" \t\r\n").startswith('"'):
         return None
     try:
-        first = parse_json_prefix(text, source, lines).root
+        first = parse_json_prefix(text, source, lines, allowed=_escaped_char_rule).root
     except PolicyParseError:
         return None
     rest = text[first.end_offset :].lstrip(" \t\r\n")
@@ -181,10 +200,30 @@ def _unknown_operator(name: str) -> str:
     reason = f"unknown condition operator {name!r}"
     if name.split(":")[-1] == "NullIfExists":
         return f"{reason}: Null cannot take IfExists (Null itself tests whether the key exists)"
+    qualifier, _, rest = name.partition(":")
+    if qualifier in SET_QUALIFIERS and rest == "Null":
+        return (
+            f"{reason}: Null takes no set qualifier; it tests whether the key is present at "
+            'all, for a multivalued key too (write "Null")'
+        )
     near = suggest_operator(name)[:1]
     if near and near[0].lower() == name.lower():
         return f"{reason}{did_you_mean(near)} (operator names are case-sensitive)"
     return f"{reason}{did_you_mean(near)}"
+
+
+def _family_name(base: str) -> str:
+    """How the condition operators page names the family of a base operator."""
+    for prefix, family in (
+        ("Numeric", "Numeric"),
+        ("Date", "Date"),
+        ("Binary", "Binary"),
+        ("IpAddress", "IP address"),
+        ("NotIpAddress", "IP address"),
+    ):
+        if base.startswith(prefix):
+            return family
+    return base
 
 
 class _Grammar:
@@ -195,6 +234,7 @@ class _Grammar:
         self.source = source
         self.kind = kind
         self.lines = lines
+        self.variables_enabled = False
 
     def error(self, at: Position, reason: str) -> PolicyParseError:
         return PolicyParseError(self.source, at.line, at.column, reason)
@@ -250,6 +290,7 @@ class _Grammar:
                     f'Version must be "2012-10-17" or "2008-10-17", found {shown}',
                 )
             version = value.value
+        self.variables_enabled = version == "2012-10-17"
 
         policy_id: str | None = None
         if "Id" in found:
@@ -334,6 +375,9 @@ class _Grammar:
         self.exclusive(found, "Resource", "NotResource", where)
         resources = self.strings(found, "Resource")
         not_resources = self.strings(found, "NotResource")
+        for name, entries in (("Resource", resources), ("NotResource", not_resources)):
+            for entry in entries or ():
+                self.resource_service(entry, name)
         if resources is None and not_resources is None:
             if self.kind is PolicyKind.SCP:
                 # Simplification: an SCP statement without Resource applies to "*".
@@ -384,6 +428,27 @@ class _Grammar:
             end=obj.end,
             element_positions=tuple((m.key.value, m.key.start) for m in obj.members),
         )
+
+    def resource_service(self, entry: Located, name: str) -> None:
+        """Refuse a wildcard in an ARN's service segment.
+
+        The Resource page: "You can't use a wildcard in the service segment that identifies
+        the AWS product" (reference_policies_elements_resource.html, "Using wildcards in
+        resource ARNs"). Such an entry is refused rather than matched (iamspec matched
+        ``arn:aws:*:::bucket`` against every service before; docs/iam-semantics.md §8).
+        """
+        segments = entry.text.split(":", 3)
+        if (
+            len(segments) >= 3
+            and segments[0] == "arn"
+            and ("*" in segments[2] or "?" in segments[2])
+        ):
+            raise self.error(
+                entry.position,
+                f"{name} {entry.text!r} has a wildcard in its service segment "
+                f"({segments[2]!r}); IAM does not allow one there: name the service "
+                "(arn:partition:service:region:account:resource)",
+            )
 
     def exclusive(self, found: dict[str, JsonMember], first: str, second: str, where: str) -> None:
         """Reject a statement that has both of a pair such as Action and NotAction."""
@@ -481,10 +546,32 @@ class _Grammar:
                 )
             operator = Located(operator_name, member.key.start)
             where = f"condition operator {operator_name!r}"
+            base = split_operator(operator_name)[1]
             for key_name, key_member in self.members(block, where).items():
                 values = self.condition_values(key_member.value, key_name)
+                if self.variables_enabled and base not in VARIABLE_OPERATORS:
+                    self.no_variables(values, operator_name, base)
                 clauses.append((operator, Located(key_name, key_member.key.start), values))
         return tuple(ConditionClause(op, key, values) for op, key, values in clauses)
+
+    def no_variables(self, values: tuple[Located, ...], operator: str, base: str) -> None:
+        """Refuse a policy variable where the operator does not support one.
+
+        The condition operators page marks Numeric, Date, IP address and Binary operators
+        "Policy variables: Not supported", and Null compares true/false; Access Analyzer calls
+        it "Error - Invalid variable for operator". What IAM would evaluate instead is not
+        documented, so it is an error here, never a decision (docs/iam-semantics.md §8).
+        """
+        for value in values:
+            start = value.text.find("${")
+            if start >= 0 and value.text.find("}", start + 2) >= 0:
+                family = "Null" if base == "Null" else _family_name(base)
+                raise self.error(
+                    value.position,
+                    f"condition operator {operator!r}: policy variables are not supported by "
+                    f"{family} operators, found {value.text!r} (variables work in String and "
+                    "ARN operators and Bool)",
+                )
 
     def condition_values(self, node: JsonValue, key: str) -> tuple[Located, ...]:
         if isinstance(node, JsonArray):

@@ -78,9 +78,10 @@ def compile_organization(value: Any) -> list[list[CompiledPolicy]]:
 
 
 def check_caller(caller_arn: Any) -> str | None:
-    """CallerArn, when given, must be an IAM user, group or role ARN."""
+    """CallerArn, when given, must be an IAM user, group or role ARN of 1-2048 characters."""
     if caller_arn is None:
         return None
+    inputs.arn_length(caller_arn, "CallerArn")
     if not isinstance(caller_arn, str) or parse_iam_entity(caller_arn) is None:
         raise InvalidInputError(f"Invalid Entity Arn: {caller_arn}")
     return caller_arn
@@ -124,6 +125,7 @@ def simulate_custom_policy(
     caller = check_caller(CallerArn)
     inputs.resource_owner(ResourceOwner)
     inputs.resource_handling_option(ResourceHandlingOption)
+    inputs.marker(Marker)
 
     identity = compile_inputs(
         identity_texts, "PolicyInputList", PolicyKind.IDENTITY, PolicyRole.IDENTITY

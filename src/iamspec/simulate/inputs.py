@@ -2,13 +2,21 @@
 
 Limits come from botocore's IAM model and the API reference pages
 (https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html):
-ActionName 3-128 characters, ResourceArn 1-2048, PolicySourceArn 20-2048, ContextKeyName
-5-256, ResourceHandlingOption 1-64, MaxItems 1-1000, policy strings 1-131,072 characters.
+ActionName 3-128 characters, ResourceArn, CallerArn and ResourceOwner 1-2048, PolicySourceArn
+20-2048, ContextKeyName 5-256, ResourceHandlingOption 1-64, MaxItems 1-1000, Marker 1-320,
+policy strings 1-131,072 characters.
 AWS checks these model constraints before the operation runs and answers ``ValidationError``
 (:class:`~iamspec.errors.ValidationError`, in AWS's "1 validation error detected: ..." form);
 what the operation itself rejects — a policy that does not parse, a wildcard action, text
 that is not an ARN, a second boundary — is ``InvalidInput`` with what and where. A wrong
 Python type (not reachable through boto3, whose client checks types) is InvalidInput too.
+
+AWS documents no limit on the values of one context key nor on their length
+(API_ContextEntry.html: "Type: Array of strings"). iamspec bounds both so that one decision
+stays bounded: at most :data:`MAX_CONTEXT_VALUES` values per key, each at most
+:data:`MAX_CONTEXT_VALUE_CHARS` characters (more than any real request carries: 50 tags a
+resource, ARNs of 2,048 characters). Going past either is InvalidInput that says it is
+iamspec's bound, not AWS's.
 """
 
 from __future__ import annotations
@@ -29,6 +37,10 @@ from iamspec.policy.model import Policy
 from iamspec.policy.parser import PolicyKind, parse_policy
 
 MAX_POLICY_CHARS = 131_072
+MAX_ARN_CHARS = 2048
+MAX_MARKER_CHARS = 320
+MAX_CONTEXT_VALUES = 1000
+MAX_CONTEXT_VALUE_CHARS = 10_000
 _PARSE_CACHE: dict[tuple[str, str, PolicyKind], Policy] = {}
 
 
@@ -54,6 +66,24 @@ def parsed_policy(text: Any, source: str, kind: PolicyKind) -> Policy:
         _PARSE_CACHE.clear()
     _PARSE_CACHE[key] = policy
     return policy
+
+
+def check_text(value: str, where: str) -> str:
+    """``value`` unless it holds a lone surrogate, which no request can carry (InvalidInput).
+
+    Requests travel as UTF-8, where a lone surrogate (``"\\ud800"``) cannot be written; one
+    passed in process would come back in the result and crash whatever writes it out.
+    """
+    if value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise InvalidInputError(
+            f"{where}: character {err.start + 1} is U+{ord(value[err.start]):04X}, a lone "
+            "surrogate that no request can carry"
+        ) from None
+    return value
 
 
 def _field(source: str) -> str:
@@ -97,6 +127,7 @@ def policy_source_arn(value: Any) -> str:
         raise InvalidInputError("PolicySourceArn is required")
     if not isinstance(value, str):
         raise InvalidInputError("PolicySourceArn must be a string")
+    check_text(value, "PolicySourceArn")
     if not 20 <= len(value) <= 2048:
         raise ValidationError("policySourceArn", value, _length_constraint(20, 2048))
     return value
@@ -113,6 +144,7 @@ def action_names(value: Any) -> list[str]:
     for i, action in enumerate(actions, 1):
         if not isinstance(action, str):
             raise InvalidInputError(f"ActionNames.{i} must be a string")
+        check_text(action, f"ActionNames.{i}")
         if not 3 <= len(action) <= 128:
             raise ValidationError("actionNames", action, _length_constraint(3, 128, member=True))
         if "*" in action or "?" in action:
@@ -128,8 +160,11 @@ def resource_arns(value: Any) -> list[str]:
     for i, arn in enumerate(arns, 1):
         if not isinstance(arn, str):
             raise InvalidInputError(f"ResourceArns.{i} must be a string")
-        if not 1 <= len(arn) <= 2048:
-            raise ValidationError("resourceArns", arn, _length_constraint(1, 2048, member=True))
+        check_text(arn, f"ResourceArns.{i}")
+        if not 1 <= len(arn) <= MAX_ARN_CHARS:
+            raise ValidationError(
+                "resourceArns", arn, _length_constraint(1, MAX_ARN_CHARS, member=True)
+            )
         if arn != "*" and not is_arn(arn):
             raise InvalidInputError(
                 f"ResourceArns.{i} {arn!r} is not an ARN "
@@ -146,10 +181,28 @@ def boundary_policies(value: Any) -> list[Any]:
     return texts
 
 
+def arn_length(value: Any, name: str) -> None:
+    """CallerArn, ResourceOwner: the model's ``ResourceNameType``, 1-2048 characters."""
+    if isinstance(value, str):
+        check_text(value, name)
+    if isinstance(value, str) and not 1 <= len(value) <= MAX_ARN_CHARS:
+        field = name[:1].lower() + name[1:]
+        raise ValidationError(field, value, _length_constraint(1, MAX_ARN_CHARS))
+
+
 def resource_owner(value: Any) -> None:
     """ResourceOwner: accepted when a string; cross-account simulation is not modelled."""
     if value is not None and not isinstance(value, str):
         raise InvalidInputError("ResourceOwner must be a string")
+    arn_length(value, "ResourceOwner")
+
+
+def marker(value: Any) -> None:
+    """Marker: the model's ``markerType``, 1-320 characters (checked before it is decoded)."""
+    if isinstance(value, str):
+        check_text(value, "Marker")
+    if isinstance(value, str) and not 1 <= len(value) <= MAX_MARKER_CHARS:
+        raise ValidationError("marker", value, _length_constraint(1, MAX_MARKER_CHARS))
 
 
 def resource_handling_option(value: Any) -> None:
@@ -158,6 +211,7 @@ def resource_handling_option(value: Any) -> None:
         return
     if not isinstance(value, str):
         raise InvalidInputError("ResourceHandlingOption must be a string")
+    check_text(value, "ResourceHandlingOption")
     if not 1 <= len(value) <= 64:
         raise ValidationError("resourceHandlingOption", value, _length_constraint(1, 64))
 
@@ -182,6 +236,9 @@ def max_items(value: Any) -> int:
 # A value of a typed ContextKeyType must be one that the matching operator family can read:
 # otherwise the value would be accepted here and then silently match nothing. The parsers are
 # the condition operators' own (iamspec.engine.conditions), so the two can never disagree.
+# A ``boolean`` value other than true/false (any case) is InvalidInput: what AWS's simulator
+# does with "yes" is undocumented (a Java-style parse would quietly read it as false), and a
+# typo must never become a decision (docs/iam-semantics.md §8).
 _PARSERS: dict[ValueType, Callable[[str], object]] = {
     ValueType.NUMERIC: numeric.parse_request,
     ValueType.BOOLEAN: boolean.parse_request,
@@ -234,6 +291,7 @@ def context_entries(value: Any) -> RequestContext:
         name = entry.get("ContextKeyName")
         if not isinstance(name, str):
             raise InvalidInputError(f"{where}.ContextKeyName must be a string")
+        check_text(name, f"{where}.ContextKeyName")
         if not 5 <= len(name) <= 256:
             raise ValidationError(
                 f"contextEntries.{i}.member.contextKeyName", name, _length_constraint(5, 256)
@@ -241,9 +299,23 @@ def context_entries(value: Any) -> RequestContext:
         raw_values = entry.get("ContextKeyValues", [])
         if not isinstance(raw_values, (list, tuple)):
             raise InvalidInputError(f"{where}.ContextKeyValues must be a list of strings")
+        if len(raw_values) > MAX_CONTEXT_VALUES:
+            raise InvalidInputError(
+                f"{where}.ContextKeyValues ({name}): {len(raw_values):,} values; iamspec "
+                f"simulates at most {MAX_CONTEXT_VALUES:,} values per context key (a bound of "
+                "iamspec's: AWS documents none)"
+            )
         strings = tuple(raw_values)
-        if not all(isinstance(v, str) for v in strings):
-            raise InvalidInputError(f"{where}.ContextKeyValues must be a list of strings")
+        for j, v in enumerate(strings, 1):
+            if not isinstance(v, str):
+                raise InvalidInputError(f"{where}.ContextKeyValues must be a list of strings")
+            check_text(v, f"{where}.ContextKeyValues.{j} ({name})")
+            if len(v) > MAX_CONTEXT_VALUE_CHARS:
+                raise InvalidInputError(
+                    f"{where}.ContextKeyValues.{j} ({name}): {len(v):,} characters; iamspec "
+                    f"simulates context values of at most {MAX_CONTEXT_VALUE_CHARS:,} "
+                    "characters (a bound of iamspec's: AWS documents none)"
+                )
         type_name = entry.get("ContextKeyType", "")
         values.append(_context_value(where, name, strings, str(type_name)))
     try:

@@ -12,7 +12,6 @@ Policy documents are read as IAM stores them (URL-decoded text, not re-serialise
 
 from __future__ import annotations
 
-import re
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from iamspec.simulate.custom import (
     compile_inputs,
     compile_resource_policy,
 )
-from iamspec.wildcards import glob_pattern
+from iamspec.wildcards import Glob, compile_glob, compile_tokens, literal, wild
 
 _RAW_KEY = "IamspecRawPolicyDocument"
 _POLICY_OPERATIONS = ("GetUserPolicy", "GetGroupPolicy", "GetRolePolicy", "GetPolicyVersion")
@@ -187,20 +186,20 @@ class _Exclusion:
     """One validated PolicyExclusionList identifier."""
 
     policy_type: str | None = None
-    policy_arn: re.Pattern[str] | None = None
-    inline: tuple[str, str, re.Pattern[str]] | None = None  # (policy name, type, entity glob)
+    policy_arn: Glob | None = None
+    inline: tuple[str, str, Glob] | None = None  # (policy name, type, entity glob)
 
     def excludes(self, source: PolicySource) -> bool:
         if self.policy_type is not None:
             return self.policy_type == source.kind
         if self.policy_arn is not None:
-            return source.arn is not None and self.policy_arn.fullmatch(source.arn) is not None
+            return source.arn is not None and self.policy_arn.matches(source.arn)
         if self.inline is not None and source.attachment is not None:
             policy_name, kind, entity = self.inline
             attached_kind, attached_name = source.attachment
             return (
                 kind == attached_kind
-                and entity.fullmatch(attached_name) is not None
+                and entity.matches(attached_name)
                 and source.policy_id == f"{attached_kind}_{attached_name}_{policy_name}"
             )
         return False
@@ -241,7 +240,8 @@ def parse_exclusions(value: Any) -> list[_Exclusion]:
             policy = arn.resource.removeprefix("policy/")
             _one_star(policy, f"{where}.PolicyArn")
             head = spec[: len(spec) - len(policy)]
-            out.append(_Exclusion(policy_arn=re.compile(re.escape(head) + glob_pattern(policy))))
+            glob = compile_tokens(literal(head) + wild(policy))
+            out.append(_Exclusion(policy_arn=glob))
         elif member == "InlinePolicyIdentifier":
             if not isinstance(spec, dict):
                 raise InvalidInputError(f"{where}.InlinePolicyIdentifier must be a structure")
@@ -259,7 +259,7 @@ def parse_exclusions(value: Any) -> list[_Exclusion]:
                     f"{where}.InlinePolicyIdentifier.AttachmentName is required"
                 )
             _one_star(entity, f"{where}.InlinePolicyIdentifier.AttachmentName")
-            out.append(_Exclusion(inline=(name, kind, re.compile(glob_pattern(entity)))))
+            out.append(_Exclusion(inline=(name, kind, compile_glob(entity))))
         else:
             raise InvalidInputError(
                 f"{where}: unknown identifier {member!r}; expected PolicyType, PolicyArn or "
@@ -321,6 +321,7 @@ def simulate_principal_policy_with(
     caller = check_caller(CallerArn) or PolicySourceArn
     inputs.resource_owner(ResourceOwner)
     inputs.resource_handling_option(ResourceHandlingOption)
+    inputs.marker(Marker)
 
     sources, own_boundary = gather_for(reader, PolicySourceArn)
     identity = [

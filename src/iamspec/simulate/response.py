@@ -9,10 +9,17 @@ when a resource ARN was given (same-account simulation) and absent for ``*``.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 from iamspec.engine.compiled import PolicyRole
 from iamspec.engine.evaluator import Decision, Evaluation, StatementTrace, most_restrictive
+
+T = TypeVar("T")
+
+
+def _same(item: str) -> str:
+    return item
 
 
 def statement_dict(trace: StatementTrace) -> dict[str, Any]:
@@ -32,11 +39,30 @@ def _matched(evaluation: Evaluation) -> list[dict[str, Any]]:
     ]
 
 
-def _union(lists: list[list[Any]]) -> list[Any]:
-    out: list[Any] = []
+def _statement_key(statement: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes two ``MatchedStatements`` entries equal (every field of
+    :func:`statement_dict`), as a hashable tuple."""
+    start, end = statement["StartPosition"], statement["EndPosition"]
+    return (
+        statement["SourcePolicyId"],
+        statement["SourcePolicyType"],
+        start["Line"],
+        start["Column"],
+        end["Line"],
+        end["Column"],
+    )
+
+
+def _union(lists: list[list[T]], key: Callable[[T], Hashable]) -> list[T]:
+    """The items of every list once, first seen first: linear, through a set of keys
+    (list membership made one decision over eight large policies take 11.8 s)."""
+    out: list[T] = []
+    seen: set[Hashable] = set()
     for items in lists:
         for item in items:
-            if item not in out:
+            identity = key(item)
+            if identity not in seen:
+                seen.add(identity)
                 out.append(item)
     return out
 
@@ -82,8 +108,8 @@ def evaluation_result(
         "EvalActionName": action,
         "EvalResourceName": template,
         "EvalDecision": most_restrictive(decisions).value,
-        "MatchedStatements": _union([r["MatchedStatements"] for r in per_resource]),
-        "MissingContextValues": _union([r["MissingContextValues"] for r in per_resource]),
+        "MatchedStatements": _union([r["MatchedStatements"] for r in per_resource], _statement_key),
+        "MissingContextValues": _union([r["MissingContextValues"] for r in per_resource], _same),
     }
     if organizations is not None:
         result["OrganizationsDecisionDetail"] = {"AllowedByOrganizations": not scp_denied}

@@ -20,43 +20,42 @@ Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elem
   value separates parts too [INF: e.g. ``"${aws:SourceArn}"`` as a whole value is then an
   ARN pattern].
 
-The six per-part patterns are compiled into a single anchored regex: the first five parts
-translate ``*``/``?`` to ``[^:]*``/``[^:]``, the sixth to ``.*``/``.``. Because no part but
-the last can contain a colon, the literal separators line up with the request's first five
-colons, which is exactly part-by-part matching.
+Each of the six parts compiles to its own linear-time matcher (:mod:`iamspec.wildcards`); a
+request value is split at its first five colons and every part must match its own. The
+first five policy parts never hold a colon (a colon ends a part), so ``*``/``?`` there can
+never cross into another part, which is exactly part-by-part matching.
 """
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from iamspec.engine.variables import Piece
+from iamspec.wildcards import Glob, Token, Wildcard, compile_tokens
 
 _PARTS = 6
 
 
 @lru_cache(maxsize=4096)
-def parse_value(pieces: tuple[Piece, ...]) -> re.Pattern[str]:
-    """Compile an ARN pattern; ``ValueError`` when it has fewer than six parts."""
-    parts: list[list[str]] = [[]]
+def parse_value(pieces: tuple[Piece, ...]) -> tuple[Glob, ...]:
+    """Compile an ARN pattern into one matcher per part; ``ValueError`` with fewer than six."""
+    parts: list[list[Token]] = [[]]
     for piece in pieces:
         for ch in piece.text:
-            last = len(parts) == _PARTS
-            if ch == ":" and not last:
+            if ch == ":" and len(parts) < _PARTS:
                 parts.append([])
             elif piece.wild and ch == "*":
-                parts[-1].append(".*" if last else "[^:]*")
+                parts[-1].append(Wildcard.STAR)
             elif piece.wild and ch == "?":
-                parts[-1].append("." if last else "[^:]")
+                parts[-1].append(Wildcard.ONE)
             else:
-                parts[-1].append(re.escape(ch))
+                parts[-1].append(ch)
     if len(parts) < _PARTS:
         raise ValueError(
             "is not an ARN (it needs six colon-separated parts: "
             "arn:partition:service:region:account:resource)"
         )
-    return re.compile(":".join("".join(part) for part in parts) + r"\Z", re.DOTALL)
+    return tuple(compile_tokens(part) for part in parts)
 
 
 def parse_request(value: str) -> str:
@@ -65,5 +64,8 @@ def parse_request(value: str) -> str:
     return value
 
 
-def matches(policy: re.Pattern[str], request: str) -> bool:
-    return policy.match(request) is not None
+def matches(policy: tuple[Glob, ...], request: str) -> bool:
+    parts = request.split(":", _PARTS - 1)
+    return len(parts) == _PARTS and all(
+        glob.matches(part) for glob, part in zip(policy, parts, strict=True)
+    )

@@ -8,7 +8,9 @@ Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elem
   matches", the safest reading (docs/iam-semantics.md §5).
 - Request values: ``true``/``false`` in any case [INF: ``ContextEntries`` of type
   ``boolean`` are parsed leniently, as a Java ``Boolean.parseBoolean`` would for ``true``];
-  anything else is not a boolean and never matches.
+  anything else is not a boolean and never matches; a ContextEntry of type ``boolean``
+  holding one is refused as InvalidInput (:mod:`iamspec.simulate.inputs`;
+  docs/iam-semantics.md §8).
 - Policy variables: the variables page says they cannot be used with Boolean operators, the
   operators page (current and 2023) marks Boolean "Policy variables: Supported"
   (docs/iam-semantics.md §8). We follow the operators page: a Bool value may hold a variable, and it

@@ -10,15 +10,16 @@ Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elem
 - ``StringLike`` is case-sensitive; ``*`` matches any run (empty included) and ``?`` one
   character, anywhere in the value, across any character (``/`` and ``:`` included).
 - Policy variables are allowed; a substituted value is matched literally
-  (:func:`iamspec.engine.variables.wildcard_regex` with ``Piece.wild``).
+  (linear-time :mod:`iamspec.wildcards` matching, :func:`iamspec.engine.variables.wildcard_glob`
+  with ``Piece.wild``).
 """
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-from iamspec.engine.variables import Piece, wildcard_regex
+from iamspec.engine.variables import Piece, wildcard_glob
+from iamspec.wildcards import Glob
 
 
 def _text(pieces: tuple[Piece, ...]) -> str:
@@ -36,9 +37,9 @@ def parse_exact_ignore_case(pieces: tuple[Piece, ...]) -> str:
 
 
 @lru_cache(maxsize=4096)
-def parse_like(pieces: tuple[Piece, ...]) -> re.Pattern[str]:
-    """An anchored regex for StringLike; cached so resolved variables compile once."""
-    return wildcard_regex(pieces)
+def parse_like(pieces: tuple[Piece, ...]) -> Glob:
+    """The matcher for StringLike; cached so resolved variables compile once."""
+    return wildcard_glob(pieces)
 
 
 def parse_request(value: str) -> str:
@@ -54,5 +55,5 @@ def equals(policy: str, request: str) -> bool:
     return policy == request
 
 
-def like(policy: re.Pattern[str], request: str) -> bool:
-    return policy.match(request) is not None
+def like(policy: Glob, request: str) -> bool:
+    return policy.matches(request)
