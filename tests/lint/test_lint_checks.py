@@ -306,3 +306,31 @@ def test_severities_follow_access_analyzer() -> None:
     assert RULES["bad-condition-value"].severity is Severity.WARNING
     assert RULES["allow-with-not-action"].severity is Severity.SECURITY_WARNING
     assert RULES["allow-with-not-resource"].severity is Severity.SECURITY_WARNING
+
+
+def test_a_wall_of_variable_openers_is_linted_at_once():
+    """Hostile input: ``${${${...`` filling a policy to AWS's 131,072 characters.
+
+    The placeholder and resource checks looked for ``${...}`` with a regex that retried from
+    every ``${`` (quadratic: about 20 s for this policy); they now scan once. The bound is a
+    hang detector, far above the time this takes, not a performance measurement.
+    """
+    import json
+    import time
+
+    from iamspec.lint import lint_text
+
+    padding = "${" * 65_000
+    text = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{padding}"}
+            ],
+        }
+    )
+    assert len(text) <= 131_072
+    started = time.perf_counter()
+    findings = lint_text(text)
+    assert time.perf_counter() - started < 2.0
+    assert findings  # an unterminated variable is reported, not ignored

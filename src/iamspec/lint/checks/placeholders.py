@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 
 from iamspec.arns import is_account_id, split_arn
+from iamspec.engine.variables import find_variables
 from iamspec.lint.document import LintDocument, Value
 from iamspec.lint.findings import ACCESS_ANALYZER_CHECKS, Finding, Rule, Severity
 from iamspec.project.settings import PLACEHOLDER_NAME
@@ -39,7 +40,6 @@ _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 _WORD = re.compile(r"[A-Za-z]+(?:[-_][A-Za-z]+)*")
 _ID_WORD = re.compile(r"[A-Za-z]+(?:[-_][A-Za-z]+)*[-_](?:id|ID|Id|arn|ARN|Arn)")
 _ANGLE = re.compile(r"<[^<>]+>")
-_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _POLICY_CONSTANTS = frozenset({"*", "?", "$"})
 
 
@@ -73,11 +73,10 @@ def _arn_hits(text: str) -> list[tuple[int, str]]:
     if not text.startswith("arn:"):
         return []
     hits: list[tuple[int, str]] = []
-    for match in _VARIABLE.finditer(text):
-        name = match.group(1)
+    for start, end, name in find_variables(text):  # linear: hostile '${${${...' included
         if ":" not in name and name.strip() not in _POLICY_CONSTANTS:
             hits.append(
-                (match.start(), f"{match.group()} (an ARN-format variable, not a policy variable)")
+                (start, f"{text[start:end]} (an ARN-format variable, not a policy variable)")
             )
     parts = split_arn(text)
     if len(parts) < 6:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from iamspec.arns import ARN_FORMAT, arn_defect
 from iamspec.catalog import ActionInfo, ResourceType
+from iamspec.engine.variables import find_variables
 from iamspec.lint.arnpattern import pattern_may_match_type
 from iamspec.lint.checks.actions import classify_action
 from iamspec.lint.document import LintDocument, StatementView, Value
@@ -37,11 +38,13 @@ STAR_RESOURCE_REQUIRED = Rule(
     _SAR,
 )
 
-_VARIABLE_OR_PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\{\{[^{}]*\}\}")
+_PLACEHOLDER = re.compile(r"\{\{[^{}]*\}\}")
+"""Linear: ``[^{}]*`` stops at the next brace, so the runs tried from each ``{{`` never overlap."""
 
 
 def _is_templated(text: str) -> bool:
-    return _VARIABLE_OR_PLACEHOLDER.search(text) is not None
+    """A policy variable or a ``{{placeholder}}`` in ``text`` (both found in linear time)."""
+    return next(find_variables(text), None) is not None or _PLACEHOLDER.search(text) is not None
 
 
 def _arn_defect(text: str) -> str | None:
