@@ -269,8 +269,13 @@ class DeselectedScenarioRecord:
     cause: str
     reason: str
 
+    def to_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = _plain(self)
+        return result
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DeselectedScenarioRecord:
+        """Rebuild from :meth:`to_dict` output (e.g. sent by a pytest-xdist worker)."""
         values = dict(data)
         values["steps"] = [StepRecord(**s) for s in data.get("steps", [])]
         known = {f.name for f in fields(cls)}
