@@ -11,6 +11,7 @@ from typing import Any
 from iamspec.policy.parser import parse_policy
 from iamspec.records.results import (
     CallRecord,
+    DeselectedScenarioRecord,
     PolicyRefRecord,
     PolicyTextRecord,
     PrincipalRecord,
@@ -276,6 +277,47 @@ def scenario(
             ),
         ],
         calls=calls,
+    )
+
+
+LIVE_REASON = (
+    "tagged @live: it names principals deployed in the AWS account, which only "
+    "--iam-backend=live can answer (this run: --iam-backend=local)"
+)
+
+
+def deselected(
+    name: str,
+    *,
+    feature: str = "Deployed principals behave as specified",
+    feature_file: str = "features/live.feature",
+    description: str = "Nightly, against the real account.",
+    line: int = 5,
+    example: dict[str, str] | None = None,
+    principal: str = "test-admin",
+    action: str = "connect:DescribeUser",
+    cause: str = "live",
+    reason: str = LIVE_REASON,
+) -> DeselectedScenarioRecord:
+    """A scenario the run deselected: a deployed principal asks ``action`` (not run)."""
+    return DeselectedScenarioRecord(
+        feature=feature,
+        feature_file=feature_file,
+        feature_description=description,
+        scenario=name,
+        line=line,
+        tags=["live"] if cause == "live" else [],
+        nodeid=f"features/test_features.py::test_{line}",
+        example=dict(example or {}),
+        steps=[
+            StepRecord("Given", f'the deployed principal "{principal}"', line + 1),
+            StepRecord(
+                "When", f'"{principal}" calls "{action}" on the Connect user "jdoe"', line + 2
+            ),
+            StepRecord("Then", "the request is allowed", line + 3),
+        ],
+        cause=cause,
+        reason=reason,
     )
 
 

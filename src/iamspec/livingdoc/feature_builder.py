@@ -29,10 +29,17 @@ from iamspec.livingdoc.labels import (
     tags_text,
 )
 from iamspec.livingdoc.matrix import build_matrix
+from iamspec.livingdoc.not_run import build_not_run
 from iamspec.livingdoc.policies import PolicyLibrary, PolicyView
 from iamspec.livingdoc.scenarios import ScenarioGroup, ScenarioView
 from iamspec.policy.parser import PolicyKind
-from iamspec.records.results import CallRecord, PrincipalRecord, RunRecord, ScenarioRecord
+from iamspec.records.results import (
+    CallRecord,
+    DeselectedScenarioRecord,
+    PrincipalRecord,
+    RunRecord,
+    ScenarioRecord,
+)
 
 __all__ = ["FeatureBuilder"]
 
@@ -190,8 +197,15 @@ class FeatureBuilder:
         )
         return ScenarioView(record, anchor, title, status_label(record.status), calls)
 
-    def feature(self, records: Sequence[ScenarioRecord], slug: str) -> FeatureView:
-        first = records[0]
+    def feature(
+        self,
+        records: Sequence[ScenarioRecord],
+        slug: str,
+        deselected: Sequence[DeselectedScenarioRecord] = (),
+    ) -> FeatureView:
+        """The view of one feature file's scenarios: ``records`` ran, ``deselected`` did not
+        (at least one of them is not empty)."""
+        first = records[0] if records else deselected[0]
         page = f"feature-{slug}"
         by_group: dict[tuple[int, str], list[ScenarioRecord]] = {}
         for record in records:
@@ -227,4 +241,5 @@ class FeatureBuilder:
             policies=policies,
             decided={ref: tuple(links) for ref, links in decided.items()},
             matrix=build_matrix(scenarios),
+            not_run=build_not_run(deselected),
         )

@@ -25,10 +25,16 @@ from iamspec.livingdoc.errata import Errata, collect_errata
 from iamspec.livingdoc.feature_builder import FeatureBuilder
 from iamspec.livingdoc.features import FeatureView
 from iamspec.livingdoc.labels import format_date
+from iamspec.livingdoc.not_run import (
+    NotRunScenario,
+    UncollectedFeature,
+    reason_counts,
+    uncollected_features,
+)
 from iamspec.livingdoc.policies import PolicyLibrary, PolicyView, RecordedText, slugify
 from iamspec.livingdoc.scenarios import ScenarioView
 from iamspec.project.settings import load_settings
-from iamspec.records.results import RunRecord, ScenarioRecord
+from iamspec.records.results import DeselectedScenarioRecord, RunRecord, ScenarioRecord
 
 __all__ = ["RunMeta", "Site", "build_site"]
 
@@ -69,10 +75,22 @@ class Site:
     errata: Errata
     generated_at: str
     drift_view: DriftView | None = None
+    uncollected: tuple[UncollectedFeature, ...] = ()
 
     @property
     def scenarios(self) -> tuple[ScenarioView, ...]:
+        """The scenarios that ran (what the counts count)."""
         return tuple(s for f in self.features for s in f.scenarios)
+
+    @property
+    def not_run(self) -> tuple[NotRunScenario, ...]:
+        """The scenarios the run deselected: part of the specification, not run."""
+        return tuple(s for f in self.features for s in f.not_run_rows)
+
+    @property
+    def not_run_reasons(self) -> tuple[tuple[str, int], ...]:
+        """(why, scenarios) of the deselected scenarios, most frequent first."""
+        return reason_counts(self.not_run)
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.scenarios if s.record.status == status)
@@ -159,10 +177,15 @@ def build_site(
     by_file: dict[str, list[ScenarioRecord]] = {}
     for record in run.scenarios:
         by_file.setdefault(record.feature_file, []).append(record)
+    not_run: dict[str, list[DeselectedScenarioRecord]] = {}
+    for skipped in run.deselected:
+        not_run.setdefault(skipped.feature_file, []).append(skipped)
     slugs: set[str] = set()
     features = tuple(
-        builder.feature(by_file[name], _feature_slug(name, slugs)) for name in sorted(by_file)
+        builder.feature(by_file.get(name, []), _feature_slug(name, slugs), not_run.get(name, []))
+        for name in sorted(by_file.keys() | not_run.keys())
     )
+    uncollected = uncollected_features(root, by_file.keys() | not_run.keys())
     policies = tuple(sorted(library.views, key=lambda v: v.display))
     loaded = {v.display for v in policies}
     coverage = compute_coverage(
@@ -184,4 +207,4 @@ def build_site(
     )
     stamp = generated_at if generated_at is not None else run.finished_at or run.started_at
     drift = build_drift(run, features) if run.compare_local else None
-    return Site(meta, features, policies, coverage, errata, format_date(stamp), drift)
+    return Site(meta, features, policies, coverage, errata, format_date(stamp), drift, uncollected)
