@@ -218,8 +218,12 @@ def scenario(
     principal: str = "admin",
     groups: tuple[PrincipalRecord, ...] = (),
     boundary: str | None = None,
+    principal_tags: dict[str, str] | None = None,
+    principal_kind: str = "user",
+    deployed: bool = False,
 ) -> ScenarioRecord:
-    """A scenario whose principal has ``policies`` and asks ``asks`` about Connect user jdoe."""
+    """A scenario whose principal has ``policies`` (and ``principal_tags``) and asks ``asks``
+    about Connect user jdoe."""
     calls = [a.record() for a in asks]
     if status is None:
         status = "failed" if any(c.passed is False for c in calls) else "passed"
@@ -244,12 +248,13 @@ def scenario(
             *groups,
             PrincipalRecord(
                 name=principal,
-                kind="user",
-                arn=f"arn:aws:iam::{ACCOUNT}:user/{principal}",
+                kind=principal_kind,
+                arn=f"arn:aws:iam::{ACCOUNT}:{principal_kind}/{principal}",
                 policies=list(policies),
                 groups=[g.name for g in groups],
                 boundary=boundary,
-                tags={},
+                tags=dict(principal_tags or {}),
+                deployed=deployed,
             ),
         ],
         resources=[

@@ -278,7 +278,12 @@ def test_the_matrix_labels_every_decision_with_words_and_symbols(html):
         in matrix
     )
     assert '<span class="mismatch">&#9888; expected allowed</span>' in matrix
-    assert '— <span class="muted">not asked</span>' in matrix
+    not_asked = (
+        '<td class="none" title="not asked"><span aria-hidden="true">·</span>'
+        '<span class="sr-only">not asked</span></td>'
+    )
+    assert matrix.count(not_asked) == 3
+    assert "<strong>5 of 8 cells asked</strong>: 4 actions by 2 columns." in text
     assert "jdoe: Department=Prod" in matrix
     check_golden("feature-dept.matrix.html", matrix)
 
@@ -407,3 +412,36 @@ def test_an_outline_row_names_a_deciding_statement_it_cannot_place(root, tmp_pat
     note = "not placed: account-policy-x at 4:5"
     assert sum(read(p).count(note) for p in (tmp_path / "h").glob("feature-*.html")) == 2
     assert sum(read(p).count(note) for p in (tmp_path / "m").glob("feature-*.md")) == 1
+
+
+def test_matrix_headers_carry_the_callers_tags(root, tmp_path):
+    from docskit import Ask, run, scenario
+
+    records = [
+        scenario(
+            "the caller's tag decides",
+            [Ask("connect:DescribeUser", decision, principal="lead")],
+            principal="lead",
+            principal_tags=tags,
+            tags={"Department": "Sales"},
+            example={"caller": str(tags)},
+        )
+        for tags, decision in [({"Department": "Sales"}, "allowed"), ({}, "implicitDeny")]
+    ]
+    site = build_site(run(*records), root=root)
+    write_site(site, tmp_path / "h", "html")
+    write_site(site, tmp_path / "m", "markdown")
+    text = normalise(read(tmp_path / "h" / "feature-dept.html"))
+    assert (
+        '<th scope="col"><span class="who">lead</span><span class="tags caller-tags">tagged '
+        'Department=Sales</span><span class="target">the Connect user &#34;jdoe&#34;</span>'
+        '<span class="tags">jdoe: Department=Sales</span></th>'
+    ) in text
+    assert '<span class="tags caller-tags">no tags</span>' in text
+    assert "the caller with its own tags, the resource with its tags" in text
+    md = read(tmp_path / "m" / "feature-dept.md")
+    assert (
+        '| Action | **lead**<br>tagged Department=Sales<br>on the Connect user "jdoe"<br>'
+        "jdoe: Department=Sales | **lead**<br>no tags<br>" in md
+    )
+    assert "**2 of 2 cells asked**: 1 action by 2 columns." in md

@@ -59,6 +59,8 @@ class CallView:
     requests: tuple[RequestView, ...]
     resource_tags: str
     request_tags: str
+    caller_tags: str = ""
+    """The caller's own tags (``aws:PrincipalTag``), ``Department=Sales``; "" for none."""
 
     @property
     def deciding(self) -> tuple[StatementLink, ...]:

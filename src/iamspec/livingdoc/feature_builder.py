@@ -182,6 +182,7 @@ class FeatureBuilder:
             requests=tuple(requests),
             resource_tags=self.resourcetags_text(scenario, [r.resource for r in call.requests]),
             request_tags=tags_text(call.request_tags),
+            caller_tags=tags_text(caller.tags) if caller is not None else "",
         )
 
     def scenario(self, record: ScenarioRecord, anchor: str, page: str) -> ScenarioView:
