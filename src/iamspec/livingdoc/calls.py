@@ -41,6 +41,9 @@ class RequestView:
     deciding: tuple[StatementLink, ...]
     unresolved: tuple[str, ...]
     resource_tags: str
+    decisive: frozenset[tuple[str, str]] = frozenset()
+    """The tags that decided it, as (scope, key): see
+    :mod:`~iamspec.livingdoc.decisive_tags`."""
 
     @property
     def local_decision(self) -> Label | None:

@@ -20,6 +20,7 @@ from iamspec.livingdoc.deciding import (
     resolve,
     resolve_boundary,
 )
+from iamspec.livingdoc.decisive_tags import TagReadings
 from iamspec.livingdoc.features import FeatureView
 from iamspec.livingdoc.labels import (
     decision_label,
@@ -71,6 +72,13 @@ class FeatureBuilder:
     unrecorded: set[str] = field(default_factory=set)
     """Boundary policies with a request that did not record which boundary statements
     applied: their statements without hits are not measured."""
+    readings: TagReadings | None = None
+    """The tags each statement reads (made from ``library`` on first use)."""
+
+    def tag_readings(self) -> TagReadings:
+        if self.readings is None:
+            self.readings = TagReadings(self.library)
+        return self.readings
 
     def link(self, view: PolicyView, index: int) -> StatementLink | None:
         st = view.statement(index)
@@ -138,7 +146,8 @@ class FeatureBuilder:
         aliases: Aliases,
     ) -> CallView:
         caller = principals.get(call.principal)
-        boundary = caller_policies(caller, groups, aliases)[1]
+        identity, boundary = caller_policies(caller, groups, aliases)
+        policies = [*identity, *([boundary] if boundary is not None else [])]
         requests = []
         for request in call.requests:
             found = resolve(request, caller, groups, self.library, aliases)
@@ -172,6 +181,9 @@ class FeatureBuilder:
                     deciding=tuple(links),
                     unresolved=tuple(dict.fromkeys(unresolved)),
                     resource_tags=self.resourcetags_text(scenario, [request.resource]),
+                    decisive=self.tag_readings().decisive(
+                        request.decision, request.action, list(refs), policies
+                    ),
                 )
             )
         return CallView(
