@@ -94,15 +94,15 @@ def _scenarios(features: Iterable[FeatureView]) -> list[SearchEntry]:
                 )
             )
         for row in f.not_run_rows:
-            record = row.record
-            steps = " ".join(f"{step.keyword} {step.text}" for step in record.steps)
+            skipped = row.record
+            steps = " ".join(f"{step.keyword} {step.text}" for step in skipped.steps)
             entries.append(
                 SearchEntry(
                     "scenario",
                     row.title,
                     SearchLink(row.title, f.page, row.anchor),
                     f"{f.name} · not run in this run: {row.reason}",
-                    _terms(row.title, f.name, " ".join(f"@{t}" for t in record.tags), steps),
+                    _terms(row.title, f.name, " ".join(f"@{t}" for t in skipped.tags), steps),
                 )
             )
     return entries
