@@ -399,11 +399,16 @@ class Access:
         """The page of the resource kind ``kind``."""
         return self._kind_pages[kind]
 
+    @functools.cached_property
+    def _by_name(self) -> dict[str, tuple[PrincipalView, ...]]:
+        found: dict[str, list[PrincipalView]] = {}
+        for p in self.principals:
+            found.setdefault(p.name, []).append(p)
+        return {name: tuple(views) for name, views in found.items()}
+
     def namesakes(self, principal: PrincipalView) -> tuple[PrincipalView, ...]:
         """The principals of other features with the same name (different principals)."""
-        return tuple(
-            p for p in self.principals if p.name == principal.name and p.ref != principal.ref
-        )
+        return tuple(p for p in self._by_name.get(principal.name, ()) if p.ref != principal.ref)
 
     @property
     def features(self) -> int:

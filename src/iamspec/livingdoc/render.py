@@ -143,6 +143,7 @@ def html_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates ship with the package: no mtime check per page
     )
     return _common(env, "html")
 
@@ -156,6 +157,7 @@ def markdown_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates ship with the package: no mtime check per page
         finalize=md_escape,
     )
     env.filters.update(
