@@ -3,6 +3,7 @@
 Each hook is one call into the module that owns the work: :mod:`~iamspec.harness.options` (the
 options, declared in one place), :mod:`~iamspec.harness.session` (the run's state, where its
 records go), :mod:`~iamspec.harness.live_scenarios` (``@live`` deselection),
+:mod:`~iamspec.harness.deselection` (the records of deselected scenarios),
 :mod:`~iamspec.harness.xdist` (what the controller and its workers exchange),
 :mod:`~iamspec.harness.locations` (the current step), :mod:`~iamspec.harness.recording` (the
 scenario's record) and :mod:`~iamspec.harness.failures` (how a failure reads).

@@ -10,6 +10,7 @@ the others quietly.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -68,7 +69,7 @@ class Matrix:
         """Cells of the matrix: actions times columns."""
         return len(self.rows) * len(self.columns)
 
-    @property
+    @functools.cached_property
     def asked(self) -> int:
         """Cells some scenario asked (the others are "not asked")."""
         return sum(1 for _, cells in self.rows for outcomes in cells if outcomes)
@@ -78,7 +79,7 @@ class Matrix:
         """``9 of 33 cells asked``."""
         return f"{self.asked} of {self.cells} cell{'' if self.cells == 1 else 's'} asked"
 
-    @property
+    @functools.cached_property
     def caller_tagged(self) -> bool:
         """Some column's caller has tags (the headers then say every caller's tags)."""
         return any(c.caller_tags for c in self.columns)

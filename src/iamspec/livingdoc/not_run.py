@@ -8,7 +8,7 @@ rest of the specification beside it, never counted as passed:
   why, as :class:`NotRunGroup` s on their feature's page (a feature none of whose scenarios ran
   gets a page all the same);
 - feature files that exist beside the features the run recorded and of which the run neither
-  ran nor deselected a scenario (``pytest features/a.feature`` leaves ``b.feature`` out):
+  ran nor deselected a scenario (pytest given one feature file leaves the others out):
   :func:`uncollected_features` names them. Only the folders of the recorded feature files are
   searched (their top folder, ``features/``, recursively), inside the project root; a run that
   recorded no feature names none, since it asked for no feature at all.
