@@ -161,6 +161,36 @@ class Chromium:
             raise BrowserError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")
 
+    def type_text(self, text: str) -> None:
+        """Type ``text`` into the focused element, as a keyboard would (input events fire)."""
+        self.call("Input.insertText", {"text": text}, self.session)
+
+    def press_enter(self) -> None:
+        """Press and release Enter in the focused element (submits its form)."""
+        for kind in ("keyDown", "keyUp"):
+            self.call(
+                "Input.dispatchKeyEvent",
+                {
+                    "type": kind,
+                    "key": "Enter",
+                    "code": "Enter",
+                    "windowsVirtualKeyCode": 13,
+                    "text": "\r" if kind == "keyDown" else "",
+                },
+                self.session,
+            )
+
+    def wait_for_load(self, since: int) -> None:
+        """Wait for a page's load event seen after ``since`` events (``len(self.events)``
+        before the action that navigates: the event may come while that action is answered)."""
+        if any(e.get("method") == "Page.loadEventFired" for e in self.events[since:]):
+            return
+        self._wait_event("Page.loadEventFired")
+
+    def set_scripting(self, enabled: bool) -> None:
+        """Switch the page's own scripts on or off (this probe's evaluate still works)."""
+        self.call("Emulation.setScriptExecutionDisabled", {"value": not enabled}, self.session)
+
     def screenshot(self) -> bytes:
         data = self.call("Page.captureScreenshot", {"format": "png"}, self.session)["data"]
         return base64.b64decode(data)

@@ -11,6 +11,7 @@ from typing import Any
 from iamspec.policy.parser import parse_policy
 from iamspec.records.results import (
     CallRecord,
+    DeselectedScenarioRecord,
     PolicyRefRecord,
     PolicyTextRecord,
     PrincipalRecord,
@@ -217,8 +218,12 @@ def scenario(
     principal: str = "admin",
     groups: tuple[PrincipalRecord, ...] = (),
     boundary: str | None = None,
+    principal_tags: dict[str, str] | None = None,
+    principal_kind: str = "user",
+    deployed: bool = False,
 ) -> ScenarioRecord:
-    """A scenario whose principal has ``policies`` and asks ``asks`` about Connect user jdoe."""
+    """A scenario whose principal has ``policies`` (and ``principal_tags``) and asks ``asks``
+    about Connect user jdoe."""
     calls = [a.record() for a in asks]
     if status is None:
         status = "failed" if any(c.passed is False for c in calls) else "passed"
@@ -243,12 +248,13 @@ def scenario(
             *groups,
             PrincipalRecord(
                 name=principal,
-                kind="user",
-                arn=f"arn:aws:iam::{ACCOUNT}:user/{principal}",
+                kind=principal_kind,
+                arn=f"arn:aws:iam::{ACCOUNT}:{principal_kind}/{principal}",
                 policies=list(policies),
                 groups=[g.name for g in groups],
                 boundary=boundary,
-                tags={},
+                tags=dict(principal_tags or {}),
+                deployed=deployed,
             ),
         ],
         resources=[
@@ -276,6 +282,49 @@ def scenario(
             ),
         ],
         calls=calls,
+    )
+
+
+LIVE_REASON = (
+    "tagged @live: it names principals deployed in the AWS account, which only "
+    "--iam-backend=live can answer (this run: --iam-backend=local)"
+)
+
+
+def deselected(
+    name: str,
+    *,
+    feature: str = "Deployed principals behave as specified",
+    feature_file: str = "features/live.feature",
+    description: str = "Nightly, against the real account.",
+    line: int = 5,
+    example: dict[str, str] | None = None,
+    principal: str = "test-admin",
+    action: str = "connect:DescribeUser",
+    cause: str = "live",
+    reason: str = LIVE_REASON,
+    given: str | None = None,
+) -> DeselectedScenarioRecord:
+    """A scenario the run deselected: a deployed principal (or the one ``given`` declares)
+    asks ``action`` (not run)."""
+    return DeselectedScenarioRecord(
+        feature=feature,
+        feature_file=feature_file,
+        feature_description=description,
+        scenario=name,
+        line=line,
+        tags=["live"] if cause == "live" else [],
+        nodeid=f"features/test_features.py::test_{line}",
+        example=dict(example or {}),
+        steps=[
+            StepRecord("Given", given or f'the deployed principal "{principal}"', line + 1),
+            StepRecord(
+                "When", f'"{principal}" calls "{action}" on the Connect user "jdoe"', line + 2
+            ),
+            StepRecord("Then", "the request is allowed", line + 3),
+        ],
+        cause=cause,
+        reason=reason,
     )
 
 
@@ -597,4 +646,105 @@ def large_run() -> RunRecord:
         backend="live",
     )
     result.compare_local = True
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# who may do what: a principal name in two features, caller tags, deselected scenarios
+
+TEAM_TAGGED = "policies/connect/team.json"
+TEAM_TAGGED_TEXT = (
+    json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "SameTeam",
+                    "Effect": "Allow",
+                    "Action": "connect:DescribeUser",
+                    "Resource": "*",
+                    "Condition": {
+                        "StringEquals": {"aws:ResourceTag/Team": "${aws:PrincipalTag/Team}"}
+                    },
+                },
+                {
+                    "Sid": "NotProd",
+                    "Effect": "Deny",
+                    "Action": "connect:*",
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:ResourceTag/Stage": "prod"}},
+                },
+            ],
+        },
+        indent=2,
+    )
+    + "\n"
+)
+
+
+def who_run() -> RunRecord:
+    """:func:`dept_run`, plus a feature whose "admin" (the dept feature's name, another
+    policy: another principal) is tagged Team=<team> and reads agents by team, and three
+    deselected scenarios: two rows of a @live outline for the deployed "test-admin", and
+    one dept scenario left out by -k."""
+    result = dept_run()
+    same = [matched(TEAM_TAGGED, TEAM_TAGGED_TEXT, 0)]
+    for team, agent_team, decision, m in [
+        ("Blue", "Blue", "allowed", same),
+        ("Blue", "Red", "implicitDeny", []),
+    ]:
+        result.scenarios.append(
+            scenario(
+                "an admin reads the agents of its own team",
+                [Ask("connect:DescribeUser", decision, m, user=f"{agent_team.lower()}-agent")],
+                feature="Admins read their own team's agents",
+                feature_file="features/teams.feature",
+                description="The caller's Team tag must equal the agent's.",
+                policies=(TEAM_TAGGED,),
+                principal_tags={"Team": team},
+                tags={"Team": agent_team},
+                example={"team": team, "agent team": agent_team},
+                line=6,
+            )
+        )
+    result.scenarios.append(
+        scenario(
+            "no admin touches a prod agent",
+            [
+                Ask(
+                    "connect:DescribeUser",
+                    "explicitDeny",
+                    [matched(TEAM_TAGGED, TEAM_TAGGED_TEXT, 1)],
+                    user="prod-agent",
+                )
+            ],
+            feature="Admins read their own team's agents",
+            feature_file="features/teams.feature",
+            description="The caller's Team tag must equal the agent's.",
+            policies=(TEAM_TAGGED,),
+            principal_tags={"Team": "Blue"},
+            tags={"Team": "Blue", "Stage": "prod"},
+            line=20,
+        )
+    )
+    result.deselected = [
+        deselected(
+            "the deployed admin reaches Test agents",
+            example={"department": department},
+            line=12,
+        )
+        for department in ("Test", "Prod")
+    ] + [
+        deselected(
+            "admins rename Test agents",
+            feature="Test admins manage Test agents",
+            feature_file="features/dept.feature",
+            line=40,
+            principal="admin",
+            action="connect:UpdateUserIdentityInfo",
+            cause="keyword",
+            reason="not selected by -k 'Department'",
+            given=f'the IAM user "admin" with the policy "{DEPT}"',
+        )
+    ]
     return result

@@ -22,8 +22,10 @@ from docskit import (
     EVIL_TEXT,
     PUBLISHED_BAD,
     PUBLISHED_GOOD,
-    dept_run,
+    TEAM_TAGGED,
+    TEAM_TAGGED_TEXT,
     project,
+    who_run,
 )
 
 from iamspec.livingdoc import build_site, write_site
@@ -65,16 +67,16 @@ def site_dir(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("browser")
     root = project(
         base / "project",
-        {DEPT: DEPT_TEXT, EVIL: EVIL_TEXT},
+        {DEPT: DEPT_TEXT, EVIL: EVIL_TEXT, TEAM_TAGGED: TEAM_TAGGED_TEXT},
         {"bad-example.json": PUBLISHED_BAD, "good-example.json": PUBLISHED_GOOD},
     )
     out = base / "site"
-    write_site(build_site(dept_run(), root=root), out, "html")
+    write_site(build_site(who_run(), root=root), out, "html")
     return out
 
 
 _LINKS = "Array.from(document.querySelectorAll('a[href]'), a => a.href)"
-_FEATURES = "Array.from(document.querySelectorAll('table.features a'), a => a.href)"
+_FEATURES = "Array.from(document.querySelectorAll('table.features td:first-child a'), a => a.href)"
 
 
 def test_the_site_reads_in_a_real_browser(executable, site_dir, tmp_path):
@@ -95,7 +97,11 @@ def test_the_site_reads_in_a_real_browser(executable, site_dir, tmp_path):
             if url in seen:
                 continue
             browser.navigate(url)
-            assert browser.evaluate("document.querySelectorAll('script').length") == 0
+            scripts = browser.evaluate("Array.from(document.scripts, s => s.src)")
+            if url.endswith("/search.html"):  # the one script: the site's own, not inline
+                assert scripts == [(site_dir / "search.js").as_uri()]
+            else:
+                assert scripts == [], url
             assert browser.evaluate("document.title"), url
             seen[url] = set(
                 browser.evaluate("Array.from(document.querySelectorAll('[id]'), e => e.id)")
@@ -108,6 +114,9 @@ def test_the_site_reads_in_a_real_browser(executable, site_dir, tmp_path):
                 if page not in seen:
                     queue.append(page)
         assert set(seen) == {p.as_uri() for p in site_dir.glob("*.html")}
+        for page in ("principals", "actions", "resource-kinds", "search"):
+            assert (site_dir / f"{page}.html").as_uri() in seen
+        assert len([u for u in seen if "/principal-" in u]) == 4
         missing = [(src, f"{page}#{frag}") for src, page, frag in anchors if frag not in seen[page]]
         assert not missing, missing
         assert len(anchors) > 20
@@ -145,3 +154,86 @@ def test_the_site_reads_in_a_real_browser(executable, site_dir, tmp_path):
     assert (width, height) == (1280, 1000)
     assert colours > 20, f"{shot}: only {colours} colours: blank?"
     assert inked > 0.03, f"{shot}: {inked:.1%} of the page is not white: blank?"
+
+
+_VISIBLE = (
+    "Array.from(document.querySelectorAll('#search-results > li'))"
+    ".filter(li => li.offsetParent !== null)"
+)
+
+
+def _shown(browser) -> list[str]:
+    """The (kind, title) of the search results a reader sees."""
+    return browser.evaluate(
+        f"{_VISIBLE}.map(li => li.dataset.kind + ': ' + li.children[1].textContent)"
+    )
+
+
+def test_search_narrows_as_one_types_and_degrades_without_scripting(executable, site_dir, tmp_path):
+    search = (site_dir / "search.html").as_uri()
+    with chromium(executable, tmp_path / "profile") as browser:
+        browser.set_viewport(1280, 1000)
+        browser.navigate(search)
+        total = browser.evaluate("document.querySelectorAll('#search-results > li').length")
+        assert total > 30
+        assert len(_shown(browser)) == total
+        assert browser.evaluate("document.getElementById('search-kinds').hidden") is False
+        assert browser.evaluate("document.getElementById('search-count').textContent") == (
+            f"{total} entries"
+        )
+
+        # typing narrows the list to the entries holding every word typed
+        browser.evaluate("document.getElementById('q').focus()")
+        browser.type_text("Stage=prod")
+        shown = _shown(browser)
+        assert shown == [
+            "scenario: no admin touches a prod agent",
+            "tag: Stage=prod",
+        ]
+        assert browser.evaluate("document.getElementById('search-count').textContent") == (
+            f"2 of {total} entries match"
+        )
+        browser.evaluate("document.getElementById('q').select()")
+        browser.type_text("admin team")
+        shown = _shown(browser)
+        assert "principal: admin" in shown
+        assert "feature: Admins read their own team's agents" in shown
+        assert all("Team leads" not in s for s in shown)
+        # unticking a kind hides its entries
+        browser.evaluate("document.querySelector('#search-kinds input[value=scenario]').click()")
+        assert not [s for s in _shown(browser) if s.startswith("scenario:")]
+        assert "principal: admin" in _shown(browser)
+
+        # the search box of every page submits to the search page, which filters at once
+        browser.navigate((site_dir / "principals.html").as_uri())
+        browser.evaluate("document.getElementById('nav-q').focus()")
+        browser.type_text("connect:DeleteUser")
+        mark = len(browser.events)
+        browser.press_enter()
+        browser.wait_for_load(mark)
+        assert browser.evaluate("location.pathname").endswith("/search.html")
+        assert browser.evaluate("location.search") == "?q=connect%3ADeleteUser"
+        assert browser.evaluate("document.getElementById('q').value") == "connect:DeleteUser"
+        assert "action: connect:DeleteUser" in _shown(browser)
+        assert len(_shown(browser)) < total
+        errors = browser.console_errors()
+
+        # scripting off: everything is listed, the filters stay hidden, the page says why
+        browser.set_scripting(False)
+        browser.navigate(search + "?q=admin")
+        assert len(_shown(browser)) == total
+        assert browser.evaluate("document.getElementById('search-count').textContent") == (
+            f"{total} entries"
+        )
+        assert browser.evaluate("document.getElementById('search-kinds').offsetParent") is None
+        assert "Scripting is off in this browser" in browser.evaluate("document.body.innerText")
+        # and the other pages hold all their content without it
+        browser.navigate((site_dir / "principal-teams--admin.html").as_uri())
+        text = browser.evaluate("document.body.innerText")
+        assert "Same name elsewhere" in text
+        assert browser.evaluate("document.querySelectorAll('table.access tbody tr').length") == 3
+        assert browser.evaluate(
+            "getComputedStyle(document.querySelector('.tag.decisive')).fontWeight"
+        ) in ("700", "bold")
+        errors += browser.console_errors()
+    assert not errors, errors

@@ -156,7 +156,18 @@ def test_summary_lines_for_the_terminal():
     assert "statements that decided nothing (2):" in lines
     assert f"  {DEPT} statement 2 (NeverDelete)" in lines
     assert any(line.startswith("untested grants: ") for line in lines)
-    assert lines[-1] == "policy files no scenario loads: 1"
+    assert lines[-2:] == ["policy files no scenario loads (1):", "  policies/x.json"]
+
+
+def test_the_summary_names_every_policy_file_no_scenario_loads_up_to_the_limit():
+    unloaded = [f"policies/unused-{n:02}.json" for n in range(12)]
+    cov = compute_coverage([_view()], [_hit(0, "connect:DescribeUser")], CATALOG, unloaded)
+    lines = cov.summary_lines(limit=10)
+    start = lines.index("policy files no scenario loads (12):")
+    assert lines[start + 1 : start + 12] == [
+        *(f"  {path}" for path in unloaded[:10]),
+        "  ... and 2 more",
+    ]
 
 
 def test_no_statements_at_all():

@@ -233,7 +233,7 @@ def test_every_link_lands_on_a_page_and_an_anchor(html):
     pages = {path.name: parse(path) for path in html.glob("*.html")}
     to_drift = 0
     for name, page in pages.items():
-        assert "script" not in page.tags, name
+        assert "script" not in page.tags or name == "search.html", name  # search.js only
         assert len(page.ids) == len(set(page.ids)), f"{name}: duplicate ids"
         for href in page.links:
             parts = urlsplit(href)

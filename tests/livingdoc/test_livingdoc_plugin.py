@@ -202,3 +202,103 @@ def test_docs_markdown_with_an_explicit_root(tmp_path, capsys):
     assert code == 0
     assert (out / "feature-dept.md").is_file()
     assert "policy coverage:" in capsys.readouterr().err
+
+
+LIVE_FEATURE = """\
+@live
+Feature: Deployed admins reach only Test agents
+  Scenario: the deployed admin describes a Test agent
+    Given the deployed principal "test-admin"
+    And a Connect user "jdoe" tagged "Department=Test"
+    When "test-admin" calls "connect:DescribeUser" on the Connect user "jdoe"
+    Then the request is allowed
+"""
+
+
+def _deselected(pytester: pytest.Pytester, root: Path, *args: str) -> dict[str, object]:
+    (root / "features" / "live.feature").write_text(LIVE_FEATURE, encoding="utf-8")
+    result = _run(
+        pytester, *args, "-k", "not script", "--iam-results", "r.json", "--living-docs", "site"
+    )
+    result.assert_outcomes(passed=2, deselected=2)
+    return json.loads((root / "r.json").read_text(encoding="utf-8"))
+
+
+def _check_deselected(root: Path, data: dict[str, object]) -> None:
+    found = {(d["feature_file"], d["scenario"], d["cause"]): d for d in data["deselected"]}
+    assert sorted(found) == [
+        ("features/dept.feature", "<script>alert(1)</script>", "keyword"),
+        ("features/live.feature", "the deployed admin describes a Test agent", "live"),
+    ]
+    keyword = found[("features/dept.feature", "<script>alert(1)</script>", "keyword")]
+    assert keyword["reason"] == "not selected by -k 'not script'"
+    assert keyword["line"] == 17
+    assert [s["text"] for s in keyword["steps"]] == [
+        'the IAM user "test-admin" with the policy "connect/dept.json"',
+        'a Connect user "jdoe" tagged "Department=Test"',
+        '"test-admin" calls "connect:DeleteUser" on the Connect user "jdoe"',
+        "the request is explicitly denied",
+    ]
+    assert {s["status"] for s in keyword["steps"]} == {"not run"}
+    live = found[("features/live.feature", "the deployed admin describes a Test agent", "live")]
+    assert live["tags"] == ["live"]
+    assert live["reason"].startswith("tagged @live: it names principals deployed in the AWS")
+    assert len(data["scenarios"]) == 2  # the deselected ones are not among the scenarios run
+    index = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="feature-live.html#not-run">1</a>' in index
+    live_page = (root / "site" / "feature-live.html").read_text(encoding="utf-8")
+    assert "none of its 1 scenarios ran in this run" in live_page
+
+
+def test_deselected_scenarios_are_recorded_with_their_steps_and_why(pytester, bdd_project):
+    _check_deselected(bdd_project, _deselected(pytester, bdd_project))
+
+
+def test_with_xdist_the_controller_records_each_deselected_scenario_once(
+    pytester, bdd_project, monkeypatch
+):
+    pythonpath = os.pathsep.join([str(ROOT), str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])
+    monkeypatch.setenv("PYTHONPATH", pythonpath)
+    (bdd_project / "features" / "live.feature").write_text(LIVE_FEATURE, encoding="utf-8")
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", *PLUGIN_ARGS, "-n", "2", "-k", "not script",
+        "--iam-results", "r.json", "--living-docs", "site",
+    )  # fmt: skip
+    result.assert_outcomes(passed=2)
+    data = json.loads((bdd_project / "r.json").read_text(encoding="utf-8"))
+    _check_deselected(bdd_project, data)
+
+
+def test_a_run_without_records_records_no_deselected_scenario(pytester, bdd_project):
+    (bdd_project / "features" / "live.feature").write_text(LIVE_FEATURE, encoding="utf-8")
+    result = _run(pytester, "-m", "not live")
+    result.assert_outcomes(passed=3, deselected=1)
+    assert not list(bdd_project.glob("*.json"))
+
+
+def test_deselection_by_mark_says_so(pytester, bdd_project):
+    nightly = LIVE_FEATURE.replace("@live", "@nightly").replace(
+        'the deployed principal "test-admin"',
+        'the IAM user "test-admin" with the policy "connect/dept.json"',
+    )
+    (bdd_project / "features" / "nightly.feature").write_text(nightly, encoding="utf-8")
+    result = _run(pytester, "-m", "not nightly", "--iam-results", "r.json")
+    result.assert_outcomes(passed=3, deselected=1)
+    data = json.loads((bdd_project / "r.json").read_text(encoding="utf-8"))
+    (only,) = data["deselected"]
+    assert (only["cause"], only["reason"]) == ("mark", "not selected by -m 'not nightly'")
+    assert only["tags"] == ["nightly"]
+
+
+def test_deselection_by_node_id_prefix_says_so(pytester, bdd_project):
+    result = _run(
+        pytester, "--deselect", "test_features.py::test_script", "--iam-results", "r.json"
+    )
+    result.assert_outcomes(passed=2, deselected=1)
+    data = json.loads((bdd_project / "r.json").read_text(encoding="utf-8"))
+    (only,) = data["deselected"]
+    assert only["scenario"] == "<script>alert(1)</script>"
+    assert (only["cause"], only["reason"]) == (
+        "deselect",
+        "deselected by --deselect test_features.py::test_script",
+    )

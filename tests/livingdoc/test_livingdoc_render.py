@@ -123,6 +123,18 @@ def test_the_site_has_every_page(html, site):
             "feature-team.html",
             "policy-connect-dept.html",
             "policy-evil.html",
+            "principals.html",
+            "principal-dept--admin.html",
+            "principal-team--lead.html",
+            "actions.html",
+            "action-connect-deleteuser.html",
+            "action-connect-describeuser.html",
+            "action-connect-updateuserhierarchy.html",
+            "action-connect-updateuserphoneconfig.html",
+            "resource-kinds.html",
+            "resource-kind-connect-user.html",
+            "search.html",
+            "search.js",
         ]
     )
     assert [f.name for f in site.features] == [
@@ -132,13 +144,27 @@ def test_the_site_has_every_page(html, site):
 
 
 def test_pages_need_no_javascript_and_load_nothing_from_elsewhere(html):
+    """Every page but the search page has no script; the search page's one script is the
+    site's own search.js, with no inline code, and it lists everything without it."""
     for path in html.glob("*.html"):
         page = parse(path)
-        assert "script" not in page.tags, path.name
-        assert page.sources == ["style.css"], path.name
-        assert not any(("on" + "click") in attrs for _, attrs in page.elements)
+        if path.name == "search.html":
+            assert page.tags.count("script") == 1
+            assert page.sources == ["style.css", "search.js"]
+            assert re.search(r'<script src="search.js"></script>', read(path))
+        else:
+            assert "script" not in page.tags, path.name
+            assert page.sources == ["style.css"], path.name
+        assert not any(name.startswith("on") for _, attrs in page.elements for name in attrs), (
+            path.name
+        )
     assert "url(" not in read(html / "style.css")
     assert "@import" not in read(html / "style.css")
+    script = read(html / "search.js")
+    for unsafe in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+        assert unsafe not in script
+    for network in ("fetch(", "XMLHttpRequest", "import(", "http:", "https:"):
+        assert network not in script
 
 
 def test_every_internal_link_lands_on_a_page_and_an_anchor(html):
@@ -172,7 +198,7 @@ def test_the_index_shows_the_run_and_every_feature(html):
     assert "<p>Nobody deletes agents.</p>" in text  # narrative paragraphs kept
     row = re.search(r'<tr id="row-dept">.*?</tr>', text)
     assert row is not None
-    assert re.findall(r'<td class="num">(\d+)</td>', row.group(0)) == ["5", "4", "1"]
+    assert re.findall(r'<td class="num">(\d+)</td>', row.group(0)) == ["5", "4", "1", "0"]
 
 
 def test_a_live_run_names_its_account_and_region(root):
@@ -278,7 +304,12 @@ def test_the_matrix_labels_every_decision_with_words_and_symbols(html):
         in matrix
     )
     assert '<span class="mismatch">&#9888; expected allowed</span>' in matrix
-    assert '— <span class="muted">not asked</span>' in matrix
+    not_asked = (
+        '<td class="none" title="not asked"><span aria-hidden="true">·</span>'
+        '<span class="sr-only">not asked</span></td>'
+    )
+    assert matrix.count(not_asked) == 3
+    assert "<strong>5 of 8 cells asked</strong>: 4 actions by 2 columns." in text
     assert "jdoe: Department=Prod" in matrix
     check_golden("feature-dept.matrix.html", matrix)
 
@@ -407,3 +438,36 @@ def test_an_outline_row_names_a_deciding_statement_it_cannot_place(root, tmp_pat
     note = "not placed: account-policy-x at 4:5"
     assert sum(read(p).count(note) for p in (tmp_path / "h").glob("feature-*.html")) == 2
     assert sum(read(p).count(note) for p in (tmp_path / "m").glob("feature-*.md")) == 1
+
+
+def test_matrix_headers_carry_the_callers_tags(root, tmp_path):
+    from docskit import Ask, run, scenario
+
+    records = [
+        scenario(
+            "the caller's tag decides",
+            [Ask("connect:DescribeUser", decision, principal="lead")],
+            principal="lead",
+            principal_tags=tags,
+            tags={"Department": "Sales"},
+            example={"caller": str(tags)},
+        )
+        for tags, decision in [({"Department": "Sales"}, "allowed"), ({}, "implicitDeny")]
+    ]
+    site = build_site(run(*records), root=root)
+    write_site(site, tmp_path / "h", "html")
+    write_site(site, tmp_path / "m", "markdown")
+    text = normalise(read(tmp_path / "h" / "feature-dept.html"))
+    assert (
+        '<th scope="col"><span class="who">lead</span><span class="tags caller-tags">tagged '
+        'Department=Sales</span><span class="target">the Connect user &#34;jdoe&#34;</span>'
+        '<span class="tags">jdoe: Department=Sales</span></th>'
+    ) in text
+    assert '<span class="tags caller-tags">no tags</span>' in text
+    assert "the caller with its own tags, the resource with its tags" in text
+    md = read(tmp_path / "m" / "feature-dept.md")
+    assert (
+        '| Action | **lead**<br>tagged Department=Sales<br>on the Connect user "jdoe"<br>'
+        "jdoe: Department=Sales | **lead**<br>no tags<br>" in md
+    )
+    assert "**2 of 2 cells asked**: 1 action by 2 columns." in md

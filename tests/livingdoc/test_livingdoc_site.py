@@ -89,6 +89,48 @@ def test_the_matrix_rows_are_actions_and_columns_who_on_what(root):
     assert mismatch.scenario == "#sc-30"
 
 
+def test_callers_that_differ_by_a_tag_are_columns_of_their_own_and_cells_are_counted(root):
+    """issue 15: the column names the caller's tags, the very fact a PrincipalTag rule turns
+    on; two outline rows whose callers differ only by a tag are not folded into one column."""
+    asks = [
+        ("Sales", "allowed"),
+        ("Support", "implicitDeny"),
+    ]
+    records = [
+        scenario(
+            "the caller's tag decides",
+            [Ask("connect:DescribeUser", decision, principal="lead")],
+            principal="lead",
+            principal_tags={"Department": department},
+            tags={"Department": "Sales"},
+            example={"caller department": department},
+        )
+        for department, decision in asks
+    ]
+    records.append(
+        scenario(
+            "untagged",
+            [Ask("connect:DeleteUser", "implicitDeny", principal="lead")],
+            principal="lead",
+            tags={"Department": "Sales"},
+            line=20,
+        )
+    )
+    matrix = build_site(run(*records), root=root, errata=NO_ERRATA).features[0].matrix
+    assert [(c.principal, c.caller_tags) for c in matrix.columns] == [
+        ("lead", "Department=Sales"),
+        ("lead", "Department=Support"),
+        ("lead", ""),
+    ]
+    assert matrix.caller_tagged
+    assert (matrix.cells, matrix.asked, matrix.asked_words) == (6, 3, "3 of 6 cells asked")
+    rows = dict(matrix.rows)
+    sales, support, untagged = rows["connect:DescribeUser"]
+    assert [c.decision.word for c in sales] == ["allowed"]
+    assert [c.decision.word for c in support] == ["implicitly denied"]
+    assert untagged == ()
+
+
 def test_untagged_resources_and_request_tags_are_spelled_out(root):
     ask = Ask("connect:CreateUser", "allowed", request_tags={"Owner": "TeamA"}, user="new")
     site = build_site(run(scenario("create", [ask], tags={})), root=root, errata=NO_ERRATA)

@@ -10,6 +10,7 @@ from typing import Any
 
 from iamspec.records.results import (
     CallRecord,
+    DeselectedScenarioRecord,
     KnownDifferenceRecord,
     LintWarningRecord,
     PolicyRefRecord,
@@ -171,9 +172,30 @@ def scenario(
     )
 
 
+def deselected(line: int = 50) -> DeselectedScenarioRecord:
+    """A ``@live`` scenario of a deployed principal that an offline run deselected."""
+    return DeselectedScenarioRecord(
+        feature="Deployed principals behave as specified",
+        feature_file="features/live.feature",
+        feature_description="Nightly, against the real account.",
+        scenario="the deployed admin reaches only Test agents",
+        line=line,
+        tags=["live"],
+        nodeid=f"features/test_live.py::test_{line}[Test]",
+        example={"department": "Test"},
+        steps=[
+            StepRecord("Given", 'the deployed principal "test-admin"', line + 1),
+            StepRecord("When", '"test-admin" calls "connect:DescribeUser"', line + 2),
+            StepRecord("Then", "the request is allowed", line + 3),
+        ],
+        cause="live",
+        reason="tagged @live: only --iam-backend=live runs it",
+    )
+
+
 def sample_run() -> RunRecord:
     """Six scenarios, every record class used: an outline of three rows, an explicit deny, a
-    failure, and a compared call with a declared known difference."""
+    failure, and a compared call with a declared known difference; one scenario deselected."""
     outline = [
         scenario(
             "the Department tag decides",
@@ -221,4 +243,5 @@ def sample_run() -> RunRecord:
             PolicyTextRecord(DEPT, "identity", text_sha256(DEPT_TEXT), DEPT_TEXT),
             PolicyTextRecord(BOUNDARY, "boundary", text_sha256(BOUNDARY_TEXT), BOUNDARY_TEXT),
         ],
+        deselected=[deselected()],
     )

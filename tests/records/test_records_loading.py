@@ -19,6 +19,28 @@ def test_a_run_of_every_record_class_validates_and_round_trips(tmp_path):
     assert loaded == run
 
 
+def test_deselected_scenarios_round_trip_and_older_files_have_none(tmp_path):
+    run = sample_run()
+    (record,) = run.deselected
+    assert all(step.status == "not run" for step in record.steps)
+    data = run.to_dict()
+    assert data["deselected"][0]["cause"] == "live"
+    validate_results(data)
+    del data["deselected"]  # a file written before the field existed
+    path = _write(tmp_path, data)
+    assert load_results(path).deselected == []
+
+
+def test_a_deselected_scenario_needs_its_reason(tmp_path):
+    data = sample_run().to_dict()
+    del data["deselected"][0]["reason"]
+    data["deselected"][0]["steps"][0]["status"] = "passed?"
+    with pytest.raises(ResultsFileError) as caught:
+        load_results(_write(tmp_path, data))
+    assert "$.deselected[0]: missing reason" in caught.value.problems
+    assert any(p.startswith("$.deselected[0].steps[0].status") for p in caught.value.problems)
+
+
 def test_unknown_properties_are_ignored(tmp_path):
     data = sample_run().to_dict()
     data["future_field"] = {"anything": 1}

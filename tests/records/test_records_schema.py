@@ -21,6 +21,7 @@ from iamspec.records import results as records_results
 from iamspec.records.loading import results_schema
 from iamspec.records.results import (
     CallRecord,
+    DeselectedScenarioRecord,
     KnownDifferenceRecord,
     LintWarningRecord,
     PolicyRefRecord,
@@ -51,6 +52,7 @@ _DEFS = {
     KnownDifferenceRecord: "knownDifference",
     PolicyTextRecord: "policyText",
     PolicyRefRecord: "policyRef",
+    DeselectedScenarioRecord: "deselectedScenario",
 }
 
 SHARED_DEFS = {

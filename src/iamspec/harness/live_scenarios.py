@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from iamspec.harness import xdist
+from iamspec.harness import deselection, xdist
 from iamspec.harness.session import find_session, session_of
 
 __all__ = ["deselect", "summary", "worker_done"]
@@ -30,9 +30,18 @@ def deselect(config: pytest.Config, items: list[pytest.Item]) -> None:
     live = [i for i in items if i.get_closest_marker("live") is not None]
     if live:
         state.deselected_live = len(live)
+        deselection.expect(config, live, "live", _reason(state.backend_name))
         config.hook.pytest_deselected(items=live)
         items[:] = [i for i in items if i.get_closest_marker("live") is None]
     xdist.to_controller(config, _DESELECTED, state.deselected_live)
+
+
+def _reason(backend: str) -> str:
+    """Why a deselected ``@live`` scenario did not run, as its record says."""
+    return (
+        "tagged @live: it names principals deployed in the AWS account, which only "
+        f"--iam-backend=live can answer (this run: --iam-backend={backend})"
+    )
 
 
 def worker_done(node: Any) -> None:

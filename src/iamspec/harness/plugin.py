@@ -3,6 +3,7 @@
 Each hook is one call into the module that owns the work: :mod:`~iamspec.harness.options` (the
 options, declared in one place), :mod:`~iamspec.harness.session` (the run's state, where its
 records go), :mod:`~iamspec.harness.live_scenarios` (``@live`` deselection),
+:mod:`~iamspec.harness.deselection` (the records of deselected scenarios),
 :mod:`~iamspec.harness.xdist` (what the controller and its workers exchange),
 :mod:`~iamspec.harness.locations` (the current step), :mod:`~iamspec.harness.recording` (the
 scenario's record) and :mod:`~iamspec.harness.failures` (how a failure reads).
@@ -48,7 +49,15 @@ from typing import Any
 import pytest
 
 from iamspec.catalog import Catalog
-from iamspec.harness import failures, live_scenarios, locations, options, recording, session
+from iamspec.harness import (
+    deselection,
+    failures,
+    live_scenarios,
+    locations,
+    options,
+    recording,
+    session,
+)
 from iamspec.harness.backends import Backend
 from iamspec.harness.errors import ScenarioInputError
 from iamspec.harness.outcome import Outcome
@@ -76,6 +85,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     live_scenarios.deselect(config, items)
 
 
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    deselection.record(items)
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
     session.configure_worker(node)
@@ -84,6 +97,7 @@ def pytest_configure_node(node: Any) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: object) -> None:
     live_scenarios.worker_done(node)
+    deselection.worker_done(node)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

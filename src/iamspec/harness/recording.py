@@ -26,6 +26,7 @@ from iamspec.harness.session import WORLD, session_of
 from iamspec.harness.world import World
 from iamspec.records.results import (
     CallRecord,
+    DeselectedScenarioRecord,
     KnownDifferenceRecord,
     LintWarningRecord,
     PolicyRefRecord,
@@ -42,6 +43,7 @@ __all__ = [
     "attach",
     "begin",
     "call_record",
+    "deselected_record",
     "finish",
     "step_failed",
     "step_passed",
@@ -138,6 +140,7 @@ def finish(request: pytest.FixtureRequest) -> None:
             groups=list(p.groups),
             boundary=p.boundary.display if p.boundary else None,
             tags=dict(p.tags),
+            deployed=p.deployed,
         )
         for p in world.declared_principals()
     ]
@@ -255,4 +258,46 @@ def call_record(result: CallResult) -> CallRecord:
             for part in result.parts
         ],
         known_difference=result.known_difference,
+    )
+
+
+def _scenario_template(item: pytest.Item) -> Any | None:
+    """The pytest-bdd scenario (template) an item runs, or None for any other test."""
+    function = getattr(item, "obj", None)
+    if function is None:
+        return None
+    try:  # where pytest-bdd's own tools look an item's scenario up
+        from pytest_bdd.scenario import scenario_wrapper_template_registry
+
+        found = scenario_wrapper_template_registry.get(function)
+    except (ImportError, TypeError):  # an older pytest-bdd; a function that cannot be weak-ref'd
+        found = None
+    return found if found is not None else getattr(function, "__scenario__", None)
+
+
+def deselected_record(
+    item: pytest.Item, cause: str, reason: str
+) -> DeselectedScenarioRecord | None:
+    """The record of a scenario the run deselected (its steps not run), or None when ``item``
+    is not a pytest-bdd scenario."""
+    template = _scenario_template(item)
+    if template is None:
+        return None
+    callspec = getattr(item, "callspec", None)
+    example = callspec.params.get("_pytest_bdd_example", {}) if callspec is not None else {}
+    example = {str(k): str(v) for k, v in dict(example).items()}
+    scenario = template.render(example)
+    feature = template.feature
+    return DeselectedScenarioRecord(
+        feature=feature.name,
+        feature_file=feature_path(item.config, feature.filename),
+        feature_description=feature.description or "",
+        scenario=scenario.name,
+        line=scenario.line_number,
+        tags=sorted(set(template.tags) | set(getattr(feature, "tags", ()))),
+        nodeid=item.nodeid,
+        example=example,
+        steps=[StepRecord(s.keyword, s.name, s.line_number) for s in scenario.steps],
+        cause=cause,
+        reason=reason,
     )

@@ -1,7 +1,10 @@
 """Living documentation: the run's scenarios, policies and coverage as a website people read.
 
 Auditors and contact-centre admins read it; nobody reads Python to learn who may update which
-agent. Three ways in:
+agent. Besides a page per feature and per policy, it answers the reviewer's questions across
+features: every principal with what it was asked and the tags that decided each answer, the
+same by action and by resource kind, the specification the run did not run (and why), and a
+search page. Three ways in:
 
 - ``pytest --living-docs DIR [--living-docs-format html|markdown]`` writes the site at the end
   of the run (:mod:`iamspec.livingdoc.plugin`), and ``--policy-coverage-fail-under N`` fails a
@@ -27,8 +30,12 @@ harness to keep them.
 Modules: :mod:`.site` (the view model and :func:`build_site`, its one entry point),
 :mod:`.feature_builder` (records to feature views), :mod:`.features`, :mod:`.scenarios` and
 :mod:`.calls` (the views of a feature, a scenario and a call), :mod:`.matrix` (a feature's access
-matrix), :mod:`.labels` (how decisions, statuses, dates read), :mod:`.policies` (policy texts
-and statement blocks), :mod:`.deciding` (which statement decided a request), :mod:`.coverage`
+matrix), :mod:`.not_run` (scenarios the run deselected, feature files it did not collect),
+:mod:`.labels` (how decisions, statuses, dates read), :mod:`.policies` (policy texts
+and statement blocks), :mod:`.deciding` (which statement decided a request),
+:mod:`.decisive_tags` (which tags decided it), :mod:`.access` (who may do what: the requests by
+principal, action and resource kind), :mod:`.guarantees` (where proven claims go),
+:mod:`.search` (the search page's entries), :mod:`.coverage`
 (policy coverage and untested grants), :mod:`.errata` (linter findings of the published
 examples), :mod:`.drift` (where the backend and the local evaluator disagreed, for a
 ``--compare-local`` run), :mod:`.render` (templates to files), :mod:`.plugin` (the pytest

@@ -41,6 +41,9 @@ class RequestView:
     deciding: tuple[StatementLink, ...]
     unresolved: tuple[str, ...]
     resource_tags: str
+    decisive: frozenset[tuple[str, str]] = frozenset()
+    """The tags that decided it, as (scope, key): see
+    :mod:`~iamspec.livingdoc.decisive_tags`."""
 
     @property
     def local_decision(self) -> Label | None:
@@ -59,6 +62,8 @@ class CallView:
     requests: tuple[RequestView, ...]
     resource_tags: str
     request_tags: str
+    caller_tags: str = ""
+    """The caller's own tags (``aws:PrincipalTag``), ``Department=Sales``; "" for none."""
 
     @property
     def deciding(self) -> tuple[StatementLink, ...]:

@@ -251,7 +251,10 @@ class Coverage:
                 "--compare-local, or an older results file)"
             )
         if self.unloaded:
-            lines.append(f"policy files no scenario loads: {len(self.unloaded)}")
+            lines.append(f"policy files no scenario loads ({len(self.unloaded)}):")
+            lines.extend(f"  {path}" for path in self.unloaded[:limit])
+            if len(self.unloaded) > limit:
+                lines.append(f"  ... and {len(self.unloaded) - limit} more")
         changed = [p.policy for p in self.policies if p.policy.changed]
         if changed:
             lines.append(

@@ -20,6 +20,7 @@ from iamspec.livingdoc.deciding import (
     resolve,
     resolve_boundary,
 )
+from iamspec.livingdoc.decisive_tags import TagReadings
 from iamspec.livingdoc.features import FeatureView
 from iamspec.livingdoc.labels import (
     decision_label,
@@ -29,10 +30,17 @@ from iamspec.livingdoc.labels import (
     tags_text,
 )
 from iamspec.livingdoc.matrix import build_matrix
+from iamspec.livingdoc.not_run import build_not_run
 from iamspec.livingdoc.policies import PolicyLibrary, PolicyView
 from iamspec.livingdoc.scenarios import ScenarioGroup, ScenarioView
 from iamspec.policy.parser import PolicyKind
-from iamspec.records.results import CallRecord, PrincipalRecord, RunRecord, ScenarioRecord
+from iamspec.records.results import (
+    CallRecord,
+    DeselectedScenarioRecord,
+    PrincipalRecord,
+    RunRecord,
+    ScenarioRecord,
+)
 
 __all__ = ["FeatureBuilder"]
 
@@ -64,6 +72,13 @@ class FeatureBuilder:
     unrecorded: set[str] = field(default_factory=set)
     """Boundary policies with a request that did not record which boundary statements
     applied: their statements without hits are not measured."""
+    readings: TagReadings | None = None
+    """The tags each statement reads (made from ``library`` on first use)."""
+
+    def tag_readings(self) -> TagReadings:
+        if self.readings is None:
+            self.readings = TagReadings(self.library)
+        return self.readings
 
     def link(self, view: PolicyView, index: int) -> StatementLink | None:
         st = view.statement(index)
@@ -131,7 +146,8 @@ class FeatureBuilder:
         aliases: Aliases,
     ) -> CallView:
         caller = principals.get(call.principal)
-        boundary = caller_policies(caller, groups, aliases)[1]
+        identity, boundary = caller_policies(caller, groups, aliases)
+        policies = [*identity, *([boundary] if boundary is not None else [])]
         requests = []
         for request in call.requests:
             found = resolve(request, caller, groups, self.library, aliases)
@@ -165,6 +181,9 @@ class FeatureBuilder:
                     deciding=tuple(links),
                     unresolved=tuple(dict.fromkeys(unresolved)),
                     resource_tags=self.resourcetags_text(scenario, [request.resource]),
+                    decisive=self.tag_readings().decisive(
+                        request.decision, request.action, list(refs), policies
+                    ),
                 )
             )
         return CallView(
@@ -175,6 +194,7 @@ class FeatureBuilder:
             requests=tuple(requests),
             resource_tags=self.resourcetags_text(scenario, [r.resource for r in call.requests]),
             request_tags=tags_text(call.request_tags),
+            caller_tags=tags_text(caller.tags) if caller is not None else "",
         )
 
     def scenario(self, record: ScenarioRecord, anchor: str, page: str) -> ScenarioView:
@@ -190,8 +210,15 @@ class FeatureBuilder:
         )
         return ScenarioView(record, anchor, title, status_label(record.status), calls)
 
-    def feature(self, records: Sequence[ScenarioRecord], slug: str) -> FeatureView:
-        first = records[0]
+    def feature(
+        self,
+        records: Sequence[ScenarioRecord],
+        slug: str,
+        deselected: Sequence[DeselectedScenarioRecord] = (),
+    ) -> FeatureView:
+        """The view of one feature file's scenarios: ``records`` ran, ``deselected`` did not
+        (at least one of them is not empty)."""
+        first = records[0] if records else deselected[0]
         page = f"feature-{slug}"
         by_group: dict[tuple[int, str], list[ScenarioRecord]] = {}
         for record in records:
@@ -227,4 +254,5 @@ class FeatureBuilder:
             policies=policies,
             decided={ref: tuple(links) for ref, links in decided.items()},
             matrix=build_matrix(scenarios),
+            not_run=build_not_run(deselected),
         )

@@ -9,6 +9,7 @@ from iamspec.livingdoc.coverage import ScenarioLink
 from iamspec.livingdoc.deciding import StatementRef
 from iamspec.livingdoc.labels import Label, status_label
 from iamspec.livingdoc.matrix import Matrix
+from iamspec.livingdoc.not_run import NotRunGroup, NotRunScenario, reason_counts
 from iamspec.livingdoc.policies import PolicyView
 from iamspec.livingdoc.scenarios import ScenarioGroup, ScenarioView
 
@@ -17,7 +18,12 @@ __all__ = ["FeatureView"]
 
 @dataclass(frozen=True)
 class FeatureView:
-    """One feature: narrative, scenarios, policies with the statements that decided here."""
+    """One feature: narrative, scenarios, policies with the statements that decided here.
+
+    ``groups`` are the scenarios that ran; ``not_run`` those the run deselected (shown with
+    their steps and why, never counted as passed: a feature is ``passed`` only when every
+    scenario of it ran and passed).
+    """
 
     name: str
     slug: str
@@ -27,6 +33,7 @@ class FeatureView:
     policies: tuple[PolicyView, ...]
     decided: Mapping[StatementRef, tuple[ScenarioLink, ...]]
     matrix: Matrix
+    not_run: tuple[NotRunGroup, ...] = ()
 
     @property
     def page(self) -> str:
@@ -52,11 +59,25 @@ class FeatureView:
         return self.count("skipped")
 
     @property
+    def not_run_rows(self) -> tuple[NotRunScenario, ...]:
+        """Its deselected scenarios (one per Examples row)."""
+        return tuple(row for group in self.not_run for row in group.rows)
+
+    @property
+    def not_run_reasons(self) -> tuple[tuple[str, int], ...]:
+        """(why, scenarios) of its deselected scenarios, most frequent first."""
+        return reason_counts(self.not_run_rows)
+
+    @property
     def status(self) -> Label:
         if self.failed:
             return status_label("failed")
+        if self.not_run and not self.scenarios:
+            return status_label("not run")
         if self.skipped and not self.passed:
             return status_label("skipped")
+        if self.not_run:
+            return status_label("partly run")
         return status_label("passed")
 
     def decided_by(self, policy: PolicyView, index: int) -> tuple[ScenarioLink, ...]:

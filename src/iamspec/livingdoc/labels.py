@@ -53,6 +53,7 @@ _STATUSES = {
     "error": Label("error", "\u26a0", "error"),
     "skipped": Label("skipped", "\u2013", "skipped"),
     "not run": Label("notrun", "\u2013", "not run"),
+    "partly run": Label("notrun", "\u25d0", "partly run"),
 }
 
 

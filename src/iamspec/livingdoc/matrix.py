@@ -1,7 +1,16 @@
-"""The access matrix of a feature: actions by who-asks-on-what, with the distinct outcomes."""
+"""The access matrix of a feature: actions by who-asks-on-what, with the distinct outcomes.
+
+A column is who asks (the principal, with its own tags: the fact a rule on
+``aws:PrincipalTag`` turns on) on what (the resources, with their tags, and the request's
+tags): two rows of an outline whose caller differs only by a tag are two columns, so each
+column's answers can be read against the tags that decided them. Most cells of a matrix are
+not asked; the matrix counts the cells that were (:attr:`Matrix.asked`), and the pages show
+the others quietly.
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +28,7 @@ class MatrixColumn:
     target: str
     resource_tags: str
     request_tags: str
+    caller_tags: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,26 @@ class Matrix:
         """No row (a feature whose large scenarios were all left out is empty too)."""
         return not self.rows
 
+    @property
+    def cells(self) -> int:
+        """Cells of the matrix: actions times columns."""
+        return len(self.rows) * len(self.columns)
+
+    @functools.cached_property
+    def asked(self) -> int:
+        """Cells some scenario asked (the others are "not asked")."""
+        return sum(1 for _, cells in self.rows for outcomes in cells if outcomes)
+
+    @property
+    def asked_words(self) -> str:
+        """``9 of 33 cells asked``."""
+        return f"{self.asked} of {self.cells} cell{'' if self.cells == 1 else 's'} asked"
+
+    @functools.cached_property
+    def caller_tagged(self) -> bool:
+        """Some column's caller has tags (the headers then say every caller's tags)."""
+        return any(c.caller_tags for c in self.columns)
+
 
 def build_matrix(scenarios: Sequence[ScenarioView]) -> Matrix:
     """The matrix of ``scenarios`` (one feature's), columns and rows in the order first asked."""
@@ -67,7 +97,11 @@ def build_matrix(scenarios: Sequence[ScenarioView]) -> Matrix:
         for call in scenario.shown:
             record = call.record
             column = MatrixColumn(
-                record.principal, record.target, call.resource_tags, call.request_tags
+                record.principal,
+                record.target,
+                call.resource_tags,
+                call.request_tags,
+                call.caller_tags,
             )
             columns.setdefault(column, None)
             actions.setdefault(record.action, None)

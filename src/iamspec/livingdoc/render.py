@@ -2,8 +2,12 @@
 
 The layout is flat so that every link is relative and works from ``file://`` and on a code
 host: ``index``, ``feature-<slug>`` per feature, ``policy-<slug>`` per policy, ``coverage``,
-``errata`` and, for a ``--compare-local`` run only, ``drift``, with ``.html`` (and
-``style.css``) or ``.md``. Pages need no JavaScript and load nothing from the network.
+``errata``, who may do what (``principals`` with ``principal-<slug>`` per principal,
+``actions`` with ``action-<slug>``, ``resource-kinds`` with ``resource-kind-<slug>``) and,
+for a ``--compare-local`` run only, ``drift``, with ``.html`` (and ``style.css``) or ``.md``;
+the HTML site also has ``search`` (and ``search.js``, the one script, which only filters
+that page's list). Pages load nothing from the network, and every page but the search page
+has no script at all; the search page lists everything without one.
 
 Escaping. Everything that comes from features, policies or the run is text, never markup:
 
@@ -139,6 +143,7 @@ def html_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates ship with the package: no mtime check per page
     )
     return _common(env, "html")
 
@@ -152,6 +157,7 @@ def markdown_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates ship with the package: no mtime check per page
         finalize=md_escape,
     )
     env.filters.update(
@@ -166,15 +172,27 @@ def markdown_environment() -> Environment:
     return _common(env, "md")
 
 
-def _pages(site: Site) -> list[tuple[str, str, dict[str, Any]]]:
-    """(template stem, output stem, extra context) of every page."""
+def _pages(site: Site, fmt: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """(template stem, output stem, extra context) of every page of the format ``fmt`` (the
+    search page is HTML's only: Markdown has no script to filter it, and a code host
+    searches a repository itself)."""
     pages: list[tuple[str, str, dict[str, Any]]] = [
         ("index", "index", {}),
         ("coverage", "coverage", {}),
         ("errata", "errata", {}),
     ]
+    if fmt == "html":
+        pages.append(("search", "search", {}))
     if site.drift_view is not None:
         pages.append(("drift", site.drift_view.page, {"drift": site.drift_view}))
+    pages += [
+        ("principals", "principals", {}),
+        ("actions", "actions", {}),
+        ("resource-kinds", "resource-kinds", {}),
+    ]
+    pages += [("principal", p.page, {"principal": p}) for p in site.access.principals]
+    pages += [("action", a.page, {"action": a}) for a in site.access.actions]
+    pages += [("resource-kind", k.page, {"kind": k}) for k in site.access.kinds]
     pages += [("feature", feature.page, {"feature": feature}) for feature in site.features]
     pages += [
         ("policy", policy.page, {"policy": policy, "pc": pc})
@@ -198,15 +216,16 @@ def write_site(site: Site, out: Path, fmt: str = "html") -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     render: Callable[..., str]
-    for template, stem, extra in _pages(site):
+    for template, stem, extra in _pages(site, fmt):
         render = env.get_template(f"{template}.{ext}.j2").render
         path = out / f"{stem}.{ext}"
         path.write_text(render(site=site, **extra), encoding="utf-8")
         written.append(path)
     if fmt == "html":
-        css = out / "style.css"
-        source = files("iamspec.livingdoc").joinpath("templates", "style.css")
-        with source.open("rb") as src, css.open("wb") as dst:
-            shutil.copyfileobj(src, dst)
-        written.append(css)
+        for name in ("style.css", "search.js"):
+            target = out / name
+            source = files("iamspec.livingdoc").joinpath("templates", name)
+            with source.open("rb") as src, target.open("wb") as dst:
+                shutil.copyfileobj(src, dst)
+            written.append(target)
     return written

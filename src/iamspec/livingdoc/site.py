@@ -13,22 +13,32 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Mapping
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from iamspec.catalog import Catalog, default_catalog
-from iamspec.errors import IamSpecError
+from iamspec.errors import CatalogError, IamSpecError
+from iamspec.livingdoc.access import Access, build_access
 from iamspec.livingdoc.coverage import Coverage, compute_coverage
 from iamspec.livingdoc.drift import DriftView, build_drift
 from iamspec.livingdoc.errata import Errata, collect_errata
 from iamspec.livingdoc.feature_builder import FeatureBuilder
 from iamspec.livingdoc.features import FeatureView
+from iamspec.livingdoc.guarantees import GuaranteeSource
 from iamspec.livingdoc.labels import format_date
+from iamspec.livingdoc.not_run import (
+    NotRunScenario,
+    UncollectedFeature,
+    reason_counts,
+    uncollected_features,
+)
 from iamspec.livingdoc.policies import PolicyLibrary, PolicyView, RecordedText, slugify
 from iamspec.livingdoc.scenarios import ScenarioView
+from iamspec.livingdoc.search import KINDS, SearchEntry, build_search
 from iamspec.project.settings import load_settings
-from iamspec.records.results import RunRecord, ScenarioRecord
+from iamspec.records.results import DeselectedScenarioRecord, RunRecord, ScenarioRecord
 
 __all__ = ["RunMeta", "Site", "build_site"]
 
@@ -69,10 +79,37 @@ class Site:
     errata: Errata
     generated_at: str
     drift_view: DriftView | None = None
+    uncollected: tuple[UncollectedFeature, ...] = ()
+    access: Access = field(default_factory=lambda: Access((), (), ()))
+    """Who may do what: the answers by principal, action and resource kind."""
 
     @property
     def scenarios(self) -> tuple[ScenarioView, ...]:
+        """The scenarios that ran (what the counts count)."""
         return tuple(s for f in self.features for s in f.scenarios)
+
+    @functools.cached_property
+    def search(self) -> tuple[SearchEntry, ...]:
+        """The search page's entries (built when first asked: only the HTML site has one)."""
+        return build_search(self.features, self.access, self.policies)
+
+    @property
+    def search_kinds(self) -> tuple[tuple[str, int], ...]:
+        """(kind, entries) of the search page, for each kind it has."""
+        counts = {kind: 0 for kind in KINDS}
+        for entry in self.search:
+            counts[entry.kind] = counts.get(entry.kind, 0) + 1
+        return tuple((kind, n) for kind, n in counts.items() if n)
+
+    @property
+    def not_run(self) -> tuple[NotRunScenario, ...]:
+        """The scenarios the run deselected: part of the specification, not run."""
+        return tuple(s for f in self.features for s in f.not_run_rows)
+
+    @property
+    def not_run_reasons(self) -> tuple[tuple[str, int], ...]:
+        """(why, scenarios) of the deselected scenarios, most frequent first."""
+        return reason_counts(self.not_run)
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.scenarios if s.record.status == status)
@@ -127,6 +164,19 @@ def _unloaded(policy_dir: Path, root: Path, loaded: set[str]) -> tuple[str, ...]
     return tuple(found)
 
 
+def _canonical_names(catalog: Catalog) -> Callable[[str], str]:
+    """An action as the IAM reference spells it (as written when it does not know it)."""
+
+    def canonical(action: str) -> str:
+        try:
+            info = catalog.find_action(action)
+        except CatalogError:
+            return action
+        return info.full_name if info is not None else action
+
+    return canonical
+
+
 def build_site(
     run: RunRecord,
     *,
@@ -135,6 +185,7 @@ def build_site(
     texts: Mapping[str, str] | None = None,
     errata: Errata | None = None,
     generated_at: str | None = None,
+    guarantees: GuaranteeSource | None = None,
 ) -> Site:
     """The view model of ``run``.
 
@@ -144,7 +195,8 @@ def build_site(
     older results files without texts are read from ``root`` (``[tool.iamspec]`` of its
     pyproject.toml gives the placeholder values and the policy folder). ``catalog`` expands
     wildcards for coverage (default: the installed IAM data). ``errata`` replaces linting the
-    published examples.
+    published examples. ``guarantees`` gives the principal and action pages their proven
+    claims (:mod:`~iamspec.livingdoc.guarantees`; without it they have none).
     """
     catalog = catalog if catalog is not None else default_catalog()
     values, policy_dir = _settings_values(root, run)
@@ -159,10 +211,15 @@ def build_site(
     by_file: dict[str, list[ScenarioRecord]] = {}
     for record in run.scenarios:
         by_file.setdefault(record.feature_file, []).append(record)
+    not_run: dict[str, list[DeselectedScenarioRecord]] = {}
+    for skipped in run.deselected:
+        not_run.setdefault(skipped.feature_file, []).append(skipped)
     slugs: set[str] = set()
     features = tuple(
-        builder.feature(by_file[name], _feature_slug(name, slugs)) for name in sorted(by_file)
+        builder.feature(by_file.get(name, []), _feature_slug(name, slugs), not_run.get(name, []))
+        for name in sorted(by_file.keys() | not_run.keys())
     )
+    uncollected = uncollected_features(root, by_file.keys() | not_run.keys())
     policies = tuple(sorted(library.views, key=lambda v: v.display))
     loaded = {v.display for v in policies}
     coverage = compute_coverage(
@@ -184,4 +241,7 @@ def build_site(
     )
     stamp = generated_at if generated_at is not None else run.finished_at or run.started_at
     drift = build_drift(run, features) if run.compare_local else None
-    return Site(meta, features, policies, coverage, errata, format_date(stamp), drift)
+    access = build_access(features, library, _canonical_names(catalog), guarantees)
+    return Site(
+        meta, features, policies, coverage, errata, format_date(stamp), drift, uncollected, access
+    )

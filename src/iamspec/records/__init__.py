@@ -24,6 +24,7 @@ from iamspec.records.loading import (
 from iamspec.records.results import (
     SCHEMA_VERSION,
     CallRecord,
+    DeselectedScenarioRecord,
     KnownDifferenceRecord,
     LintWarningRecord,
     PolicyRefRecord,
@@ -41,6 +42,7 @@ from iamspec.records.results import (
 __all__ = [
     "SCHEMA_VERSION",
     "CallRecord",
+    "DeselectedScenarioRecord",
     "DriftReport",
     "KnownDifferenceRecord",
     "LintWarningRecord",

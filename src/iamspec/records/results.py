@@ -23,6 +23,7 @@ from typing import Any
 __all__ = [
     "SCHEMA_VERSION",
     "CallRecord",
+    "DeselectedScenarioRecord",
     "KnownDifferenceRecord",
     "LintWarningRecord",
     "PolicyRefRecord",
@@ -175,6 +176,9 @@ class PrincipalRecord:
     groups: list[str]
     boundary: str | None
     tags: dict[str, str]
+    deployed: bool = False
+    """It exists in the AWS account (``Given the deployed principal``): the account's policies
+    decide, not files under policies/."""
 
 
 @dataclass
@@ -245,6 +249,40 @@ class ScenarioRecord:
 
 
 @dataclass
+class DeselectedScenarioRecord:
+    """A scenario (one Examples row of an outline) the run collected and did not run.
+
+    An offline run deselects ``@live`` scenarios; ``-m``, ``-k`` and ``--deselect`` deselect
+    others. They are part of the specification: the living documentation shows them, with
+    their steps and ``reason``, as not run in this run (never as passed).
+    """
+
+    feature: str
+    feature_file: str
+    feature_description: str
+    scenario: str
+    line: int
+    tags: list[str]
+    nodeid: str
+    example: dict[str, str]
+    steps: list[StepRecord]
+    cause: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = _plain(self)
+        return result
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DeselectedScenarioRecord:
+        """Rebuild from :meth:`to_dict` output (e.g. sent by a pytest-xdist worker)."""
+        values = dict(data)
+        values["steps"] = [StepRecord(**s) for s in data.get("steps", [])]
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+
+@dataclass
 class RunRecord:
     """A whole run: what produced it and every scenario."""
 
@@ -263,6 +301,7 @@ class RunRecord:
     compare_local: bool = False
     simulate_retries: int = 0
     policies: list[PolicyTextRecord] = field(default_factory=list)
+    deselected: list[DeselectedScenarioRecord] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = _plain(self)
@@ -292,6 +331,9 @@ class RunRecord:
         values = dict(data)
         values["scenarios"] = [ScenarioRecord.from_dict(s) for s in data.get("scenarios", [])]
         values["policies"] = [PolicyTextRecord(**p) for p in data.get("policies", [])]
+        values["deselected"] = [
+            DeselectedScenarioRecord.from_dict(d) for d in data.get("deselected", [])
+        ]
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in known})
 
