@@ -1,4 +1,3 @@
-# ruff: noqa: E501 - Gherkin steps are written on one line, as in the features
 """Issue 14, the harness side: hostile paths, output folders, interrupted runs and secrets.
 
 Each test runs pytest on a small project (pytester, in a subprocess where a signal is sent)
@@ -115,6 +114,7 @@ def test_finding8_a_feature_cannot_load_or_publish_a_file_outside_policies(proje
     assert "features/small.feature:3: Given the IAM user" in output, output
     assert "features/small.feature:8: Given the IAM user" in output, output
     assert "resolves outside policies/" in output, output
-    assert "wJalrXUtnFEMI" not in output and "aws_secret_access_key" not in output
+    assert "wJalrXUtnFEMI" not in output
+    assert "aws_secret_access_key" not in output
     published = "".join(p.read_text(errors="replace") for p in site.iterdir())
     assert "wJalrXUtnFEMI" not in published

@@ -103,7 +103,10 @@ def test_lint_warnings_are_kept_not_fatal(tmp_path):
 # -- issue 14, finding 8: a policy name stays inside the policy folder ---------------------------
 
 SECRET = "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-ALLOW_ONE = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'
+ALLOW_ONE = (
+    '{"Version": "2012-10-17", "Statement": '
+    '[{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'
+)
 
 
 def _hostile_project(tmp_path):
