@@ -26,6 +26,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from iamspec.errors import IamSpecError
 
@@ -35,9 +36,13 @@ __all__ = [
     "output_file_problem",
     "output_folder",
     "output_folder_problem",
+    "read_bounded",
     "read_inside",
     "write_file",
 ]
+
+
+_CHUNK = 1 << 20
 
 
 class UnsafePathError(IamSpecError):
@@ -51,6 +56,20 @@ class UnsafePathError(IamSpecError):
 
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or path.is_relative_to(folder)
+
+
+def read_bounded(handle: BinaryIO, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of ``handle``, in chunks (a caller that gets more than
+    ``limit`` knows the file is too large; no buffer of ``limit`` bytes is set aside first)."""
+    chunks: list[bytes] = []
+    left = limit + 1
+    while left > 0:
+        chunk = handle.read(min(left, _CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def read_inside(folder: Path, name: str, *, limit: int, shown: str | None = None) -> str:
@@ -92,7 +111,7 @@ def read_inside(folder: Path, name: str, *, limit: int, shown: str | None = None
     with os.fdopen(descriptor, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped since the check
             raise UnsafePathError(label, "not a regular file")
-        data = handle.read(limit + 1)
+        data = read_bounded(handle, limit)
     if len(data) > limit:
         raise UnsafePathError(label, f"larger than {limit:,} bytes")
     try:
