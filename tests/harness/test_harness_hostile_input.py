@@ -118,3 +118,78 @@ def test_finding8_a_feature_cannot_load_or_publish_a_file_outside_policies(proje
     assert "aws_secret_access_key" not in output
     published = "".join(p.read_text(errors="replace") for p in site.iterdir())
     assert "wJalrXUtnFEMI" not in published
+
+
+# -- finding 6: a lone surrogate never crashes the living docs ---------------------------------
+
+SURROGATE_POLICY = (
+    '{"Version": "2012-10-17", "Statement": ['
+    '{"Effect": "Allow", "Action": "connect:DescribeUser", "Resource": "*", '
+    '"Condition": {"StringEquals": {"aws:ResourceTag/Team": ["a", "\\ud800"]}}}, '
+    '{"Effect": "Allow", "Action": "connect:DescribeUser", '
+    '"Resource": "arn:aws:connect:*:*:instance/*/agent/\\ud800"}]}'
+)
+
+
+def test_finding6_a_lone_surrogate_keeps_the_summary_the_exit_code_and_utf8_pages(
+    project, tmp_path
+):
+    """An escaped lone surrogate in a policy's values crashed the living docs at the end of a
+    passing run (UnicodeEncodeError writing the explanation that quotes it: the summary lost,
+    a 0-byte feature page). Whatever the scenario's outcome, the run's summary and exit code
+    stand and every page is valid UTF-8."""
+    (project.path / "policies" / "surrogate.json").write_text(SURROGATE_POLICY)
+    feature(
+        project,
+        """\
+        Feature: a policy with a lone surrogate
+          Scenario: another team's agent is not described
+            Given the IAM user "u" with the policy "surrogate.json"
+            And a Connect user "jdoe" tagged "Team=b"
+            When "u" calls "connect:DescribeUser" on the Connect user "jdoe"
+            Then the request is implicitly denied
+        """,
+    )
+    site = tmp_path / "site"
+    result = run(project, "--living-docs", str(site))
+    outcomes = result.parseoutcomes()
+    passed = outcomes.get("passed", 0) == 1
+    assert outcomes.get("passed", 0) + outcomes.get("failed", 0) == 1, outcomes
+    assert result.ret == (0 if passed else 1), result.stdout.str()
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    pages = sorted(site.iterdir())
+    assert pages
+    for page in pages:
+        data = page.read_bytes()
+        assert data, f"{page.name} is empty"
+        data.decode("utf-8")  # raises if a page is not valid UTF-8
+    if passed:
+        feature_page = next(p for p in pages if p.name.startswith("feature-"))
+        assert "\\ud800" in feature_page.read_text(encoding="utf-8")
+
+
+def test_finding6_a_failure_to_write_the_docs_keeps_the_summary_and_is_not_denied(
+    project, tmp_path
+):
+    """Any exception while rendering (not only OSError) is reported after the run's summary,
+    and the exit status is pytest's internal error (3), never 1 (a failed, "denied" run)."""
+    (project.path / "conftest.py").write_text(
+        CONFTEST
+        + textwrap.dedent(
+            """
+            import iamspec.livingdoc.plugin as _plugin
+
+            def _broken(*args, **kwargs):
+                raise ValueError("rendering broke")
+
+            _plugin.write_site = _broken
+            """
+        )
+    )
+    feature(project, PASSING)
+    result = run(project, "--living-docs", str(tmp_path / "site"))
+    output = result.stdout.str()
+    assert "1 passed" in output, output
+    assert "the living documentation was not written" in output, output
+    assert "rendering broke" in output, output
+    assert result.ret == pytest.ExitCode.INTERNAL_ERROR

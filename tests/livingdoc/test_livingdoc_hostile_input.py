@@ -178,3 +178,46 @@ def test_finding1_a_results_file_that_is_not_utf8_is_refused_unquoted(tmp_path, 
     assert "not UTF-8" in err
     assert SECRET_MARK not in err
     assert "\\xff" not in err
+
+
+# -- finding 6: every page the docs write is valid UTF-8 -----------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+def test_finding6_a_lone_surrogate_in_a_results_file_is_escaped_visibly(tmp_path, capsys, fmt):
+    """JSON can spell a lone surrogate (``"\\ud800"``), which UTF-8 cannot hold: writing the
+    page failed with UnicodeEncodeError and left it empty. Now it is written as ``\\ud800``."""
+    root = project(tmp_path / "project")
+    record = with_texts(
+        run(
+            scenario(
+                "agents \ud800 of team \udfff",
+                [Ask("connect:DescribeUser", "allowed", [])],
+                feature="the \ud800 feature",
+            )
+        ),
+        {DEPT: DEPT_TEXT},
+    )
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(record.to_dict()), encoding="ascii")  # \ud800 as an escape
+    site = tmp_path / "site"
+    code = main(
+        [
+            "docs",
+            "--results",
+            str(results),
+            "--out",
+            str(site),
+            "--root",
+            str(root),
+            "--format",
+            fmt,
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    pages = {p.name: p.read_bytes() for p in site.iterdir()}
+    assert all(pages.values()), [name for name, data in pages.items() if not data]
+    text = "\n".join(data.decode("utf-8") for data in pages.values())  # strict: valid UTF-8
+    assert "\\ud800" in text
+    assert "\\udfff" in text

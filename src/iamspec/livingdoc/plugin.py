@@ -33,6 +33,7 @@ from iamspec.livingdoc.errata import Errata
 from iamspec.livingdoc.render import FORMATS, write_site
 from iamspec.livingdoc.site import build_site
 from iamspec.records.results import RunRecord
+from iamspec.terminal import printable
 
 __all__ = ["LivingDocs"]
 
@@ -112,6 +113,7 @@ class LivingDocs:
         self.threshold = threshold
         self.coverage: Coverage | None = None
         self.index: Path | None = None
+        self.replaced = 0
         self.problems: list[str] = []
 
     @property
@@ -126,10 +128,14 @@ class LivingDocs:
             site = build_site(self.run, root=root, errata=errata)
             self.coverage = site.coverage
             if self.out is not None:
-                write_site(site, self.out, self.fmt)
+                written = write_site(site, self.out, self.fmt)
+                self.replaced = len(written.replaced)
                 self.index = self.out / ("index.html" if self.fmt == "html" else "index.md")
-        except OSError as err:
-            self.problems.append(f"iamspec: the living documentation was not written: {err}")
+        except Exception as err:  # any failure: the run's own summary and verdict must stand
+            what = "living documentation" if self.out is not None else "policy coverage"
+            self.problems.append(
+                f"iamspec: the {what} was not written: {type(err).__name__}: {err}"
+            )
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
             return
         if self.threshold is not None and self.coverage.below(self.threshold):
@@ -149,8 +155,9 @@ class LivingDocs:
         if self.coverage is not None:
             tr.write_sep("-", "iamspec policy coverage")
             for line in self.coverage.summary_lines():
-                tr.write_line(line)
+                tr.write_line(printable(line))
         if self.index is not None:
-            tr.write_line(f"living documentation: {self.index}")
+            again = f" ({self.replaced} files of an earlier site replaced)" if self.replaced else ""
+            tr.write_line(printable(f"living documentation: {self.index}{again}"))
         for problem in self.problems:
-            tr.write_line(problem, red=True, bold=True)
+            tr.write_line(printable(problem), red=True, bold=True)

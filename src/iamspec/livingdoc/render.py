@@ -18,7 +18,6 @@ Escaping. Everything that comes from features, policies or the run is text, neve
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
@@ -28,11 +27,20 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from iamspec.files import output_folder, write_file
 from iamspec.livingdoc.coverage import format_percent
 from iamspec.livingdoc.labels import decision_label, format_date, status_label
 from iamspec.livingdoc.site import Site
 
-__all__ = ["FORMATS", "md_cell", "md_cell_code", "md_code", "md_escape", "write_site"]
+__all__ = [
+    "FORMATS",
+    "WrittenFiles",
+    "md_cell",
+    "md_cell_code",
+    "md_code",
+    "md_escape",
+    "write_site",
+]
 
 FORMATS = ("html", "markdown")
 """``--living-docs-format`` / ``iamspec docs --format`` choices."""
@@ -183,30 +191,47 @@ def _pages(site: Site) -> list[tuple[str, str, dict[str, Any]]]:
     return pages
 
 
-def write_site(site: Site, out: Path, fmt: str = "html") -> list[Path]:
+class WrittenFiles(list[Path]):
+    """The files :func:`write_site` wrote, in order; ``replaced`` those that existed before."""
+
+    def __init__(self, written: list[Path], replaced: list[Path]) -> None:
+        super().__init__(written)
+        self.replaced = list(replaced)
+
+
+def write_site(site: Site, out: Path, fmt: str = "html") -> WrittenFiles:
     """Write every page of ``site`` into ``out`` (created); return the files written.
 
-    ``fmt`` is ``html`` (pages and ``style.css``) or ``markdown``. Existing files of the same
-    names are replaced; others are left alone (a ``drift`` page from an earlier
-    ``--compare-local`` run too: nothing links to it any more, and a file of that name may be
-    the reader's own).
+    ``fmt`` is ``html`` (pages and ``style.css``) or ``markdown``. Every page is rendered before
+    any is written, then each is written under a temporary name in ``out`` and renamed over its
+    target (:func:`iamspec.files.write_file`), as valid UTF-8 (a lone surrogate a results file
+    spelt ``\\ud800`` is written as that escape). ``out`` must not be a symbolic link, nor any
+    page it replaces: the site is never written through a link to a file elsewhere. Existing
+    files of the same names are replaced (the result's ``replaced`` names them); others are
+    left alone (a ``drift`` page from an earlier ``--compare-local`` run too: nothing links to
+    it any more, and a file of that name may be the reader's own).
+
+    Raises UnsafePathError (:mod:`iamspec.files`) for a folder or page that cannot be written
+    safely; nothing is written when the folder is refused.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     ext = _EXTENSIONS[fmt]
     env = html_environment() if fmt == "html" else markdown_environment()
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
     render: Callable[..., str]
+    pages: list[tuple[str, str | bytes]] = []
     for template, stem, extra in _pages(site):
         render = env.get_template(f"{template}.{ext}.j2").render
-        path = out / f"{stem}.{ext}"
-        path.write_text(render(site=site, **extra), encoding="utf-8")
-        written.append(path)
+        pages.append((f"{stem}.{ext}", render(site=site, **extra)))
     if fmt == "html":
-        css = out / "style.css"
-        source = files("iamspec.livingdoc").joinpath("templates", "style.css")
-        with source.open("rb") as src, css.open("wb") as dst:
-            shutil.copyfileobj(src, dst)
-        written.append(css)
-    return written
+        css = files("iamspec.livingdoc").joinpath("templates", "style.css").read_bytes()
+        pages.append(("style.css", css))
+    folder = output_folder(out)
+    written: list[Path] = []
+    replaced: list[Path] = []
+    for name, content in pages:
+        path = folder / name
+        if write_file(path, content):
+            replaced.append(path)
+        written.append(path)
+    return WrittenFiles(written, replaced)
