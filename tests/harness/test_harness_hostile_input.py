@@ -6,7 +6,13 @@ and names the finding it reproduces.
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -187,9 +193,229 @@ def test_finding6_a_failure_to_write_the_docs_keeps_the_summary_and_is_not_denie
         )
     )
     feature(project, PASSING)
-    result = run(project, "--living-docs", str(tmp_path / "site"))
+    result = project.runpytest_subprocess(  # the patch must not outlive this run
+        "-p", "no:cacheprovider", "--living-docs", str(tmp_path / "site")
+    )
     output = result.stdout.str()
     assert "1 passed" in output, output
     assert "the living documentation was not written" in output, output
     assert "rendering broke" in output, output
     assert result.ret == pytest.ExitCode.INTERNAL_ERROR
+
+
+# -- finding 9: output paths are checked at start and never written through a link ------------
+
+
+def test_finding9_living_docs_never_write_through_a_symbolic_link(project, tmp_path):
+    """A ``coverage.html`` link in the site folder overwrote the file it pointed to."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "coverage.html").symlink_to(victim)
+    feature(project, PASSING)
+    result = run(project, "--living-docs", str(site))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR, result.stdout.str()
+    assert "coverage.html" in result.stderr.str()
+    assert "symbolic link" in result.stderr.str()
+    assert "passed" not in result.stdout.str()  # refused before any scenario ran
+    assert victim.read_text() == "keep me"
+    assert (site / "coverage.html").is_symlink()
+
+
+def test_finding9_a_symbolic_link_as_the_site_folder_is_refused(project, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "site").symlink_to(elsewhere, target_is_directory=True)
+    feature(project, PASSING)
+    result = run(project, "--living-docs", str(tmp_path / "site"))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "symbolic link" in result.stderr.str()
+    assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("option", ["--iam-results", "--drift-report"])
+def test_finding9_an_output_file_that_is_a_directory_is_a_usage_error_at_start(
+    project, tmp_path, option
+):
+    """``--iam-results DIR`` failed with a traceback only after the whole run."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    feature(project, PASSING)
+    extra = ["--iam-backend=moto", "--compare-local"] if option == "--drift-report" else []
+    result = run(project, option, str(folder), *extra)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR, result.stdout.str()
+    assert f"{option} {folder}: is a directory" in result.stderr.str()
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+    assert "passed" not in result.stdout.str()
+
+
+def test_finding9_a_results_file_that_is_a_symbolic_link_is_refused(project, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (tmp_path / "results.json").symlink_to(victim)
+    feature(project, PASSING)
+    result = run(project, "--iam-results", str(tmp_path / "results.json"))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "symbolic link" in result.stderr.str()
+    assert victim.read_text() == "keep me"
+
+
+def test_finding9_outputs_say_which_files_they_replace(project, tmp_path):
+    feature(project, PASSING)
+    site, results = tmp_path / "site", tmp_path / "results.json"
+    first = run(project, "--living-docs", str(site), "--iam-results", str(results))
+    first.assert_outcomes(passed=1)
+    assert "earlier" not in first.stdout.str()
+    second = run(project, "--living-docs", str(site), "--iam-results", str(results))
+    output = second.stdout.str()
+    assert f"{results} (replacing the file of an earlier run)" in output, output
+    assert "files of an earlier site replaced: coverage.html, errata.html" in output, output
+
+
+# -- finding 3: an interrupted run never looks complete ----------------------------------------
+
+SLOW_STEPS = """
+import os, time
+from pytest_bdd import given
+
+@given("the clock ticks")
+def _clock_ticks():
+    time.sleep(float(os.environ.get("IAMSPEC_TEST_TICK", "0.4")))
+    with open(os.environ["IAMSPEC_TEST_TICKS"], "a") as ticks:
+        ticks.write("tick\\n")
+"""
+
+SCENARIOS = 12
+
+
+def slow_feature(project: pytest.Pytester) -> None:
+    scenarios = "\n".join(
+        f"""
+  Scenario: tick {n}
+    Given the IAM user "test-admin" with the policy "department.json"
+    And a Connect user "jdoe" tagged "Department=Test"
+    And the clock ticks
+    When "test-admin" calls "connect:DescribeUser" on the Connect user "jdoe"
+    Then the request is allowed
+"""
+        for n in range(1, SCENARIOS + 1)
+    )
+    (project.path / "features" / "slow.feature").write_text("Feature: a slow feature\n" + scenarios)
+    (project.path / "conftest.py").write_text(CONFTEST + SLOW_STEPS)
+
+
+def _start(project: pytest.Pytester, ticks: Path, *args: str) -> subprocess.Popen[str]:
+    def default_sigint() -> None:  # a test runner may ignore SIGINT; a CI cancel does not
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "AWS_"))}
+    env.update(IAMSPEC_TEST_TICKS=str(ticks), PYTHONPATH=str(PROJECT / "src"))
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:hypothesispytest",
+            "--import-mode=importlib",
+            *args,
+        ],
+        cwd=project.path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=default_sigint,
+    )
+
+
+def _wait_for_ticks(process: subprocess.Popen[str], ticks: Path, count: int) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if ticks.exists() and len(ticks.read_text().splitlines()) >= count:
+            return
+        if process.poll() is not None:
+            raise AssertionError(f"the run ended early:\n{process.stdout.read()}")
+        time.sleep(0.05)
+    process.kill()
+    raise AssertionError("the run made no progress")
+
+
+def _pages(site: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in site.iterdir() if p.suffix == ".html"}
+
+
+@pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_finding3_an_interrupted_run_says_so_in_results_drift_and_every_page(
+    project, tmp_path, sent
+):
+    """SIGINT (what a CI cancel sends) left a results file with part of the scenarios, all
+    passed and ``finished_at`` set, a drift report saying "no drift" and a site saying "N
+    passed"; SIGTERM left the previous run's files in place."""
+    slow_feature(project)
+    ticks = tmp_path / "ticks.txt"
+    results, drift, site = tmp_path / "r.json", tmp_path / "drift.json", tmp_path / "site"
+    process = _start(
+        project,
+        ticks,
+        "--iam-backend=moto",
+        "--compare-local",
+        f"--iam-results={results}",
+        f"--drift-report={drift}",
+        f"--living-docs={site}",
+    )
+    _wait_for_ticks(process, ticks, 3)
+    process.send_signal(sent)
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode == pytest.ExitCode.INTERRUPTED, output
+    record = json.loads(results.read_text())
+    ran = len(record["scenarios"])
+    assert 0 < ran < SCENARIOS, output
+    assert record["state"] == "interrupted"
+    assert record["signal"] == sent.name
+    assert record["finished_at"] is None
+    report = json.loads(drift.read_text())
+    assert (report["state"], report["signal"]) == ("interrupted", sent.name)
+    pages = _pages(site)
+    assert {"index.html", "coverage.html", "errata.html", "drift.html"} <= set(pages)
+    for name, page in pages.items():
+        header = page.split("</header>", 1)[0]
+        assert f"interrupted ({sent.name})" in header, name
+        assert "did not run" in header, name
+    assert f"{ran} of the scenarios ran" in pages["index.html"]
+    assert f"interrupted ({sent.name})" in output
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".r.json")]
+
+
+def test_finding3_a_killed_run_leaves_running_never_the_last_complete_run(project, tmp_path):
+    """SIGKILL cannot be handled: the files written at the start say ``running``, so the
+    previous run's complete results, drift report and pages never pass for this run's."""
+    slow_feature(project)
+    ticks = tmp_path / "ticks.txt"
+    results, site = tmp_path / "r.json", tmp_path / "site"
+    outputs = (f"--iam-results={results}", f"--living-docs={site}")  # "=": not rootdir paths
+    earlier = _start(project, ticks, *outputs)
+    output, _ = earlier.communicate(timeout=300)
+    assert earlier.returncode == 0, output
+    before = json.loads(results.read_text())
+    assert before["state"] == "complete"
+    assert len(before["scenarios"]) == SCENARIOS
+    assert "feature-slow.html" in _pages(site)
+    ticks.unlink()
+    process = _start(project, ticks, *outputs)
+    _wait_for_ticks(process, ticks, 2)
+    process.kill()
+    process.communicate(timeout=60)
+    after = json.loads(results.read_text())
+    assert after["state"] == "running"
+    assert after["started_at"] > before["started_at"]
+    assert after["scenarios"] == []
+    pages = _pages(site)
+    assert "feature-slow.html" not in pages  # the earlier run's pages are gone
+    assert "running" in pages["index.html"]
+    assert "did not finish" in pages["index.html"]
+    state = json.loads((site / "iamspec-site.json").read_text())
+    assert state["state"] == "running"
