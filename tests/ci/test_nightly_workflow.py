@@ -14,6 +14,7 @@ PyYAML is in the ``test`` extra for this module.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -232,3 +233,72 @@ def test_artifacts_are_kept_briefly():
     assert uploads
     for step in uploads:
         assert int(step["with"]["retention-days"]) <= 14, step["name"]
+
+
+def _option_value(arguments: list[str], option: str) -> str:
+    for index, word in enumerate(arguments):
+        if word == option:
+            return arguments[index + 1]
+        if word.startswith(option + "="):
+            return word.split("=", 1)[1]
+    raise AssertionError(f"{option} not given: {arguments}")
+
+
+def test_finding3_the_workflow_fails_unless_the_run_says_complete():
+    """Issue 14, finding 3: an interrupted run's files were uploaded (``if: always()``) as if
+    complete. A step after the run reads the state of every output the pytest command
+    writes, and runs whatever the run step's outcome."""
+    steps = _jobs()["live"]["steps"]
+    _, run_step, arguments = _pytest_steps()[0]
+    outputs = [
+        _option_value(arguments, "--iam-results"),
+        _option_value(arguments, "--drift-report"),
+        _option_value(arguments, "--living-docs"),
+    ]
+    checks = [
+        (index, command)
+        for index, step in enumerate(steps)
+        for command in _commands(step.get("run", ""))
+        if command[1:3] == ["-m", "iamspec.records.state"]
+    ]
+    assert len(checks) == 1, checks
+    index, command = checks[0]
+    assert steps.index(run_step) < index
+    assert steps[index].get("if") == "always()"
+    assert command[3:] == outputs
+    upload = next(i for i, s in enumerate(steps) if "upload-artifact" in s.get("uses", ""))
+    assert index < upload  # the state is printed before the artifacts leave
+
+
+def test_finding3_the_state_check_runs_as_the_workflow_runs_it(tmp_path):
+    """The step's command, on files of a complete run, of an interrupted one and on none."""
+    (tmp_path / "site").mkdir()
+    complete = {"state": "complete", "signal": None}
+    interrupted = {"state": "interrupted", "signal": "SIGTERM"}
+
+    def check(results: dict | None) -> subprocess.CompletedProcess[str]:
+        for name, data in (
+            ("r.json", results),
+            ("d.json", complete),
+            ("site/iamspec-site.json", complete),
+        ):
+            path = tmp_path / name
+            path.unlink(missing_ok=True)
+            if data is not None:
+                path.write_text(json.dumps(data), encoding="utf-8")
+        return subprocess.run(
+            [sys.executable, "-m", "iamspec.records.state", "r.json", "d.json", "site"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    assert check(complete).returncode == 0
+    done = check(interrupted)
+    assert done.returncode == 1
+    assert "r.json: interrupted (SIGTERM): not a complete run" in done.stderr
+    assert check({"state": "running"}).returncode == 1
+    assert check({}).returncode == 1  # an older file that does not say
+    assert check(None).returncode == 2  # no results file at all

@@ -221,3 +221,58 @@ def test_finding6_a_lone_surrogate_in_a_results_file_is_escaped_visibly(tmp_path
     text = "\n".join(data.decode("utf-8") for data in pages.values())  # strict: valid UTF-8
     assert "\\ud800" in text
     assert "\\udfff" in text
+
+
+# -- finding 3: a site of an interrupted run says so on every page -------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+@pytest.mark.parametrize(
+    ("state", "signal", "said"),
+    [
+        ("interrupted", "SIGINT", "Run state: interrupted (SIGINT)"),
+        ("running", None, "Run state: running"),
+        ("crashed", None, "Run state: crashed"),
+    ],
+)
+def test_finding3_iamspec_docs_of_an_incomplete_run_says_so_first_on_every_page(
+    tmp_path, capsys, fmt, state, signal, said
+):
+    root = project(tmp_path / "project")
+    record = with_texts(
+        run(scenario("reads", [Ask("connect:DescribeUser", "allowed", [])])), {DEPT: DEPT_TEXT}
+    )
+    record.state, record.signal, record.finished_at = state, signal, None
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(record.to_dict()), encoding="utf-8")
+    site = tmp_path / "site"
+    argv = ["docs", "--results", str(results), "--out", str(site), "--root", str(root)]
+    assert main([*argv, "--format", fmt]) == 0, capsys.readouterr().err
+    pages = {
+        p.name: p.read_text(encoding="utf-8")
+        for p in site.iterdir()
+        if p.suffix in (".html", ".md")
+    }
+    assert len(pages) >= 5
+    for name, page in pages.items():
+        top = page.split("</header>", 1)[0] if fmt == "html" else page.split("\n", 1)[0]
+        assert said in top, name
+        assert "1 of the scenarios ran" in top, name
+    saved = json.loads((site / "iamspec-site.json").read_text())
+    assert saved["state"] == state
+    assert sorted(saved["files"]) == sorted(
+        p.name for p in site.iterdir() if p.name != "iamspec-site.json"
+    )
+
+
+def test_finding3_a_complete_run_has_no_banner(tmp_path, capsys):
+    root = project(tmp_path / "project")
+    record = with_texts(
+        run(scenario("reads", [Ask("connect:DescribeUser", "allowed", [])])), {DEPT: DEPT_TEXT}
+    )
+    record.state = "complete"
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(record.to_dict()), encoding="utf-8")
+    site = tmp_path / "site"
+    assert main(["docs", "--results", str(results), "--out", str(site), "--root", str(root)]) == 0
+    assert "Run state" not in (site / "index.html").read_text(encoding="utf-8")
