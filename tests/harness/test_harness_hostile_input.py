@@ -419,3 +419,17 @@ def test_finding3_a_killed_run_leaves_running_never_the_last_complete_run(projec
     assert "did not finish" in pages["index.html"]
     state = json.loads((site / "iamspec-site.json").read_text())
     assert state["state"] == "running"
+
+
+# -- finding 10: the pytest terminal summary lines iamspec writes print no control sequence ----
+
+
+def test_finding10_the_summary_lines_print_no_terminal_escape(project, tmp_path):
+    name = "e\x1b[2Jvil.json"
+    (project.path / "policies" / name).write_text(DEPARTMENT)
+    feature(project, PASSING.replace('"department.json"', f'"{name}"'))
+    result = run(project, "--living-docs", str(tmp_path / "site"))
+    result.assert_outcomes(passed=1)
+    summary = result.stdout.str().split("iamspec policy coverage", 1)[1]
+    assert "policies/e\\x1b[2Jvil.json statement 1" in summary
+    assert "\x1b" not in summary

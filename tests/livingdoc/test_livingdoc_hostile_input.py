@@ -276,3 +276,26 @@ def test_finding3_a_complete_run_has_no_banner(tmp_path, capsys):
     site = tmp_path / "site"
     assert main(["docs", "--results", str(results), "--out", str(site), "--root", str(root)]) == 0
     assert "Run state" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+# -- finding 10: nothing from a results file reaches the terminal as a control sequence ---------
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\u202e"
+
+
+def test_finding10_iamspec_docs_prints_no_terminal_escape_from_a_results_file(tmp_path, capsys):
+    """A policy path holding ``ESC]0;...BEL`` (retitles the terminal) and ``ESC[2J`` (clears
+    it) was printed verbatim in the coverage summary; now every such character is shown as an
+    escape (``\\x1b``)."""
+    root = project(tmp_path / "project")
+    policy = f"policies/{ESCAPES}.json"
+    results = _results(tmp_path, policy, recorded=True)
+    site = tmp_path / f"site{ESCAPES}"
+    code = main(["docs", "--results", str(results), "--out", str(site), "--root", str(root)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    printed = captured.out + captured.err
+    assert "\x1b" not in printed
+    assert "\x07" not in printed
+    assert "\u202e" not in printed
+    assert "\\x1b]0;pwned\\x07\\x1b[2J\\u202e.json" in printed
