@@ -372,7 +372,9 @@ def test_finding10_the_nightly_role_trusts_only_the_nightly_workflow_on_main():
             "ref:refs/heads/main:", "ref:refs/heads/feature:"
         ),
         "the workflow file of another branch": nightly.replace("@refs/heads/main", "@refs/heads/x"),
-        "a pull request": f"repo:{repo}:pull_request:job_workflow_ref:{repo}/{workflow}@refs/pull/1/merge",
+        "a pull request": (
+            f"repo:{repo}:pull_request:job_workflow_ref:{repo}/{workflow}@refs/pull/1/merge"
+        ),
         "a job with an environment": nightly.replace(
             "ref:refs/heads/main:", "environment:production:"
         ),
