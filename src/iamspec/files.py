@@ -130,7 +130,7 @@ def encode_text(text: str) -> bytes:
 def _target_problem(path: Path) -> str | None:
     try:
         info = path.lstat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # absent (a parent may be a file)
         return None
     except OSError as err:
         return f"cannot be checked ({err.strerror})"
@@ -176,7 +176,7 @@ def output_folder_problem(path: Path) -> str | None:
     """Why ``path`` cannot be an output folder (None when it can: a folder or absent)."""
     try:
         info = path.lstat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return _creatable(path)
     except OSError as err:
         return f"cannot be checked ({err.strerror})"
@@ -194,7 +194,7 @@ def output_file_problem(path: Path) -> str | None:
     problem = _target_problem(path)
     if problem is not None:
         return problem
-    if path.exists():
+    if path.is_file():
         return None if os.access(path.parent, os.W_OK | os.X_OK) else "its folder is not writable"
     return _creatable(path)
 
@@ -205,7 +205,7 @@ def _creatable(path: Path) -> str | None:
     while True:
         try:
             info = ancestor.stat()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             if ancestor.parent == ancestor:
                 return "cannot be created"
             ancestor = ancestor.parent

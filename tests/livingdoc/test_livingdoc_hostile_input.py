@@ -299,3 +299,29 @@ def test_finding10_iamspec_docs_prints_no_terminal_escape_from_a_results_file(tm
     assert "\x07" not in printed
     assert "\u202e" not in printed
     assert "\\x1b]0;pwned\\x07\\x1b[2J\\u202e.json" in printed
+
+
+# -- finding 9: iamspec docs never writes through a symbolic link -------------------------------
+
+
+@pytest.mark.parametrize("link", ["the folder", "a page"])
+def test_finding9_iamspec_docs_refuses_a_linked_output(tmp_path, capsys, link):
+    root = project(tmp_path / "project")
+    results = _results(tmp_path, DEPT, recorded=True)
+    victim = tmp_path / "victim"
+    site = tmp_path / "site"
+    if link == "the folder":
+        victim.mkdir()
+        site.symlink_to(victim, target_is_directory=True)
+    else:
+        victim.write_text("keep me")
+        site.mkdir()
+        (site / "coverage.html").symlink_to(victim)
+    code = main(["docs", "--results", str(results), "--out", str(site), "--root", str(root)])
+    assert code == 2
+    assert "symbolic link" in capsys.readouterr().err
+    if link == "the folder":
+        assert list(victim.iterdir()) == []
+    else:
+        assert victim.read_text() == "keep me"
+        assert sorted(p.name for p in site.iterdir()) == ["coverage.html"]  # nothing written

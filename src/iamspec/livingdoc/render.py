@@ -298,6 +298,10 @@ def write_site(site: Site, out: Path, fmt: str = "html") -> WrittenFiles:
         css = files("iamspec.livingdoc").joinpath("templates", "style.css").read_bytes()
         pages.append(("style.css", css))
     folder = output_folder(out)
+    for name, _content in pages:  # refuse before writing anything, not halfway through
+        problem = output_file_problem(folder / name)
+        if problem is not None:
+            raise UnsafePathError(str(folder / name), problem)
     written: list[Path] = []
     replaced: list[Path] = []
     for name, content in pages:
