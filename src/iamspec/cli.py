@@ -177,7 +177,10 @@ def _docs(args: argparse.Namespace) -> int:
         names = ", ".join(p.name for p in written.replaced)
         print(printable(f"iamspec docs: replaced existing files: {names}"), file=sys.stderr)
     if not run.complete:
-        print(printable(f"iamspec docs: the run was {run.describe_state()}"), file=sys.stderr)
+        print(
+            printable(f"iamspec docs: the run did not complete ({run.describe_state()})"),
+            file=sys.stderr,
+        )
     for line in site.coverage.summary_lines():
         print(printable(f"iamspec docs: {line}"), file=sys.stderr)
     return 0

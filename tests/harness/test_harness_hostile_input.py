@@ -433,3 +433,18 @@ def test_finding10_the_summary_lines_print_no_terminal_escape(project, tmp_path)
     summary = result.stdout.str().split("iamspec policy coverage", 1)[1]
     assert "policies/e\\x1b[2Jvil.json statement 1" in summary
     assert "\x1b" not in summary
+
+
+def test_finding3_a_crashed_run_says_crashed(project, tmp_path):
+    """An internal error (here a plugin's hook raising) ends the run without its scenarios:
+    the results file says ``crashed``, not ``complete``."""
+    (project.path / "conftest.py").write_text(
+        CONFTEST + "\ndef pytest_collection_finish(session):\n    raise RuntimeError('boom')\n"
+    )
+    feature(project, PASSING)
+    results = tmp_path / "r.json"
+    result = run(project, f"--iam-results={results}")
+    assert result.ret == pytest.ExitCode.INTERNAL_ERROR
+    record = json.loads(results.read_text())
+    assert record["state"] == "crashed"
+    assert record["finished_at"] is None

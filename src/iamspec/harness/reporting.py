@@ -141,8 +141,9 @@ class ResultsCollector:
         if not run.complete and run.state is not None and self._finished:
             terminalreporter.write_line(
                 printable(
-                    f"iamspec: the run was {run.describe_state()}: {len(run.scenarios)} of "
-                    "the scenarios ran; the others did not run and are not counted as passed"
+                    f"iamspec: the run did not complete ({run.describe_state()}): "
+                    f"{len(run.scenarios)} of the scenarios ran; the others did not run and are "
+                    "not counted as passed"
                 ),
                 red=True,
                 bold=True,
@@ -183,6 +184,7 @@ class DriftReporter:
         self.path = path
         self.report: DriftReport | None = None
         self.problem: str | None = None
+        self._started = False
 
     def _write(self, report: DriftReport) -> None:
         try:
@@ -192,6 +194,7 @@ class DriftReporter:
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         self._write(drift_report(self.collector.run))
+        self._started = True
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
@@ -207,7 +210,7 @@ class DriftReporter:
 
     def close(self) -> None:
         """The session ended without finishing: the report says how the run ended."""
-        if self.report is None:
+        if self._started and self.report is None:
             self._write(drift_report(self.collector.run))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
@@ -221,8 +224,8 @@ class DriftReporter:
         if report.state not in (None, "complete"):
             write(
                 printable(
-                    f"the run was {self.collector.run.describe_state()}: only the "
-                    f"{report.scenarios} scenarios that ran were compared"
+                    f"the run did not complete ({self.collector.run.describe_state()}): only "
+                    f"the {report.scenarios} scenarios that ran were compared"
                 ),
                 red=True,
             )

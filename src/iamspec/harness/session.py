@@ -171,7 +171,7 @@ class IamSpecSession:
 
     def close(self) -> None:
         self.restore_signals()
-        for name in (_DRIFT, _COLLECTOR):
+        for name in (_COLLECTOR, _DRIFT):  # the drift report takes the run's final state
             found = self.config.pluginmanager.get_plugin(name)
             if isinstance(found, ResultsCollector | DriftReporter):
                 found.close()
