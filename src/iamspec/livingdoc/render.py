@@ -4,6 +4,10 @@ The layout is flat so that every link is relative and works from ``file://`` and
 host: ``index``, ``feature-<slug>`` per feature, ``policy-<slug>`` per policy, ``coverage``,
 ``errata`` and, for a ``--compare-local`` run only, ``drift``, with ``.html`` (and
 ``style.css``) or ``.md``. Pages need no JavaScript and load nothing from the network.
+``iamspec-site.json`` says which run wrote the pages and how it ended; a pytest run first
+replaces the previous site with a page saying it is running (:func:`start_site`), and every
+page of a run that did not complete says so at its top (:func:`state_banner`). Files are
+written atomically and never through a symbolic link (:mod:`iamspec.files`).
 
 Escaping. Everything that comes from features, policies or the run is text, never markup:
 
@@ -269,10 +273,10 @@ def write_site(site: Site, out: Path, fmt: str = "html") -> WrittenFiles:
     ``fmt`` is ``html`` (pages and ``style.css``) or ``markdown``; a run that did not complete
     says so at the top of every page (:func:`state_banner`), and the folder's
     :data:`~iamspec.records.state.SITE_STATE_FILE` records the run's state and the pages
-    written. Every page is rendered before
-    any is written, then each is written under a temporary name in ``out`` and renamed over its
-    target (:func:`iamspec.files.write_file`), as valid UTF-8 (a lone surrogate a results file
-    spelt ``\\ud800`` is written as that escape). ``out`` must not be a symbolic link, nor any
+    written. Every page is rendered before any is written, then each is written under a
+    temporary name in ``out`` and renamed over its target (:func:`iamspec.files.write_file`),
+    as valid UTF-8 (a lone surrogate a results file spelt ``\\ud800`` is written as that
+    escape). ``out`` must not be a symbolic link, nor any
     page it replaces: the site is never written through a link to a file elsewhere. Existing
     files of the same names are replaced (the result's ``replaced`` names them); others are
     left alone (a ``drift`` page from an earlier ``--compare-local`` run too: nothing links to
