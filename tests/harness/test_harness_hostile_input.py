@@ -448,3 +448,14 @@ def test_finding3_a_crashed_run_says_crashed(project, tmp_path):
     record = json.loads(results.read_text())
     assert record["state"] == "crashed"
     assert record["finished_at"] is None
+
+
+def test_finding9_the_drift_report_says_it_replaced_an_earlier_one(project, tmp_path):
+    feature(project, PASSING)
+    drift = tmp_path / "drift.json"
+    args = ("--iam-backend=moto", "--compare-local", f"--drift-report={drift}")
+    first = run(project, *args)
+    first.assert_outcomes(passed=1)
+    assert f"drift report: {drift}\n" in first.stdout.str() + "\n"
+    second = run(project, *args)
+    assert f"drift report: {drift} (replacing the file of an earlier run)" in second.stdout.str()

@@ -184,13 +184,17 @@ class DriftReporter:
         self.path = path
         self.report: DriftReport | None = None
         self.problem: str | None = None
+        self.replaced_earlier = False
         self._started = False
 
     def _write(self, report: DriftReport) -> None:
         try:
-            report.write(self.path)
+            replaced = report.write(self.path)
         except IamSpecError as err:
             self.problem = f"iamspec: the drift report was not written: {err}"
+            return
+        if not self._started:
+            self.replaced_earlier = replaced
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         self._write(drift_report(self.collector.run))
@@ -251,4 +255,5 @@ class DriftReporter:
                     f"{known.scenario} ({known.reason})"
                 )
             )
-        write(printable(f"drift report: {self.path}"))
+        again = " (replacing the file of an earlier run)" if self.replaced_earlier else ""
+        write(printable(f"drift report: {self.path}{again}"))
