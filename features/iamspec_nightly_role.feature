@@ -7,6 +7,18 @@ Feature: The nightly live role may ask the policy simulator and read tags, and c
   every action the Service Authorization Reference rates Write, Permissions management or
   Tagging is denied, whatever the service adds later.
 
+  Who may assume it: only the nightly workflow (.github/workflows/nightly-live.yml) run from this
+  repository's main branch. Its trust policy (policies/iamspec/nightly-live-role-trust.json)
+  requires GitHub's token to carry exactly the sub
+  "repo:<repository>:ref:refs/heads/main:job_workflow_ref:<repository>/.github/workflows/nightly-live.yml@refs/heads/main",
+  which GitHub issues once the repository's OIDC subject claim is customised to include
+  job_workflow_ref (README, "Live mode"); without that setting the token's sub is GitHub's
+  default and the role refuses every workflow. AWS's policy simulator ignores trust policies, so
+  no scenario below can decide who assumes the role: tests/ci/test_nightly_workflow.py evaluates
+  the trust policy's conditions with iamspec's own engine against the tokens of this workflow
+  and of others (another workflow on main, another branch, a pull request, an environment,
+  another repository, GitHub's default sub), and fails if any other is admitted.
+
   Background:
     Given the IAM role "nightly-live" with the policy "iamspec/nightly-live-role.json"
     And the IAM user "contact-centre-admin"

@@ -41,6 +41,7 @@ from iamspec.project.settings import load_settings
 from iamspec.records.loading import load_results
 from iamspec.simulate import core, inputs
 from iamspec.simulate.custom import IDENTITY_POLICY_TYPE
+from iamspec.terminal import printable
 
 EXIT_ALLOWED = 0
 EXIT_DENIED = 1
@@ -258,9 +259,17 @@ def _docs(args: argparse.Namespace) -> int:
         written = write_site(site, Path(args.out), args.format)
     except OSError as err:
         raise SimulationInputError(f"{args.out}: cannot write the site: {err}") from err
-    print(f"iamspec docs: {len(written)} files written to {args.out}", file=sys.stderr)
+    print(printable(f"iamspec docs: {len(written)} files written to {args.out}"), file=sys.stderr)
+    if written.replaced:
+        names = ", ".join(p.name for p in written.replaced)
+        print(printable(f"iamspec docs: replaced existing files: {names}"), file=sys.stderr)
+    if not run.complete:
+        print(
+            printable(f"iamspec docs: the run did not complete ({run.describe_state()})"),
+            file=sys.stderr,
+        )
     for line in site.coverage.summary_lines():
-        print(f"iamspec docs: {line}", file=sys.stderr)
+        print(printable(f"iamspec docs: {line}"), file=sys.stderr)
     return 0
 
 
@@ -289,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except IamSpecError as err:
-        print(f"iamspec: error: {err}", file=sys.stderr)
+        print(printable(f"iamspec: error: {err}", lines=True), file=sys.stderr)
         return EXIT_ERROR
     except (RecursionError, MemoryError) as err:
         print(

@@ -14,6 +14,7 @@ PyYAML is in the ``test`` extra for this module.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -232,3 +233,165 @@ def test_artifacts_are_kept_briefly():
     assert uploads
     for step in uploads:
         assert int(step["with"]["retention-days"]) <= 14, step["name"]
+
+
+def _option_value(arguments: list[str], option: str) -> str:
+    for index, word in enumerate(arguments):
+        if word == option:
+            return arguments[index + 1]
+        if word.startswith(option + "="):
+            return word.split("=", 1)[1]
+    raise AssertionError(f"{option} not given: {arguments}")
+
+
+def test_finding3_the_workflow_fails_unless_the_run_says_complete():
+    """Issue 14, finding 3: an interrupted run's files were uploaded (``if: always()``) as if
+    complete. A step after the run reads the state of every output the pytest command
+    writes, and runs whatever the run step's outcome."""
+    steps = _jobs()["live"]["steps"]
+    _, run_step, arguments = _pytest_steps()[0]
+    outputs = [
+        _option_value(arguments, "--iam-results"),
+        _option_value(arguments, "--drift-report"),
+        _option_value(arguments, "--living-docs"),
+    ]
+    checks = [
+        (index, command)
+        for index, step in enumerate(steps)
+        for command in _commands(step.get("run", ""))
+        if command[1:3] == ["-m", "iamspec.records.state"]
+    ]
+    assert len(checks) == 1, checks
+    index, command = checks[0]
+    assert steps.index(run_step) < index
+    assert steps[index].get("if") == "always()"
+    assert command[3:] == outputs
+    upload = next(i for i, s in enumerate(steps) if "upload-artifact" in s.get("uses", ""))
+    assert index < upload  # the state is printed before the artifacts leave
+
+
+def test_finding3_the_state_check_runs_as_the_workflow_runs_it(tmp_path):
+    """The step's command, on files of a complete run, of an interrupted one and on none."""
+    (tmp_path / "site").mkdir()
+    complete = {"state": "complete", "signal": None}
+    interrupted = {"state": "interrupted", "signal": "SIGTERM"}
+
+    def check(results: dict | None) -> subprocess.CompletedProcess[str]:
+        for name, data in (
+            ("r.json", results),
+            ("d.json", complete),
+            ("site/iamspec-site.json", complete),
+        ):
+            path = tmp_path / name
+            path.unlink(missing_ok=True)
+            if data is not None:
+                path.write_text(json.dumps(data), encoding="utf-8")
+        return subprocess.run(
+            [sys.executable, "-m", "iamspec.records.state", "r.json", "d.json", "site"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    assert check(complete).returncode == 0
+    done = check(interrupted)
+    assert done.returncode == 1
+    assert "r.json: interrupted (SIGTERM): not a complete run" in done.stderr
+    assert check({"state": "running"}).returncode == 1
+    assert check({}).returncode == 1  # an older file that does not say
+    assert check(None).returncode == 2  # no results file at all
+
+
+# -- who may assume the nightly role (issue 14, finding 10) ---------------------------------------
+
+TRUST_POLICY = "iamspec/nightly-live-role-trust.json"
+OIDC = "token.actions.githubusercontent.com"
+
+
+def _trust_conditions():
+    """The trust policy as the project fills it, parsed and compiled by iamspec's own engine."""
+    from iamspec.engine.compiled import PolicyRole, compile_policy
+    from iamspec.harness.policies import PolicyStore
+    from iamspec.policy.parser import PolicyKind
+    from iamspec.project.settings import load_settings
+
+    settings = load_settings(ROOT)
+    policy = PolicyStore(settings).load(TRUST_POLICY, PolicyKind.RESOURCE)
+    compiled = compile_policy(policy.policy, TRUST_POLICY, "Trust", PolicyRole.RESOURCE)
+    repository = settings.placeholder_values()["github_repository"]
+    return compiled, repository
+
+
+def _admits(compiled, sub: str, aud: str = "sts.amazonaws.com") -> bool:
+    """Whether an Allow statement for AssumeRoleWithWebIdentity has its conditions met by a
+    token with these claims (AWS's web-identity keys ``<provider>:sub`` and ``:aud``)."""
+    from iamspec.simulate.inputs import context_entries
+
+    context = context_entries(
+        [
+            {
+                "ContextKeyName": f"{OIDC}:sub",
+                "ContextKeyValues": [sub],
+                "ContextKeyType": "string",
+            },
+            {
+                "ContextKeyName": f"{OIDC}:aud",
+                "ContextKeyValues": [aud],
+                "ContextKeyType": "string",
+            },
+        ]
+    )
+    return any(
+        st.effect.value == "Allow"
+        and st.conditions
+        and all(condition.evaluate(context).matched for condition in st.conditions)
+        for st in compiled.statements
+        if not st.actions_negated
+        and any(p.matches("sts:AssumeRoleWithWebIdentity") for p in st.actions)
+    )
+
+
+def test_finding10_the_nightly_role_trusts_only_the_nightly_workflow_on_main():
+    """The trust policy pinned only ``repo:ORG/REPO:ref:refs/heads/main``: any workflow on main
+    with ``id-token: write`` could assume the role. AWS cannot read GitHub's custom claims
+    (``job_workflow_ref``) as condition keys (GitHub, "Configuring OpenID Connect in Amazon Web
+    Services"; AWS, "Available keys for AWS web identity federation": aud, sub, amr, ...), so
+    the repository customises ``sub`` to include the workflow (GitHub, "OpenID Connect
+    reference": include_claim_keys repo, context, job_workflow_ref) and the trust policy
+    requires exactly that ``sub``. The simulator ignores trust policies, so this evaluates the
+    trust policy's conditions with iamspec's engine against the claims of real tokens."""
+    compiled, repo = _trust_conditions()
+    workflow = WORKFLOW.relative_to(ROOT).as_posix()
+    nightly = f"repo:{repo}:ref:refs/heads/main:job_workflow_ref:{repo}/{workflow}@refs/heads/main"
+    assert _admits(compiled, nightly)  # the schedule and workflow_dispatch on main
+    refused = {
+        "another workflow on main": nightly.replace("nightly-live.yml", "release.yml"),
+        "the nightly workflow on another branch": nightly.replace(
+            "ref:refs/heads/main:", "ref:refs/heads/feature:"
+        ),
+        "the workflow file of another branch": nightly.replace("@refs/heads/main", "@refs/heads/x"),
+        "a pull request": (
+            f"repo:{repo}:pull_request:job_workflow_ref:{repo}/{workflow}@refs/pull/1/merge"
+        ),
+        "a job with an environment": nightly.replace(
+            "ref:refs/heads/main:", "environment:production:"
+        ),
+        "another repository": nightly.replace(f"repo:{repo}:", "repo:someone/else:"),
+        # without the repository setting GitHub sends its default sub: refused, fail closed
+        "GitHub's default subject": f"repo:{repo}:ref:refs/heads/main",
+    }
+    admitted = [name for name, sub in refused.items() if _admits(compiled, sub)]
+    assert not admitted, admitted
+    assert not _admits(compiled, nightly, aud=f"https://github.com/{repo.split('/')[0]}")
+
+
+def test_finding10_the_pinned_workflow_is_the_only_one_that_may_request_the_token():
+    """The path the trust policy names is this workflow, and only its live job asks for the
+    OIDC token (the other tests of this module hold the job layout)."""
+    text = (ROOT / "policies" / TRUST_POLICY).read_text(encoding="utf-8")
+    path = WORKFLOW.relative_to(ROOT).as_posix()
+    assert f"job_workflow_ref:{{{{github_repository}}}}/{path}@refs/heads/main" in text
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+    assert workflows == [WORKFLOW]

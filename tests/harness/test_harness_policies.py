@@ -98,3 +98,76 @@ def test_lint_warnings_are_kept_not_fatal(tmp_path):
     )
     loaded = PolicyStore(make_settings(tmp_path)).load("old.json")
     assert [f.code for f in loaded.lint_warnings] == ["missing-version"]
+
+
+# -- issue 14, finding 8: a policy name stays inside the policy folder ---------------------------
+
+SECRET = "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+ALLOW_ONE = (
+    '{"Version": "2012-10-17", "Statement": '
+    '[{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'
+)
+
+
+def _hostile_project(tmp_path):
+    """A project whose policy folder holds links out of it, and files outside it."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "credentials").write_text(SECRET + "\n", encoding="utf-8")
+    (outside / "valid.json").write_text(ALLOW_ONE, encoding="utf-8")
+    write_policy(tmp_path, "inside.json", ALLOW_ONE)
+    policies = tmp_path / "policies"
+    (policies / "link-to-credentials.json").symlink_to(outside / "credentials")
+    (policies / "link-to-valid.json").symlink_to(outside / "valid.json")
+    (policies / "linked-folder").symlink_to(outside, target_is_directory=True)
+    (policies / "link-inside.json").symlink_to(policies / "inside.json")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../outside/valid.json",
+        "../outside/credentials",
+        "a/../../outside/valid.json",
+        "link-to-valid.json",
+        "link-to-credentials.json",
+        "linked-folder/valid.json",
+        "ABSOLUTE",
+        "/dev/zero",
+    ],
+)
+def test_finding8_policy_names_cannot_leave_the_policy_folder(tmp_path, name):
+    """``../../x.json`` used to load (and publish) a file outside ``policies/``, a symbolic
+    link was followed anywhere, and a file that did not parse had its first word echoed in the
+    error (``invalid literal 'aws_secret_access_key'``)."""
+    root = _hostile_project(tmp_path)
+    if name == "ABSOLUTE":
+        name = str(root / "outside" / "valid.json")
+    store = PolicyStore(make_settings(root))
+    with pytest.raises(PolicyFileError) as info:
+        store.load(name)
+    message = str(info.value)
+    assert "aws_secret_access_key" not in message
+    assert "wJalrXUtnFEMI" not in message
+    assert "outside policies" in message or "relative to policies" in message, message
+
+
+def test_finding8_links_inside_the_policy_folder_still_load(tmp_path):
+    store = PolicyStore(make_settings(_hostile_project(tmp_path)))
+    assert store.load("link-inside.json").policy.statements
+
+
+@pytest.mark.parametrize("special", ["fifo", "folder"])
+def test_finding8_only_regular_files_are_policies(tmp_path, special):
+    root = _hostile_project(tmp_path)
+    target = root / "policies" / "special.json"
+    if special == "fifo":
+        import os
+
+        os.mkfifo(target)
+    else:
+        target.mkdir()
+    store = PolicyStore(make_settings(root))
+    with pytest.raises(PolicyFileError, match="not a regular file"):
+        store.load("special.json")

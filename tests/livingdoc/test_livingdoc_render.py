@@ -119,6 +119,7 @@ def test_the_site_has_every_page(html, site):
             "coverage.html",
             "errata.html",
             "style.css",
+            "iamspec-site.json",  # the run's state and its pages (issue 14, finding 3)
             "feature-dept.html",
             "feature-team.html",
             "policy-connect-dept.html",

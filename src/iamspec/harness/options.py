@@ -1,19 +1,23 @@
 """The harness's command-line options and markers, declared in this one place.
 
 :func:`add_options` declares them (the plugin's ``pytest_addoption``), :meth:`Options.of` reads
-them back typed, :func:`check` refuses combinations that cannot run honestly, and
-:func:`add_markers` declares the ``live`` marker.
+them back typed, :func:`check` refuses combinations that cannot run honestly,
+:func:`check_outputs` refuses output files that could not be written (before any scenario runs,
+not after the whole run) and :func:`add_markers` declares the ``live`` marker.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
+from iamspec.files import output_file_problem
 from iamspec.harness.backends import BACKENDS
+from iamspec.terminal import printable
 
-__all__ = ["GROUP", "Options", "add_markers", "add_options", "check"]
+__all__ = ["GROUP", "Options", "add_markers", "add_options", "check", "check_outputs"]
 
 GROUP = "iamspec"
 """The name of the harness's group of options in ``pytest --help``."""
@@ -117,3 +121,23 @@ def check(options: Options) -> None:
         raise pytest.UsageError("iamspec: --iam-max-calls must be 0 (no cap) or more")
     if options.max_attempts < 1:
         raise pytest.UsageError("iamspec: --iam-max-attempts must be at least 1")
+
+
+def check_outputs(options: Options, base: Path) -> None:
+    """Raise pytest.UsageError for an output file that cannot be written safely.
+
+    ``--iam-results`` and (with ``--compare-local``) ``--drift-report``, relative to ``base``
+    (the directory pytest was started in): a directory, a symbolic link (iamspec never writes
+    through one), a device, or a path whose folder cannot be created or written.
+    """
+    outputs = [("--iam-results", options.results)]
+    if options.compare_local:
+        outputs.append(("--drift-report", options.drift_report))
+    for option, value in outputs:
+        if not value:
+            continue
+        problem = output_file_problem(base / value)
+        if problem is not None:
+            raise pytest.UsageError(
+                printable(f"iamspec: {option} {value}: {problem} (nothing was run)")
+            )

@@ -6,8 +6,12 @@ its ``{{placeholders}}`` (:mod:`iamspec.project.placeholders`), parses it with
 :func:`iamspec.parse_policy` and keeps the result for the rest of the session, so a thousand
 scenarios that share a policy parse it once.
 
-Errors name the file as the project sees it (``policies/connect/x.json``): a missing file is a
-:class:`PolicyFileError` with "did you mean" over the files that exist; a policy that does not
+A name is resolved inside ``policy_dir`` (symbolic links followed first): ``../x.json``, an
+absolute path, a link to a file outside the folder, a device, a FIFO or a file larger than
+:data:`MAX_POLICY_FILE_BYTES` is a :class:`PolicyFileError` saying why, which never quotes the
+file (:func:`iamspec.files.read_inside`). Errors name the file as the project sees it
+(``policies/connect/x.json``): a missing file is a :class:`PolicyFileError` with "did you mean"
+over the files that exist; a policy that does not
 parse is the parser's :class:`~iamspec.errors.PolicyParseError`, with its line and column
 mapped back through the placeholders to the file as written.
 """
@@ -15,12 +19,14 @@ mapped back through the placeholders to the file as written.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from iamspec.engine.compiled import CompiledPolicy, PolicyRole, compile_policy
 from iamspec.errors import PolicyParseError
+from iamspec.files import UnsafePathError, read_inside
 from iamspec.harness.errors import PolicyFileError, PolicyLintError
 from iamspec.lint.findings import Finding
 from iamspec.lint.runner import lint_text
@@ -36,6 +42,11 @@ IDENTITY_POLICY_TYPE = "IAM Policy"
 """The ``SourcePolicyType`` AWS reports for identity policies (observed value)."""
 
 _IAM_NAME_CHARS = re.compile(r"[^\w+=,.@-]")
+
+MAX_POLICY_FILE_BYTES = 4 * 131_072
+"""The largest policy file read: SimulateCustomPolicy takes policies of up to 131,072
+characters (PolicyInputList, "Length Constraints" in the IAM API Reference), and no such text
+needs more than four bytes a character in UTF-8. The size is checked before reading."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,7 +131,8 @@ class PolicyStore:
     def load(self, name: str, kind: PolicyKind = PolicyKind.IDENTITY) -> PolicyFile:
         """The policy file ``name`` (relative to ``policy_dir``), parsed as ``kind``.
 
-        Raises PolicyFileError for a missing or unreadable file, PlaceholderError for a bad
+        Raises PolicyFileError for a missing or unreadable file, a name that leaves
+        ``policy_dir`` or is not a regular file of a bounded size, PlaceholderError for a bad
         placeholder and PolicyParseError (file, line, column as written) for a policy IAM
         would reject.
         """
@@ -128,23 +140,29 @@ class PolicyStore:
         found = self._cache.get(key)
         if found is not None:
             return found
-        path = self.settings.policy_dir / name
+        folder = self.settings.policy_dir
+        where = self._display(folder)
+        path = folder / name
         display = self._display(path)
         if not name or Path(name).is_absolute():
-            raise PolicyFileError(
-                name, f"give a path relative to {self._display(self.settings.policy_dir)}/"
-            )
-        if not path.is_file():
-            where = self._display(self.settings.policy_dir)
+            raise PolicyFileError(name, f"give a path relative to {where}/")
+        outside = (
+            f"resolves outside {where}/ (after following symbolic links); a policy must be a "
+            f"file under {where}/"
+        )
+        if os.path.normpath(name).split(os.sep)[0] == os.pardir:
+            raise PolicyFileError(display, outside)
+        if not path.exists() and not path.is_symlink():
             raise PolicyFileError(
                 display,
                 f"no such file (policies are looked up under {where}/)",
                 self._suggestions(name),
             )
         try:
-            raw = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            raise PolicyFileError(display, f"cannot be read: {err}") from err
+            raw = read_inside(folder, name, limit=MAX_POLICY_FILE_BYTES, shown=display)
+        except UnsafePathError as err:
+            reason = outside if err.reason.startswith("resolves outside") else err.reason
+            raise PolicyFileError(display, reason) from None
         filled = fill(raw, self.settings.placeholder_values(), display)
         try:
             policy = parse_policy(filled.text, display, kind=kind)

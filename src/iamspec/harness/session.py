@@ -10,9 +10,12 @@ made by :func:`new_world`; the node's stash carries it and the current step's lo
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import signal
 import tempfile
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -73,6 +76,9 @@ class IamSpecSession:
         """The run's Simulate* call budget (:class:`CallBudget`): created by the controller,
         handed to xdist workers in ``workerinput``."""
         self._budget_dir: Path | None = None
+        self.received_signal: str | None = None
+        """SIGINT or SIGTERM, once one has interrupted the run."""
+        self._handlers: dict[int, Any] = {}
 
     @property
     def settings(self) -> Settings:
@@ -129,7 +135,46 @@ class IamSpecSession:
             self._backend = backend
         return self._backend
 
+    def handle_signals(self) -> None:
+        """Treat SIGTERM as pytest treats SIGINT (a KeyboardInterrupt: the run stops, its
+        records are written with how it ended) and note which of the two came.
+
+        pytest handles only SIGINT; a CI runner cancelling or timing out a job sends SIGTERM
+        (then SIGKILL), which would otherwise end the process before anything is written. A
+        SIGINT that the process ignores (SIG_IGN inherited) stays ignored. Only the main
+        thread may set handlers; elsewhere nothing changes.
+        """
+        for number in (signal.SIGINT, signal.SIGTERM):
+            try:
+                previous = signal.getsignal(number)
+                if number == signal.SIGINT and previous is signal.SIG_IGN:
+                    continue
+                signal.signal(number, self._interrupted)
+            except ValueError:  # not the main thread
+                return
+            self._handlers[number] = previous
+
+    def _interrupted(self, number: int, frame: FrameType | None) -> None:
+        name = signal.Signals(number).name
+        if self.received_signal is None:
+            self.received_signal = name
+            found = self.config.pluginmanager.get_plugin(_COLLECTOR)
+            if isinstance(found, ResultsCollector):
+                found.signal = name
+        raise KeyboardInterrupt(name)
+
+    def restore_signals(self) -> None:
+        for number, previous in self._handlers.items():
+            with contextlib.suppress(ValueError, TypeError):  # not the main thread
+                signal.signal(number, previous)
+        self._handlers.clear()
+
     def close(self) -> None:
+        self.restore_signals()
+        for name in (_COLLECTOR, _DRIFT):  # the drift report takes the run's final state
+            found = self.config.pluginmanager.get_plugin(name)
+            if isinstance(found, ResultsCollector | DriftReporter):
+                found.close()
         if self._backend is not None:
             self._backend.close()
             self._backend = None
@@ -178,6 +223,9 @@ def start(config: pytest.Config) -> None:
     state = IamSpecSession(config)
     config.stash[_SESSION] = state
     options.check(state.options)
+    if not xdist.is_worker(config):
+        options.check_outputs(state.options, Path(config.invocation_params.dir))
+    state.handle_signals()
     if state.backend_name != "local":
         try:
             _ = state.backend

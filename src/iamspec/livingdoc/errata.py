@@ -15,6 +15,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from iamspec.files import UnsafePathError, read_inside
+from iamspec.livingdoc.policies import MAX_POLICY_FILE_BYTES as _MAX_BYTES
 from iamspec.livingdoc.policies import slugify
 
 __all__ = ["Errata", "Erratum", "FindingView", "Piece", "collect_errata", "erratum"]
@@ -162,9 +164,9 @@ def collect_errata(
     items = []
     for path in sorted(published.glob("*.json")):
         display = f"{display_dir}/{path.name}"
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
+        try:  # inside the folder, a regular file of a bounded size: never a link out of it
+            text = read_inside(published, path.name, limit=_MAX_BYTES, shown=display)
+        except UnsafePathError as err:
             items.append(erratum(display, "", [_Unreadable(str(err))]))
             continue
         findings = lint_text(text, display, placeholders=placeholders)

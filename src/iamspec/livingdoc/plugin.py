@@ -26,17 +26,21 @@ from pathlib import Path
 
 import pytest
 
+from iamspec.errors import IamSpecError
 from iamspec.harness.plugin import keep_records
 from iamspec.harness.reporting import ResultsCollector
 from iamspec.livingdoc.coverage import Coverage, format_percent
 from iamspec.livingdoc.errata import Errata
-from iamspec.livingdoc.render import FORMATS, write_site
+from iamspec.livingdoc.render import FORMATS, site_folder_problems, start_site, write_site
 from iamspec.livingdoc.site import build_site
 from iamspec.records.results import RunRecord
+from iamspec.terminal import printable
 
 __all__ = ["LivingDocs"]
 
 _PLUGIN = "iamspec-livingdoc"
+_LISTED = 10
+"""The replaced files named in the summary (the rest are counted)."""
 
 
 def _percent(text: str) -> float:
@@ -88,6 +92,13 @@ def pytest_configure(config: pytest.Config) -> None:
     if collector is None:
         return  # an xdist worker: its reports go to the controller, which writes
     directory = Path(config.invocation_params.dir) / out if out is not None else None
+    if directory is not None:
+        problems = site_folder_problems(directory)
+        if problems:
+            raise pytest.UsageError(
+                "iamspec: --living-docs cannot be written safely (nothing was run):\n  "
+                + "\n  ".join(printable(p) for p in problems)
+            )
     plugin = LivingDocs(
         config, collector, directory, config.getoption("living_docs_format"), threshold
     )
@@ -112,11 +123,25 @@ class LivingDocs:
         self.threshold = threshold
         self.coverage: Coverage | None = None
         self.index: Path | None = None
+        self.replaced: list[Path] = []
+        self.earlier: list[Path] = []
+        """The files of an earlier site removed when the run started."""
         self.problems: list[str] = []
 
     @property
     def run(self) -> RunRecord:
         return self.collector.run
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """Before any scenario: remove the earlier site's pages and say the run is running."""
+        if self.out is None:
+            return
+        try:
+            self.earlier = start_site(self.out, self.fmt, self.run)
+        except IamSpecError as err:
+            raise pytest.UsageError(
+                printable(f"iamspec: --living-docs cannot be written (nothing was run): {err}")
+            ) from None
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
@@ -126,10 +151,16 @@ class LivingDocs:
             site = build_site(self.run, root=root, errata=errata)
             self.coverage = site.coverage
             if self.out is not None:
-                write_site(site, self.out, self.fmt)
+                written = write_site(site, self.out, self.fmt)
+                ours = self.out / f"index.{'html' if self.fmt == 'html' else 'md'}"
+                again = {p for p in written.replaced if p != ours}  # not our running page
+                self.replaced = sorted(set(self.earlier) | again)
                 self.index = self.out / ("index.html" if self.fmt == "html" else "index.md")
-        except OSError as err:
-            self.problems.append(f"iamspec: the living documentation was not written: {err}")
+        except Exception as err:  # any failure: the run's own summary and verdict must stand
+            what = "living documentation" if self.out is not None else "policy coverage"
+            self.problems.append(
+                f"iamspec: the {what} was not written: {type(err).__name__}: {err}"
+            )
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
             return
         if self.threshold is not None and self.coverage.below(self.threshold):
@@ -149,8 +180,17 @@ class LivingDocs:
         if self.coverage is not None:
             tr.write_sep("-", "iamspec policy coverage")
             for line in self.coverage.summary_lines():
-                tr.write_line(line)
+                tr.write_line(printable(line))
         if self.index is not None:
-            tr.write_line(f"living documentation: {self.index}")
+            tr.write_line(printable(f"living documentation: {self.index}"))
+            if self.replaced:
+                shown = ", ".join(p.name for p in self.replaced[:_LISTED])
+                more = len(self.replaced) - _LISTED
+                tail = f" and {more} more" if more > 0 else ""
+                tr.write_line(
+                    printable(
+                        f"  {len(self.replaced)} files of an earlier site replaced: {shown}{tail}"
+                    )
+                )
         for problem in self.problems:
-            tr.write_line(problem, red=True, bold=True)
+            tr.write_line(printable(problem), red=True, bold=True)

@@ -25,12 +25,14 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from iamspec.errors import IamSpecError
+from iamspec.files import UnsafePathError, read_inside
 from iamspec.policy.model import Policy, Statement
 from iamspec.policy.parser import PolicyKind, parse_policy
 from iamspec.project.placeholders import fill
@@ -48,6 +50,12 @@ __all__ = [
 ]
 
 _SLUG = re.compile(r"[^a-z0-9]+")
+
+MAX_POLICY_FILE_BYTES = 4 * 131_072
+"""The largest policy file read from disk (131,072 characters, SimulateCustomPolicy's limit,
+at most four UTF-8 bytes each); checked before reading."""
+
+_OUTSIDE = "not read: outside the policy folder"
 
 
 def slugify(text: str) -> str:
@@ -336,6 +344,11 @@ class PolicyLibrary:
     order recorded; ``texts`` more evaluated texts known up front (path -> text). Any other
     path is read from ``root / display`` and its ``{{placeholders}}`` filled with ``values``
     (``None``: left as written). ``evaluated_on`` (the run's date) words the notes.
+
+    ``folder`` is the project's policy folder (None: ``root``): the only place files are read
+    from, regular files of a bounded size after resolving symbolic links. A path that leaves
+    it (absolute, ``../``, a link out) is shown as not readable, and a recorded text under
+    such a path is shown without comparing it with anything on disk.
     """
 
     root: Path
@@ -343,6 +356,7 @@ class PolicyLibrary:
     texts: Mapping[str, str] = field(default_factory=dict)
     recorded: Mapping[str, Sequence[RecordedText]] = field(default_factory=dict)
     evaluated_on: str = ""
+    folder: Path | None = None
     _views: dict[str, PolicyView] = field(default_factory=dict)
     _slugs: dict[str, str] = field(default_factory=dict)
     _texts_of: dict[str, tuple[RecordedText, ...]] = field(default_factory=dict)
@@ -411,8 +425,33 @@ class PolicyLibrary:
         """Every loaded view, in loading order."""
         return tuple(self._views.values())
 
-    def _file(self, path: str) -> Path:
-        return Path(path) if Path(path).is_absolute() else self.root / path
+    def _read(self, display: str) -> str:
+        """The text of the project's file ``display`` (a path relative to the root).
+
+        Only a regular file inside the policy folder (after resolving symbolic links), of at
+        most :data:`MAX_POLICY_FILE_BYTES`, is read: a results file names paths, and one from
+        elsewhere may name ``/proc/self/environ`` or ``../.aws/credentials``. Raises
+        UnsafePathError, whose reason never quotes the file.
+        """
+        folder = self.folder if self.folder is not None else self.root
+        target = Path(display) if Path(display).is_absolute() else self.root / display
+        inside = os.path.relpath(target, folder)
+        if inside.split(os.sep)[0] == os.pardir or Path(inside).is_absolute():
+            raise UnsafePathError(display, f"{_OUTSIDE} ({self._where(folder)})")
+        try:
+            return read_inside(folder, inside, limit=MAX_POLICY_FILE_BYTES, shown=display)
+        except UnsafePathError as err:
+            if err.reason.startswith("resolves outside"):
+                raise UnsafePathError(
+                    display, f"{_OUTSIDE} ({self._where(folder)}, symbolic links followed)"
+                ) from None
+            raise
+
+    def _where(self, folder: Path) -> str:
+        try:
+            return f"{folder.relative_to(self.root).as_posix()}/"
+        except ValueError:
+            return f"{folder.as_posix()}/"
 
     def _fill(self, raw: str, display: str) -> str:
         """``raw`` with its placeholders filled as the run filled them (as written if not)."""
@@ -428,24 +467,20 @@ class PolicyLibrary:
         if entry is not None:
             return self._recorded(display, entry[0], entry[1], kind)
         slug = self._slug(display)
-        path = self._file(display)
         try:
-            raw = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            reason = "no such file" if isinstance(err, FileNotFoundError) else str(err)
-            return PolicyView(
-                display, slug, kind.value, "missing", None, (), (), error=f"{path}: {reason}"
-            )
+            raw = self._read(display)
+        except UnsafePathError as err:
+            return PolicyView(display, slug, kind.value, "missing", None, (), (), error=str(err))
         return build_view(display, self._fill(raw, display), kind, "file", slug)
 
     def _compare(self, path: str, text: str) -> tuple[str, str, str]:
         """How the project's file compares with the evaluated ``text``: (status, diff, why)."""
-        file = self._file(path)
         try:
-            raw = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            reason = "no such file" if isinstance(err, FileNotFoundError) else str(err)
-            return "missing", "", reason
+            raw = self._read(path)
+        except UnsafePathError as err:
+            if err.reason == "no such file":
+                return "missing", "", err.reason
+            return "not compared", "", err.reason
         if self.values is None and "{{" in raw:
             return "not compared", "", "this project's placeholder values could not be read"
         now = self._fill(raw, path)

@@ -8,6 +8,10 @@ for a ``--compare-local`` run only, ``drift``, with ``.html`` (and ``style.css``
 the HTML site also has ``search`` (and ``search.js``, the one script, which only filters
 that page's list). Pages load nothing from the network, and every page but the search page
 has no script at all; the search page lists everything without one.
+``iamspec-site.json`` says which run wrote the pages and how it ended; a pytest run first
+replaces the previous site with a page saying it is running (:func:`start_site`), and every
+page of a run that did not complete says so at its top (:func:`state_banner`). Files are
+written atomically and never through a symbolic link (:mod:`iamspec.files`).
 
 Escaping. Everything that comes from features, policies or the run is text, never markup:
 
@@ -21,8 +25,9 @@ Escaping. Everything that comes from features, policies or the run is text, neve
 
 from __future__ import annotations
 
+import html
+import json
 import re
-import shutil
 from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
@@ -32,11 +37,32 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from iamspec.files import (
+    UnsafePathError,
+    output_file_problem,
+    output_folder,
+    output_folder_problem,
+    read_inside,
+    write_file,
+)
 from iamspec.livingdoc.coverage import format_percent
 from iamspec.livingdoc.labels import decision_label, format_date, status_label
 from iamspec.livingdoc.site import Site
+from iamspec.records.results import RunRecord
+from iamspec.records.state import SITE_STATE_FILE
 
-__all__ = ["FORMATS", "md_cell", "md_cell_code", "md_code", "md_escape", "write_site"]
+__all__ = [
+    "FORMATS",
+    "WrittenFiles",
+    "md_cell",
+    "md_cell_code",
+    "md_code",
+    "md_escape",
+    "site_folder_problems",
+    "start_site",
+    "state_banner",
+    "write_site",
+]
 
 FORMATS = ("html", "markdown")
 """``--living-docs-format`` / ``iamspec docs --format`` choices."""
@@ -201,31 +227,180 @@ def _pages(site: Site, fmt: str) -> list[tuple[str, str, dict[str, Any]]]:
     return pages
 
 
-def write_site(site: Site, out: Path, fmt: str = "html") -> list[Path]:
+def state_banner(run: RunRecord) -> str | None:
+    """What every page's header says about a run that did not complete (None: it did).
+
+    An interrupted run's pages show only the scenarios that ran: the banner says how many,
+    and that the others did not run and are counted nowhere, passed least of all.
+    """
+    if run.complete:
+        return None
+    ran = len(run.scenarios)
+    if run.state == "running":
+        return (
+            f"Run state: running. This run started {format_date(run.started_at)} and had not "
+            f"finished when these pages were written (or it was killed): {ran} of the "
+            "scenarios ran; the others did not run. Nothing here is the whole specification."
+        )
+    return (
+        f"Run state: {run.describe_state()}. This run did not complete: {ran} of the "
+        "scenarios ran; the others did not run and are not counted, as passed or otherwise. "
+        "Nothing here is the whole specification."
+    )
+
+
+def _banner_markdown(text: str) -> str:
+    return f"> ⚠ **{md_escape(text)}**\n\n"
+
+
+_PAGE_SUFFIXES = (".html", ".md", ".css", ".js")
+
+
+def site_folder_problems(out: Path) -> list[str]:
+    """Why the site cannot be written into ``out``, checked before a run starts ([] if it can).
+
+    ``out`` must be a folder (or absent) and not a symbolic link, and no page-like file in it
+    (``*.html``, ``*.md``, ``*.css``) may be a link or anything but a regular file: a page
+    would replace it, and iamspec never writes through a link.
+    """
+    problem = output_folder_problem(out)
+    if problem is not None:
+        return [f"{out}: {problem}"]
+    if not out.is_dir():
+        return []
+    problems = []
+    for entry in sorted(out.iterdir()):
+        if entry.name.endswith(_PAGE_SUFFIXES):
+            found = output_file_problem(entry)
+            if found is not None:
+                problems.append(f"{entry}: {found}")
+    return problems
+
+
+class WrittenFiles(list[Path]):
+    """The files :func:`write_site` wrote, in order; ``replaced`` those that existed before."""
+
+    def __init__(self, written: list[Path], replaced: list[Path]) -> None:
+        super().__init__(written)
+        self.replaced = list(replaced)
+
+
+def write_site(site: Site, out: Path, fmt: str = "html") -> WrittenFiles:
     """Write every page of ``site`` into ``out`` (created); return the files written.
 
-    ``fmt`` is ``html`` (pages and ``style.css``) or ``markdown``. Existing files of the same
-    names are replaced; others are left alone (a ``drift`` page from an earlier
-    ``--compare-local`` run too: nothing links to it any more, and a file of that name may be
-    the reader's own).
+    ``fmt`` is ``html`` (pages and ``style.css``) or ``markdown``; a run that did not complete
+    says so at the top of every page (:func:`state_banner`), and the folder's
+    :data:`~iamspec.records.state.SITE_STATE_FILE` records the run's state and the pages
+    written. Every page is rendered before any is written, then each is written under a
+    temporary name in ``out`` and renamed over its target (:func:`iamspec.files.write_file`),
+    as valid UTF-8 (a lone surrogate a results file spelt ``\\ud800`` is written as that
+    escape). ``out`` must not be a symbolic link, nor any
+    page it replaces: the site is never written through a link to a file elsewhere. Existing
+    files of the same names are replaced (the result's ``replaced`` names them); others are
+    left alone (a ``drift`` page from an earlier ``--compare-local`` run too: nothing links to
+    it any more, and a file of that name may be the reader's own).
+
+    Raises UnsafePathError (:mod:`iamspec.files`) for a folder or page that cannot be written
+    safely; nothing is written when the folder is refused.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     ext = _EXTENSIONS[fmt]
     env = html_environment() if fmt == "html" else markdown_environment()
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
     render: Callable[..., str]
+    banner = state_banner(site.meta.record)
+    pages: list[tuple[str, str | bytes]] = []
     for template, stem, extra in _pages(site, fmt):
         render = env.get_template(f"{template}.{ext}.j2").render
-        path = out / f"{stem}.{ext}"
-        path.write_text(render(site=site, **extra), encoding="utf-8")
-        written.append(path)
+        page = render(site=site, run_state=banner, **extra)
+        if banner is not None and fmt == "markdown":  # every page says so, first
+            page = _banner_markdown(banner) + page
+        pages.append((f"{stem}.{ext}", page))
     if fmt == "html":
         for name in ("style.css", "search.js"):
-            target = out / name
-            source = files("iamspec.livingdoc").joinpath("templates", name)
-            with source.open("rb") as src, target.open("wb") as dst:
-                shutil.copyfileobj(src, dst)
-            written.append(target)
-    return written
+            data = files("iamspec.livingdoc").joinpath("templates", name).read_bytes()
+            pages.append((name, data))
+    folder = output_folder(out)
+    for name, _content in pages:  # refuse before writing anything, not halfway through
+        problem = output_file_problem(folder / name)
+        if problem is not None:
+            raise UnsafePathError(str(folder / name), problem)
+    written: list[Path] = []
+    replaced: list[Path] = []
+    for name, content in pages:
+        path = folder / name
+        if write_file(path, content):
+            replaced.append(path)
+        written.append(path)
+    _write_state(folder, site.meta.record, [p.name for p in written])
+    return WrittenFiles(written, replaced)
+
+
+def _write_state(folder: Path, run: RunRecord, names: list[str], running: bool = False) -> None:
+    """The folder's :data:`~iamspec.records.state.SITE_STATE_FILE`: which run wrote which
+    pages, and how it ended (what the nightly workflow checks)."""
+    state = {
+        "state": "running" if running else run.state,
+        "signal": None if running else run.signal,
+        "state_reason": None if running else run.state_reason,
+        "started_at": run.started_at,
+        "finished_at": None if running else run.finished_at,
+        "files": names,
+    }
+    write_file(folder / SITE_STATE_FILE, json.dumps(state, indent=2) + "\n")
+
+
+def _earlier_pages(folder: Path) -> list[str]:
+    """The pages the previous run's state file lists (plain names of page-like files)."""
+    try:
+        text = read_inside(folder, SITE_STATE_FILE, limit=1 << 20)
+        names = json.loads(text).get("files", [])
+    except (UnsafePathError, ValueError, AttributeError):
+        return []
+    if not isinstance(names, list):
+        return []
+    return [
+        n
+        for n in names
+        if isinstance(n, str) and "/" not in n and "\\" not in n and n.endswith(_PAGE_SUFFIXES)
+    ]
+
+
+def start_site(out: Path, fmt: str, run: RunRecord) -> list[Path]:
+    """Mark ``out`` as being written by ``run`` before its first scenario; return the files of
+    an earlier site this removed.
+
+    The pages the previous run listed in its state file are removed, and a lone index page
+    says the run is running (or, if it is still there later, did not finish), with the state
+    file saying ``running``: a run killed outright leaves that, never the pages of an earlier
+    run passing for this one's. Raises UnsafePathError.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    folder = output_folder(out)
+    removed: list[Path] = []
+    for name in _earlier_pages(folder):
+        path = folder / name
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+            removed.append(path)
+    index = folder / f"index.{_EXTENSIONS[fmt]}"
+    if index.exists() and index not in removed:
+        removed.append(index)
+    started = format_date(run.started_at)
+    message = (
+        f"A run started {started} is writing this site. It is running, or it did not finish "
+        "(the process was killed): nothing here is a result of it."
+    )
+    if fmt == "html":
+        page = (
+            '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            "<title>Run state: running · iamspec access rules</title>\n</head>\n<body>\n"
+            f'<header class="site"><p class="run-state" role="alert">Run state: running. '
+            f"{html.escape(message)}</p></header>\n</body>\n</html>\n"
+        )
+    else:
+        page = _banner_markdown(f"Run state: running. {message}")
+    write_file(index, page)
+    _write_state(folder, run, [index.name], running=True)
+    return removed

@@ -204,7 +204,12 @@ def build_site(
     for policy in run.policies:
         recorded.setdefault(policy.path, []).append(RecordedText(policy.text, policy.sha256))
     library = PolicyLibrary(
-        root, values, dict(texts or {}), recorded, evaluated_on=format_date(run.started_at)
+        root,
+        values,
+        dict(texts or {}),
+        recorded,
+        evaluated_on=format_date(run.started_at),
+        folder=policy_dir,
     )
     builder = FeatureBuilder(run, library)
     builder.preload()

@@ -9,7 +9,9 @@ format.
 - ``results.schema.json`` — the format's one description (JSON Schema draft 2020-12);
 - :mod:`.loading` — reading a results file, checked against that schema
   (:func:`load_results`, :class:`ResultsFileError`);
-- :mod:`.drift` — the drift report built from a ``--compare-local`` run's records.
+- :mod:`.drift` — the drift report built from a ``--compare-local`` run's records;
+- :mod:`.state` — how the run that wrote an output ended (``python -m iamspec.records.state``,
+  which the nightly workflow runs).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from iamspec.records.loading import (
     validate_results,
 )
 from iamspec.records.results import (
+    RUN_STATES,
     SCHEMA_VERSION,
     CallRecord,
     DeselectedScenarioRecord,
@@ -40,6 +43,7 @@ from iamspec.records.results import (
 )
 
 __all__ = [
+    "RUN_STATES",
     "SCHEMA_VERSION",
     "CallRecord",
     "DeselectedScenarioRecord",

@@ -10,7 +10,7 @@ answer (deployed principals: their policies live in the account) are counted as 
 The JSON drift report (``--drift-report FILE``; this is its one description),
 ``schema_version`` 1::
 
-    schema_version, backend, account_id, region, started_at, finished_at,
+    schema_version, backend, account_id, region, started_at, finished_at, state, signal,
     scenarios, requests_compared, requests_not_compared, unexplained,
     disagreements: [{scenario, feature_file, line, nodeid, step, known_difference,
                      request: {principal, principal_arn, action, resource, target,
@@ -18,6 +18,10 @@ The JSON drift report (``--drift-report FILE``; this is its one description),
                      answers: {<backend>: {decision, explanation},
                                local: {decision, explanation}}}],
     known_differences: [{scenario, feature_file, line, nodeid, actions, reason, drift_seen}]
+
+``state`` and ``signal`` are the run's (:data:`~iamspec.records.results.RUN_STATES`; added
+later, so older reports lack them): the report of an interrupted run compared only the
+scenarios that ran, and says so; one written at the start of a run says ``running``.
 
 A declaration covers the actions it names: a disagreement on another action of the same
 scenario is unexplained. It is listed for each scenario that asked one of its actions;
@@ -33,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from iamspec.engine.matching import compile_action_pattern
+from iamspec.files import write_file
 from iamspec.records.results import CallRecord, KnownDifferenceRecord, RunRecord, ScenarioRecord
 
 __all__ = [
@@ -135,6 +140,8 @@ class DriftReport:
     requests_not_compared: int = 0
     disagreements: list[Disagreement] = field(default_factory=list)
     known_differences: list[KnownDifferenceOutcome] = field(default_factory=list)
+    state: str | None = None
+    signal: str | None = None
 
     @property
     def unexplained(self) -> list[Disagreement]:
@@ -154,6 +161,8 @@ class DriftReport:
             "region": self.region,
             "started_at": self.started_at,
             "finished_at": self.finished_at,
+            "state": self.state,
+            "signal": self.signal,
             "scenarios": self.scenarios,
             "requests_compared": self.requests_compared,
             "requests_not_compared": self.requests_not_compared,
@@ -173,10 +182,12 @@ class DriftReport:
             ],
         }
 
-    def write(self, path: Path) -> None:
-        """Write the JSON report (parents created)."""
+    def write(self, path: Path) -> bool:
+        """Write the JSON report atomically (parents created); return whether a file was
+        replaced. Raises UnsafePathError (:mod:`iamspec.files`) for a symbolic link or a
+        write that fails."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+        return write_file(path, json.dumps(self.to_dict(), indent=2) + "\n")
 
 
 def _declarations(scenario: ScenarioRecord) -> list[KnownDifferenceRecord]:
@@ -246,6 +257,8 @@ def drift_report(run: RunRecord) -> DriftReport:
         started_at=run.started_at,
         finished_at=run.finished_at,
         scenarios=len(run.scenarios),
+        state=run.state,
+        signal=run.signal,
     )
     for scenario in run.scenarios:
         drifted = _scenario_drift(report, scenario)

@@ -15,18 +15,32 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import stat
 from collections.abc import Iterable, Mapping
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, cast
 
 from iamspec.errors import IamSpecError
+from iamspec.files import read_bounded
 from iamspec.records.results import SCHEMA_VERSION, RunRecord
 
-__all__ = ["MAX_PROBLEMS", "ResultsFileError", "load_results", "results_schema", "validate_results"]
+__all__ = [
+    "MAX_PROBLEMS",
+    "MAX_RESULTS_BYTES",
+    "ResultsFileError",
+    "load_results",
+    "results_schema",
+    "validate_results",
+]
 
 MAX_PROBLEMS = 20
 """At most this many schema violations are listed in one error."""
+
+MAX_RESULTS_BYTES = 1 << 30
+"""The largest results file read (1 GiB: a run of 100,000 scenarios with every request and
+policy text stays well below it); a device such as ``/dev/zero`` is refused before reading."""
 
 
 class ResultsFileError(IamSpecError):
@@ -141,20 +155,44 @@ def _message(error: Any) -> str:
     return message if len(message) <= 200 else message[:197] + "..."
 
 
+def _read(file: Path, source: str) -> str:
+    """The file's text: a regular file of at most MAX_RESULTS_BYTES (checked before and while
+    reading), UTF-8; a problem never quotes the file's bytes."""
+    try:
+        info = os.stat(file)
+    except FileNotFoundError:
+        raise ResultsFileError(source, ["no such file"], headline="cannot be read") from None
+    except OSError as err:
+        raise ResultsFileError(source, [str(err.strerror)], headline="cannot be read") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ResultsFileError(source, ["not a regular file"], headline="cannot be read")
+    too_large = f"larger than {MAX_RESULTS_BYTES:,} bytes"
+    if info.st_size > MAX_RESULTS_BYTES:
+        raise ResultsFileError(source, [too_large], headline="cannot be read")
+    try:
+        with file.open("rb") as handle:
+            data = read_bounded(handle, MAX_RESULTS_BYTES)
+    except OSError as err:
+        raise ResultsFileError(source, [str(err.strerror)], headline="cannot be read") from None
+    if len(data) > MAX_RESULTS_BYTES:
+        raise ResultsFileError(source, [too_large], headline="cannot be read")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        problem = f"not UTF-8 (an invalid byte at offset {err.start})"
+        raise ResultsFileError(source, [problem], headline="cannot be read") from None
+
+
 def load_results(path: Path | str) -> RunRecord:
     """Read, check and load a results file.
 
-    Raises ResultsFileError naming the file: unreadable, not UTF-8 JSON (with line:column),
+    Raises ResultsFileError naming the file: unreadable, not a regular file, larger than
+    :data:`MAX_RESULTS_BYTES`, not UTF-8 JSON (with line:column),
     an unknown ``schema_version``, or schema violations (each with its JSON path).
     """
     file = Path(path)
     source = str(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ResultsFileError(source, ["no such file"], headline="cannot be read") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ResultsFileError(source, [str(err)], headline="cannot be read") from None
+    text = _read(file, source)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:

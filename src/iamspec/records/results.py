@@ -20,7 +20,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from iamspec.files import write_file
+
 __all__ = [
+    "RUN_STATES",
     "SCHEMA_VERSION",
     "CallRecord",
     "DeselectedScenarioRecord",
@@ -39,6 +42,12 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
+
+RUN_STATES = ("running", "complete", "interrupted", "crashed")
+"""How a run ended (``RunRecord.state``): ``running`` is written when it starts, so a run killed
+outright (SIGKILL) leaves ``running``, never an earlier run's ``complete``; ``interrupted`` by
+a signal (``signal``) or stopped early (``state_reason``: ``-x``, the call cap); ``crashed``
+by an internal error; ``complete`` when every selected scenario ran."""
 
 
 def _plain(value: Any) -> Any:
@@ -302,6 +311,27 @@ class RunRecord:
     simulate_retries: int = 0
     policies: list[PolicyTextRecord] = field(default_factory=list)
     deselected: list[DeselectedScenarioRecord] = field(default_factory=list)
+    state: str | None = None
+    """How the run ended (:data:`RUN_STATES`); None: not recorded (a file from before)."""
+    signal: str | None = None
+    """The signal that interrupted the run (``SIGINT``, ``SIGTERM``), or None."""
+    state_reason: str | None = None
+    """Why an interrupted or crashed run stopped, in words (``stopping after 1 failures``)."""
+
+    @property
+    def complete(self) -> bool:
+        """The run ran every scenario it selected (or is from before ``state`` existed)."""
+        return self.state in (None, "complete")
+
+    def describe_state(self) -> str:
+        """``complete``; ``interrupted (SIGTERM)``; ``running`` ... — how the run ended."""
+        if self.state is None:
+            return "complete"
+        if self.state == "interrupted" and self.signal:
+            return f"interrupted ({self.signal})"
+        if self.state_reason:
+            return f"{self.state} ({self.state_reason})"
+        return self.state
 
     def to_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = _plain(self)
@@ -321,10 +351,12 @@ class RunRecord:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, sort_keys=False)
 
-    def write(self, path: Path) -> None:
-        """Write the JSON file (parents created)."""
+    def write(self, path: Path) -> bool:
+        """Write the JSON file atomically (parents created); return whether a file was
+        replaced. Raises UnsafePathError (:mod:`iamspec.files`) for a target that is a
+        symbolic link or not a regular file, or a write that fails."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.to_json() + "\n", encoding="utf-8")
+        return write_file(path, self.to_json() + "\n")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunRecord:

@@ -14,6 +14,7 @@ from iamspec.catalog import Catalog
 from iamspec.engine.evaluator import Decision
 from iamspec.harness.backends.base import Backend
 from iamspec.harness.backends.local import LocalBackend
+from iamspec.harness.backends.redaction import redact_sdk_logs
 from iamspec.harness.errors import HarnessError, RunCallLimitError, SimulatorError
 from iamspec.harness.outcome import Answer
 from iamspec.harness.policies import PolicyFile
@@ -219,6 +220,7 @@ class IamApiBackend(Backend):
         from botocore.exceptions import BotoCoreError, ClientError
 
         api = api_name(operation)
+        redact_sdk_logs()  # botocore makes some of its loggers on first use
         try:
             response = getattr(client, operation)(**kwargs)
         except ClientError as err:

@@ -10,6 +10,7 @@ from iamspec.arns import parse_iam_entity
 from iamspec.catalog import Catalog
 from iamspec.engine.evaluator import Decision
 from iamspec.harness.backends.api import ApiOptions, IamApiBackend
+from iamspec.harness.backends.redaction import redact_sdk_logs
 from iamspec.harness.errors import BackendUnavailableError, HarnessError, SimulatorError
 from iamspec.harness.policies import PolicyFile
 from iamspec.harness.requests import Batch
@@ -99,6 +100,8 @@ class LiveBackend(IamApiBackend):
                 f"iam:SimulateCustomPolicy and iam:SimulatePrincipalPolicy (see {_ROLE_POLICY}),"
                 " or run with --iam-backend=local.",
             )
+        frozen = credentials.get_frozen_credentials()
+        redact_sdk_logs((frozen.access_key, frozen.secret_key, frozen.token))
         return session.client(
             "iam", region_name=self.settings.region, config=self.options.botocore_config()
         )

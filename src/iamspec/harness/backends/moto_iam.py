@@ -11,6 +11,7 @@ from typing import Any
 
 from iamspec.catalog import Catalog
 from iamspec.harness.backends.api import ApiOptions, IamApiBackend
+from iamspec.harness.backends.redaction import redact_sdk_logs
 from iamspec.harness.declarations import Caller, PrincipalKind
 from iamspec.harness.errors import BackendUnavailableError
 from iamspec.harness.policies import PolicyFile
@@ -84,6 +85,7 @@ class MotoBackend(IamApiBackend):
         if not is_enabled():
             enable()
             self._disable = disable
+        redact_sdk_logs()
         self._mock = mock_aws()
         self._mock.start()
         self._client = boto3.client(
