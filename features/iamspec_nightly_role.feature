@@ -8,7 +8,7 @@ Feature: The nightly live role may ask the policy simulator and read tags, and c
   Tagging is denied, whatever the service adds later.
 
   Background:
-    Given the IAM role "nightly-live" with the policy "iamspec/nightly-live-role.json"
+    Given the nightly live role "nightly-live"
     And the IAM user "contact-centre-admin"
     And the IAM role "connect-agent"
     And the IAM group "supervisors"
