@@ -11,14 +11,18 @@ import steps
 from pytest_bdd.feature import get_features
 from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
 
+import iamspec.harness.steps as library
+
 FEATURES = Path(__file__).resolve().parents[2] / "features"
 
 
 def _definitions() -> list[StepFunctionContext]:
-    """The step definitions of every module of the steps/ package."""
+    """The step definitions of the library (iamspec.harness.steps) and of this project's own
+    steps/ package."""
     modules = {
-        importlib.import_module(f"steps.{info.name}").__name__
-        for info in pkgutil.iter_modules(steps.__path__)
+        importlib.import_module(f"{package.__name__}.{info.name}").__name__
+        for package in (library, steps)
+        for info in pkgutil.iter_modules(package.__path__)
     }
     return [
         c

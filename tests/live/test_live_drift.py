@@ -46,7 +46,6 @@ main = "{INSTANCE}"
 CONFTEST = f"""
 import sys
 sys.path.insert(0, {str(PROJECT)!r})
-pytest_plugins = ["steps.principals", "steps.resources", "steps.requests", "steps.decisions", "steps.live"]
 """
 
 DEPARTMENT = """{

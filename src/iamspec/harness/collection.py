@@ -153,7 +153,7 @@ class FeatureFile(pytest.Module):
         document = read_feature(self.path, display)
         _register_tags(config, document, display)
         self.extra_keyword_matches.add(document.feature.name)
-        module = ModuleType(f"iamspec.features.{display}")
+        module = ModuleType(f"feature:{display}")
         module.__file__ = str(self.path)
         self._bound = {}
         names = set()

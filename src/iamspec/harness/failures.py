@@ -81,12 +81,13 @@ def project_phrases(request: pytest.FixtureRequest) -> list[vocabulary.Phrase]:
 def unknown_step(
     request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, exception: BaseException
 ) -> None:
-    """No step definition reads ``step``: say so, with the nearest known phrases."""
-    text = f"{step.keyword} {step.name}"
-    exception.add_note(
-        f"unknown step: no step definition reads {text!r}\n"
-        + vocabulary.did_you_mean(step.name, project_phrases(request))
-    )
+    """No step definition reads ``step``: say so, with the nearest known phrases.
+
+    pytest-bdd's own message names the feature by its absolute path; it is replaced (the
+    exception is the one pytest-bdd raises next) and the step note names the project's.
+    """
+    exception.args = (f"unknown step: no step definition reads {step.keyword} {step.name}",)
+    exception.add_note(vocabulary.did_you_mean(step.name, project_phrases(request)))
     step_error(request, feature, scenario, step, exception)
 
 
@@ -110,21 +111,20 @@ def require_checked(request: pytest.FixtureRequest) -> None:
 
 def is_clean(exc: BaseException) -> bool:
     """Reported without a traceback: bad input, a decision not as specified, a missing step."""
-    return isinstance(exc, _CLEAN)
+    if isinstance(exc, _CLEAN):
+        return True
+    return type(exc).__name__ == "StepDefinitionNotFoundError"
 
 
 def clean_text(location: str | None, exc: BaseException) -> str:
-    """The step's location, the error and its notes (but the location's own note); an
-    unknown step is its note alone (pytest-bdd's own message names the file by its full
-    path, the note by the project's)."""
+    """The step's location, the error and its notes (but the location's own note)."""
     notes = [
         n for n in getattr(exc, "__notes__", ()) if location is None or not n.startswith(location)
     ]
     lines = []
     if location:
         lines.append(location)
-    if not isinstance(exc, StepDefinitionNotFoundError):
-        lines.append(f"{type(exc).__name__}: {exc}")
+    lines.append(f"{type(exc).__name__}: {exc}")
     lines.extend(notes)
     return "\n".join(lines)
 

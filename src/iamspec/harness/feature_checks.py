@@ -239,19 +239,13 @@ def _step_order_problems(shape: ScenarioShape) -> list[Problem]:
     kinds = _kinds(shape.steps)
     actions = [i for i, k in enumerate(kinds) if k == "Action"]
     outcomes = [i for i, k in enumerate(kinds) if k == "Outcome"]
-    if not outcomes:
-        if actions:
-            first = shape.steps[actions[0]]
-            reason = (
-                f"it asks ({first.keyword} {first.text}, line {first.location.line}) "
-                "but states no decision"
-            )
-        else:
-            reason = "it states no expectation"
+    if actions and not outcomes:
+        first = shape.steps[actions[0]]
         return [
             Problem(
                 scenario.location.line,
-                f'scenario "{scenario.name}": {reason}; add a Then-step '
+                f'scenario "{scenario.name}" asks ({first.keyword} {first.text}, line '
+                f"{first.location.line}) but states no decision: add a Then-step "
                 "(e.g. Then the request is allowed)",
             )
         ]
