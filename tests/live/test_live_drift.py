@@ -1,4 +1,3 @@
-# ruff: noqa: E501 - Gherkin steps are written on one line, as in the features
 """Drift on purpose: the proxy makes the live answers differ from the local evaluator's.
 
 A small project runs ``pytest --iam-backend=live --compare-local`` in a subprocess against a

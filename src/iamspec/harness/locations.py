@@ -60,4 +60,5 @@ def enter_step(request: pytest.FixtureRequest, feature: Any, step: Any) -> None:
 
 def table_rows(request: pytest.FixtureRequest) -> tuple[str, ...]:
     """The current step's data table rows (``features/x.feature:15`` each; none: empty)."""
-    return request.node.stash.get(TABLE_ROWS, ())
+    rows: tuple[str, ...] = request.node.stash.get(TABLE_ROWS, ())
+    return rows

@@ -19,8 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from iamspec.harness.access_levels import ACCESS_LEVELS
-from iamspec.harness.declarations import RESOURCE_KINDS, ResourceKind
 from iamspec.harness.decisions import Expected
+from iamspec.harness.declarations import RESOURCE_KINDS, ResourceKind
 from iamspec.suggest import close_matches
 
 __all__ = ["Phrase", "did_you_mean", "library_phrases", "nearest"]
@@ -58,10 +58,10 @@ def _resource_phrases(kind: ResourceKind) -> list[str]:
 
 def _given() -> list[str]:
     phrases: list[str] = []
-    for kind in ("user", "role", "group"):
-        base = f'the IAM {kind} "NAME"'
+    for iam in ("user", "role", "group"):
+        base = f'the IAM {iam} "NAME"'
         phrases += [base, f'{base} with the policy "FILE"', f'{base} with the policies "F1, F2"']
-        if kind != "group":
+        if iam != "group":
             phrases += [f'{base} tagged "K=V"', f'{base} with the policy "FILE" tagged "K=V"']
     phrases += [
         '"USER" is a member of the IAM group "GROUP"',
@@ -122,8 +122,7 @@ def _then() -> list[str]:
     levels = ", ".join(ACCESS_LEVELS[2:])
     for word in ("denied", "implicitly denied", "explicitly denied"):
         phrases.append(
-            f'"P" is {word} every action of the services "S1, S2" at the access levels '
-            f'"{levels}"'
+            f'"P" is {word} every action of the services "S1, S2" at the access levels "{levels}"'
         )
     phrases.append('"P" is denied every action of the service "S" at the access level "Write"')
     return phrases
