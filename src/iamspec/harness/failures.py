@@ -52,9 +52,10 @@ def step_error(
     """A step raised ``exception`` (or has no definition): note where, and mark it failed."""
     location = f"{step_location(request, feature, step)}: {step.keyword} {step.name}"
     request.node.stash[_FAILED_STEP] = location
+    exception.add_note(f'{location}\n  (scenario "{scenario.name}")')
     place = request.node.stash.get(SCENARIO, None)
-    example = f"; example {place.example}" if place is not None and place.example else ""
-    exception.add_note(f'{location}\n  (scenario "{scenario.name}"{example})')
+    if place is not None and place.example:
+        exception.add_note(f"with the Examples row {place.example}")
     recording.step_failed(request, scenario, step, exception)
 
 

@@ -80,6 +80,11 @@ def starter_files(name: str) -> list[StarterFile]:
     return files
 
 
+def _taken(path: Path) -> bool:
+    """A file (or a dangling symlink) is at ``path``: writing there would overwrite."""
+    return path.exists() or path.is_symlink()
+
+
 def write_starter(folder: Path) -> list[Path]:
     """Write the starter project into ``folder`` (created if missing); the paths written.
 
@@ -91,7 +96,9 @@ def write_starter(folder: Path) -> list[Path]:
         raise StarterError(str(folder), "is not a folder")
     root = folder.resolve()
     files = starter_files(project_name(folder))
-    existing = [f.path for f in files if (folder / f.path).exists() or (folder / f.path).is_symlink()]
+    existing = [
+        f.path for f in files if (folder / f.path).exists() or (folder / f.path).is_symlink()
+    ]
     if existing:
         raise StarterError(
             str(folder),
