@@ -112,15 +112,21 @@ def write_starter(folder: Path) -> list[Path]:
                 str(folder), f"{starter.path} would be written outside the folder (a symlink?)"
             )
     written: list[Path] = []
+    made: list[Path] = []
     try:
         for starter in files:
             path = folder / starter.path
-            path.parent.mkdir(parents=True, exist_ok=True)
+            for parent in reversed(path.parents):
+                if not parent.exists():
+                    parent.mkdir()
+                    made.append(parent)
             with path.open("x", encoding="utf-8", newline="\n") as file:
                 written.append(path)
                 file.write(starter.text)
     except OSError as err:
         for path in written:
             path.unlink(missing_ok=True)
+        for made_folder in reversed(made):
+            made_folder.rmdir()
         raise StarterError(str(folder), f"cannot write {err.filename}: {err.strerror}") from err
     return written
