@@ -46,7 +46,7 @@ main = "11111111-2222-3333-4444-555555555555"
 """
 
 CONFTEST_IAMSPEC = """
-# iamspec's plugin registers its step library and collects features/generated.feature itself
+# iamspec's plugin registers its step library and collects the generated .feature file itself
 """
 
 CONFTEST_NOOP = f"""

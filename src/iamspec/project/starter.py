@@ -1,18 +1,17 @@
 """A starter project (``iamspec init [DIR]``): a team's own repository, runnable at once.
 
-The files come from the templates shipped with iamspec (``starter_template/``, package data):
+The files come from the templates shipped with iamspec (``starter_template/``, package data;
+each ``NAME.tmpl`` becomes ``DIR/NAME``, ``github/`` and ``gitignore`` becoming ``.github/`` and
+``.gitignore``):
 
-==========================================  ==================================================
-``pyproject.toml``                          ``[project]`` (iamspec as its dependency),
-                                            ``[tool.pytest.ini_options]`` and
-                                            ``[tool.iamspec]``, each setting explained
-``features/connect_agents_by_department``   one feature: an outline, a wildcard, a decision
-``.feature``                                table, allowed and both kinds of denied
-``policies/connect/agents-by-department``   its policy (an Allow by Department tag, an
-``.json``                                   explicit Deny), with ``{{placeholders}}``
-``.github/workflows/iamspec-nightly.yml``   the nightly run against AWS's own simulator
-``README.md``, ``.gitignore``               the two commands; what not to commit
-==========================================  ==================================================
+- ``DIR/pyproject.toml``: ``[project]`` (iamspec as its dependency),
+  ``[tool.pytest.ini_options]`` and ``[tool.iamspec]``, each setting explained;
+- ``DIR/features/connect_agents_by_department.feature``: one feature with an outline, a
+  wildcard and a decision table, allowed and both kinds of denied;
+- ``DIR/policies/connect/agents-by-department.json``: its policy (an Allow by Department tag,
+  an explicit Deny), with ``{{placeholders}}``;
+- ``DIR/.github/workflows/iamspec-nightly.yml``: the nightly run against AWS's own simulator;
+- ``DIR/README.md`` with the two commands, and ``DIR/.gitignore``.
 
 No ``conftest.py``: the step library comes with iamspec's pytest plugin. ``pytest`` in the
 new folder passes at once.
@@ -35,20 +34,34 @@ from iamspec.project.errors import StarterError
 
 __all__ = ["STARTER_FILES", "StarterFile", "starter_files", "write_starter"]
 
-STARTER_FILES: tuple[tuple[str, str], ...] = (
-    ("pyproject.toml.tmpl", "pyproject.toml"),
-    ("README.md.tmpl", "README.md"),
-    ("gitignore.tmpl", ".gitignore"),
-    (
-        "features/connect_agents_by_department.feature.tmpl",
-        "features/connect_agents_by_department.feature",
-    ),
-    (
-        "policies/connect/agents-by-department.json.tmpl",
-        "policies/connect/agents-by-department.json",
-    ),
-    ("github/workflows/iamspec-nightly.yml.tmpl", ".github/workflows/iamspec-nightly.yml"),
-)
+_TEMPLATES = "starter_template"
+_SUFFIX = ".tmpl"
+_HIDDEN = ("github", "gitignore")
+"""Template names that become hidden files (package data skips names starting with a dot)."""
+
+
+def _target(template: str) -> str:
+    """``github/workflows/x.yml.tmpl`` → ``.github/workflows/x.yml``."""
+    name = template.removesuffix(_SUFFIX)
+    return f".{name}" if name.split("/", 1)[0] in _HIDDEN else name
+
+
+def _templates() -> list[str]:
+    """Every template under ``starter_template/``, relative, sorted (folders last)."""
+    root = resources.files("iamspec.project").joinpath(_TEMPLATES)
+    found: list[str] = []
+    pending = [(root, "")]
+    while pending:
+        folder, prefix = pending.pop()
+        for entry in folder.iterdir():
+            if entry.is_dir():
+                pending.append((entry, f"{prefix}{entry.name}/"))
+            elif entry.name.endswith(_SUFFIX):
+                found.append(f"{prefix}{entry.name}")
+    return sorted(found, key=lambda name: (name.count("/"), name))
+
+
+STARTER_FILES: tuple[tuple[str, str], ...] = tuple((t, _target(t)) for t in _templates())
 """(template under ``starter_template/``, file written relative to the project folder)."""
 
 _NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
@@ -71,7 +84,7 @@ def project_name(folder: Path) -> str:
 
 def starter_files(name: str) -> list[StarterFile]:
     """The starter project's files for a project called ``name``."""
-    templates = resources.files("iamspec.project").joinpath("starter_template")
+    templates = resources.files("iamspec.project").joinpath(_TEMPLATES)
     files = []
     for template, target in STARTER_FILES:
         text = templates.joinpath(template).read_text(encoding="utf-8")
