@@ -428,6 +428,32 @@ def test_a_request_no_then_step_checks_fails_and_is_not_recorded_as_passed(proje
     assert record["status"] == "error"
 
 
+def test_a_scenario_a_step_skips_stays_skipped(project):
+    project.makeconftest(
+        """
+        import pytest
+        from pytest_bdd import then
+
+        @then("this is not ready")
+        def not_ready():
+            pytest.skip("not ready")
+        """
+    )
+    _feature(
+        project,
+        "skipped.feature",
+        """\
+        Feature: skipped
+          Scenario: skipped after a question
+            Given the IAM user "admin" with the policy "department.json"
+            And a Connect user "x" tagged "Department=Test"
+            When "admin" calls "connect:DescribeUser" on the Connect user "x"
+            Then this is not ready
+        """,
+    )
+    _run(project, "features/skipped.feature").assert_outcomes(skipped=1)
+
+
 def test_an_examples_table_without_a_column_a_step_uses(project):
     path = _feature(
         project,

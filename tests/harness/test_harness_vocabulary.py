@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
+import inspect
 import pkgutil
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -127,3 +130,22 @@ def test_nearest_keeps_the_template_when_the_values_do_not_fit():
 
 def test_nothing_near_points_to_the_vocabulary():
     assert "the step vocabulary is in the README" in did_you_mean("xyzzy plugh")
+
+
+def _body(function) -> list[ast.stmt]:
+    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    (definition,) = tree.body
+    body = definition.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # the docstring
+    return body
+
+
+@pytest.mark.parametrize(
+    "definition",
+    LIBRARY_DEFINITIONS,
+    ids=lambda d: f"{d.step_func.__module__}.{d.step_func.__name__}",
+)
+def test_every_library_step_is_one_statement(definition):
+    """Steps stay thin: they translate Gherkin into one library call (or one raise)."""
+    assert len(_body(definition.step_func)) == 1

@@ -16,6 +16,7 @@ A scenario whose steps all passed still fails when it asked something no Then-st
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
@@ -94,8 +95,12 @@ def unknown_step(
 
 def require_checked(request: pytest.FixtureRequest) -> None:
     """After a scenario whose steps all passed: raise ScenarioInputError when it asked
-    something (a When-step) whose answer no Then-step checked."""
-    if _FAILED_STEP in request.node.stash:
+    something (a When-step) whose answer no Then-step checked.
+
+    Called as pytest-bdd leaves the scenario (in its ``finally``): when a step failed, or
+    skipped the scenario, that outcome stands and nothing is raised.
+    """
+    if _FAILED_STEP in request.node.stash or sys.exc_info()[1] is not None:
         return
     world = request.node.stash.get(WORLD, None)
     if world is None:
