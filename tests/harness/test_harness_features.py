@@ -133,6 +133,12 @@ def test_a_feature_file_is_a_test_file(project):
     assert "other.feature" not in output
 
 
+def test_a_scenario_is_selected_by_its_node_id(project):
+    result = _run(project, "features/dept.feature::test_the_department_tag_decides[Prod-connect:DescribeUser-implicitly denied]")
+    result.assert_outcomes(passed=1)
+    _run(project, "features/dept.feature::test_nobody_deletes_an_agent").assert_outcomes(passed=1)
+
+
 def test_a_folder_collects_every_feature_once(project):
     result = _run(project, "features", "--collect-only", "-q")
     ids = [line for line in result.stdout.lines if "::" in line]
