@@ -171,3 +171,8 @@ def test_typo_limit_grows_with_the_length(length, limit):
 )
 def test_is_typo(word, meant, expected):
     assert is_typo(word, meant) is expected
+
+
+@given(_WORDS, _WORDS, st.integers(min_value=0, max_value=4))
+def test_a_limit_only_stops_early(a, b, limit):
+    assert edit_distance(a, b, limit) == min(edit_distance(a, b), limit + 1)

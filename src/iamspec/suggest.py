@@ -82,11 +82,14 @@ def did_you_mean(
     return f"; did you mean {kind}{quoted_list(suggestions, joined_by=joined_by, limit=limit)}?"
 
 
-def edit_distance(a: str, b: str) -> int:
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
     """The optimal string alignment distance between ``a`` and ``b``: the fewest insertions,
     deletions, substitutions and swaps of two neighbouring characters (each one edit) that
     turn one into the other, no character edited twice. ``Team``/``Taem`` is 1 (Levenshtein's
-    distance counts the swap as 2). O(len(a) x len(b)) time, O(len(b)) memory per row kept."""
+    distance counts the swap as 2). O(len(a) x len(b)) time, O(len(b)) memory per row kept.
+
+    With ``limit``, stops as soon as the distance must exceed it and returns ``limit + 1``.
+    """
     if a == b:
         return 0
     before: list[int] = []
@@ -99,8 +102,10 @@ def edit_distance(a: str, b: str) -> int:
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
                 cost = min(cost, before[j - 2] + 1)
             current.append(cost)
+        if limit is not None and min(current) > limit and (i < 2 or min(previous) > limit):
+            return limit + 1  # every later row is at least this row's (or the one before's) min
         before, previous = previous, current
-    return previous[-1]
+    return previous[-1] if limit is None else min(previous[-1], limit + 1)
 
 
 def typo_limit(length: int) -> int:
@@ -123,5 +128,5 @@ def is_typo(word: str, meant: str) -> bool:
     limit = typo_limit(shorter)
     if abs(len(a) - len(b)) > limit:
         return False
-    distance = edit_distance(a, b)
+    distance = edit_distance(a, b, limit)
     return distance <= limit and distance < shorter

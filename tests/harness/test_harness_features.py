@@ -134,7 +134,10 @@ def test_a_feature_file_is_a_test_file(project):
 
 
 def test_a_scenario_is_selected_by_its_node_id(project):
-    result = _run(project, "features/dept.feature::test_the_department_tag_decides[Prod-connect:DescribeUser-implicitly denied]")
+    result = _run(
+        project,
+        "features/dept.feature::test_the_department_tag_decides[Prod-connect:DescribeUser-implicitly denied]",
+    )
     result.assert_outcomes(passed=1)
     _run(project, "features/dept.feature::test_nobody_deletes_an_agent").assert_outcomes(passed=1)
 

@@ -145,3 +145,10 @@ def test_table_cells(cell, expected):
 def test_a_cell_that_names_no_kind_is_an_error():
     with pytest.raises(ScenarioInputError, match="cannot read resources"):
         table_resources("jdoe")
+
+
+def test_at_most_fifty_tags():
+    fifty = ", ".join(f"K{i}=v" for i in range(50))
+    assert len(PHRASES.tags(fifty)) == 50
+    with pytest.raises(ScenarioInputError, match="AWS allows at most 50 per resource"):
+        PHRASES.tags(fifty + ", K50=v")

@@ -79,6 +79,9 @@ _ITEM = re.compile(
 _SEPARATOR = re.compile(r"(?:,\s*|\s+and\s+)(?:the |a |an )?")
 _MAX_ITEMS = 100
 """Resources one phrase may name (a Simulate* call takes at most 1,000 ARNs in total)."""
+MAX_TAGS = 50
+"""Tags one phrase may give: AWS allows 50 user-defined tags per resource, IAM user or role,
+and per tagging request (Tagging AWS resources, "Tag naming limits and requirements")."""
 
 
 def _as_is(text: str) -> str:
@@ -95,12 +98,18 @@ def parse_tags(text: str, fill: Fill = _as_is) -> dict[str, str]:
     Pairs are separated by commas (AWS tag keys and values cannot contain one); each pair is
     split at its first ``=``; spaces around keys and values are dropped; then ``fill`` fills
     the key and the value. An empty text means no tags. Raises ScenarioInputError for a pair
-    without ``=``, an empty key, a key given twice, or characters AWS does not allow in tags.
+    without ``=``, an empty key, a key given twice, characters AWS does not allow in tags, or
+    more than :data:`MAX_TAGS` tags.
     """
     tags: dict[str, str] = {}
     if not text.strip():
         return tags
-    for raw in text.split(","):
+    pairs = text.split(",")
+    if len(pairs) > MAX_TAGS:
+        raise ScenarioInputError(
+            f"{len(pairs)} tags in {text[:60]!r}...: AWS allows at most {MAX_TAGS} per resource"
+        )
+    for raw in pairs:
         pair = raw.strip()
         key, eq, value = pair.partition("=")
         if not eq:
