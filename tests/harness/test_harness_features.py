@@ -258,6 +258,30 @@ def test_a_python_module_binding_the_features_does_not_run_them_twice(project):
     _run(project, "features/other.feature").assert_outcomes(passed=1)
 
 
+def test_a_feature_file_is_parsed_once(project):
+    # iamspec parses and checks the file, then hands pytest-bdd the parsed document
+    project.makeconftest(
+        """
+        import pytest_bdd.parser
+
+        PARSED = []
+        _original = pytest_bdd.parser.get_gherkin_document
+
+        def counting(*args, **kwargs):
+            PARSED.append(args[0])
+            return _original(*args, **kwargs)
+
+        pytest_bdd.parser.get_gherkin_document = counting
+
+        def pytest_sessionfinish(session):
+            print("PARSED BY PYTEST-BDD", len(PARSED))
+        """
+    )
+    result = _run(project, "-s")
+    result.assert_outcomes(passed=4)
+    assert "PARSED BY PYTEST-BDD 0" in result.stdout.str()
+
+
 def test_feature_files_outside_the_base_dir_are_left_alone_unless_named(project):
     data = project.mkdir("data")
     (data / "sample.feature").write_text("this is not Gherkin\n")

@@ -38,9 +38,11 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from pytest_bdd import feature as bdd_features
 from pytest_bdd import scenario as bind_scenario
 from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.gherkin_parser import GherkinDocument
+from pytest_bdd.parser import FeatureParser
 from pytest_bdd.scenario import get_python_name_generator, scenario_wrapper_template_registry
 from pytest_bdd.utils import registry_get_safe
 
@@ -127,6 +129,25 @@ def _located(path: str, line: int) -> Callable[[], None]:
     return scenario
 
 
+class _ParsedFeature(FeatureParser):
+    """pytest-bdd's feature parser, handed the document already parsed and checked."""
+
+    def __init__(self, path: Path, document: GherkinDocument) -> None:
+        super().__init__(str(path.parent), path.name)
+        self._document = document
+
+    def _parse_feature_file(self) -> GherkinDocument:
+        return self._document
+
+
+def _share_with_pytest_bdd(path: Path, document: GherkinDocument) -> None:
+    """Put the feature, built from ``document``, in pytest-bdd's cache of parsed features, so
+    that its ``scenario()`` does not parse the file a second time (were pytest-bdd's cache to
+    change, it would parse the file again: slower, not different)."""
+    parser = _ParsedFeature(path, document)
+    bdd_features.features.setdefault(parser.abs_filename, parser.parse())
+
+
 @dataclass(frozen=True)
 class _Bound:
     """What one test function of a feature file runs."""
@@ -152,6 +173,10 @@ class FeatureFile(pytest.Module):
         display = _display(config, self.path)
         document = read_feature(self.path, display)
         _register_tags(config, document, display)
+        try:
+            _share_with_pytest_bdd(self.path, document)
+        except GherkinParseError as err:
+            raise FeatureFileError(display, [Problem(err.line, err.message)]) from err
         self.extra_keyword_matches.add(document.feature.name)
         module = ModuleType(f"feature:{display}")
         module.__file__ = str(self.path)
