@@ -1,12 +1,6 @@
-"""Root conftest: load iamspec's step library (steps/) and pytester for the harness tests."""
+"""Root conftest: this project's own steps (``steps/``) and pytester for the harness tests.
 
-pytest_plugins = [
-    "pytester",
-    "steps.principals",
-    "steps.resources",
-    "steps.requests",
-    "steps.decisions",
-    "steps.access",
-    "steps.lint",
-    "steps.live",
-]
+iamspec's step library needs no line here: its pytest plugin registers it.
+"""
+
+pytest_plugins = ["pytester", "steps.nightly_role"]

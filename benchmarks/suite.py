@@ -45,10 +45,8 @@ default_connect_instance = "main"
 main = "11111111-2222-3333-4444-555555555555"
 """
 
-CONFTEST_IAMSPEC = f"""
-import sys
-sys.path.insert(0, {str(ROOT)!r})
-pytest_plugins = ["steps.principals", "steps.resources", "steps.requests", "steps.decisions"]
+CONFTEST_IAMSPEC = """
+# iamspec's plugin registers its step library and collects the generated .feature file itself
 """
 
 CONFTEST_NOOP = f"""
@@ -58,11 +56,18 @@ sys.path.insert(0, {str(ROOT)!r})
 from pytest_bdd import given, then, when
 from pytest_bdd.steps import step_function_context_registry
 
-import steps.decisions, steps.principals, steps.requests, steps.resources
+import iamspec.harness.steps.decisions, iamspec.harness.steps.principals
+import iamspec.harness.steps.requests, iamspec.harness.steps.resources
 
 # The same step definitions (same parsers, same number, same target fixtures), doing nothing:
-# what pytest-bdd itself costs per scenario with iamspec's vocabulary.
-_MODULES = {{"steps.decisions", "steps.principals", "steps.requests", "steps.resources"}}
+# what pytest-bdd itself costs per scenario with iamspec's vocabulary (run with -p no:iamspec,
+# so the library itself is not registered; test_generated.py binds the scenarios).
+_MODULES = {{
+    "iamspec.harness.steps.decisions",
+    "iamspec.harness.steps.principals",
+    "iamspec.harness.steps.requests",
+    "iamspec.harness.steps.resources",
+}}
 _DECORATORS = {{"given": given, "when": when, "then": then}}
 for _context in list(step_function_context_registry.values()):
     if _context.step_func.__module__ in _MODULES:
@@ -138,9 +143,10 @@ def write_project(root: Path, scenarios: int, *, noop: bool) -> None:
     (root / "features" / "generated.feature").write_text(
         "Feature: generated scenarios\n" + textwrap.dedent(body)
     )
-    (root / "features" / "test_generated.py").write_text(
-        "from pytest_bdd import scenarios\n\nscenarios('.')\n"
-    )
+    if noop:  # without iamspec's plugin, a Python module binds the feature's scenarios
+        (root / "features" / "test_generated.py").write_text(
+            "from pytest_bdd import scenarios\n\nscenarios('.')\n"
+        )
 
 
 def run(root: Path, *args: str) -> tuple[float, str]:

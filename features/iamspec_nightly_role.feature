@@ -20,7 +20,7 @@ Feature: The nightly live role may ask the policy simulator and read tags, and c
   another repository, GitHub's default sub), and fails if any other is admitted.
 
   Background:
-    Given the IAM role "nightly-live" with the policy "iamspec/nightly-live-role.json"
+    Given the nightly live role "nightly-live"
     And the IAM user "contact-centre-admin"
     And the IAM role "connect-agent"
     And the IAM group "supervisors"

@@ -1,11 +1,12 @@
-"""The ``iamspec`` command line: ``simulate``, ``lint`` and ``docs``.
+"""The ``iamspec`` command line: ``init``, ``simulate``, ``lint`` and ``docs``.
 
 Exit status of ``simulate``: 0 when every decision is ``allowed``, 1 when any is denied, 2 for
-bad input (unknown action, unreadable or unparseable policy, bad context value) — so a script
-can gate on it and never mistake an error for a denial. A policy file must be a regular file
-of UTF-8 text within SimulateCustomPolicy's 131,072 characters; its size is checked before it
-is read, so a 25 MB file, ``/dev/zero`` or a FIFO is refused at once, in one line that names
-the file (and line:column for text that is not UTF-8).
+bad input (unknown action, unreadable or unparseable policy, unknown or unfilled placeholder,
+bad context value) — so a script can gate on it and never mistake an error for a denial. A
+policy file must be a regular file of UTF-8 text within SimulateCustomPolicy's 131,072
+characters; its size is checked before it is read, so a 25 MB file, ``/dev/zero`` or a FIFO
+is refused at once, in one line that names the file (and line:column for text that is not
+UTF-8).
 
 Exit status of ``lint``: 0 when no finding reaches ``--fail-on`` (default ``error``), 1 when
 one does, 2 for a usage error or a path that cannot be read.
@@ -17,6 +18,16 @@ written.
 Whatever the command, input that exhausts Python (RecursionError, MemoryError) exits 2 with
 one line, and any other unexpected failure exits 3 with its traceback: a crash never exits 1,
 which means "denied".
+
+Exit status of ``init``: 0 when the starter project was written, 2 when a file it would write
+exists (each named; nothing is written) or a file cannot be written.
+
+``simulate`` and ``lint`` read the project's settings (``[tool.iamspec]``) from the nearest
+``pyproject.toml`` that has them, from the current folder up
+(:func:`~iamspec.project.settings.find_project_root`): ``simulate`` fills the policies'
+``{{placeholders}}`` as the pytest plugin does; ``lint`` accepts them and skips the project's
+``lint_exclude`` paths when it walks a folder. Every option's help and each command's exit
+statuses are in ``iamspec <command> --help``.
 """
 
 from __future__ import annotations
@@ -26,18 +37,22 @@ import json
 import os
 import stat
 import sys
+import textwrap
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from iamspec import __version__
 from iamspec.engine.compiled import CompiledPolicy, PolicyRole, compile_policy
 from iamspec.engine.context import parse_context_key_type
 from iamspec.errors import IamSpecError, PolicyParseError, SimulationInputError
 from iamspec.lint import FORMATS, LintInputError, Severity, lint_paths, render
 from iamspec.policy.jsontext import LineIndex
 from iamspec.policy.parser import PolicyKind, parse_policy
-from iamspec.project.settings import load_settings
+from iamspec.project.placeholders import fill, fill_text
+from iamspec.project.settings import Settings, find_project_root, load_settings
+from iamspec.project.starter import write_starter
 from iamspec.records.loading import load_results
 from iamspec.simulate import core, inputs
 from iamspec.simulate.custom import IDENTITY_POLICY_TYPE
@@ -50,6 +65,28 @@ EXIT_INTERNAL = 3
 # A policy is at most 131,072 characters (SimulateCustomPolicy), each at most U+00FF: at most
 # two bytes of UTF-8 apiece. A larger file cannot be a policy, and is refused unread.
 _MAX_POLICY_BYTES = 2 * inputs.MAX_POLICY_CHARS
+
+DESCRIPTION = (
+    "Executable specifications for AWS IAM tag-based access, starting with Amazon Connect: "
+    "start a project, decide requests, lint policies, render the living documentation. "
+    "The scenarios themselves run with pytest."
+)
+EPILOG = """\
+Run 'iamspec COMMAND --help' for a command's options and its exit statuses.
+Exit status 2 always means bad input or a usage error, never a decision.
+"""
+_PLACEHOLDERS_NOTE = """\
+{{placeholders}} in the policy files, --resource and --context are filled from
+[tool.iamspec] of the nearest pyproject.toml that has it (from the current folder
+up), as pytest fills them for the scenarios; an unknown or unfilled one is an
+error with file:line:column (exit 2), never a quiet denial.
+"""
+
+
+def project_settings() -> Settings:
+    """``[tool.iamspec]`` of the project the command runs in (defaults when none has it)."""
+    root = find_project_root(Path.cwd())
+    return load_settings(root if root is not None else Path.cwd())
 
 
 def _context_entry(text: str) -> dict[str, Any]:
@@ -125,23 +162,43 @@ def _not_utf8(path: str, data: bytes, err: UnicodeDecodeError) -> str:
     )
 
 
-def _load(path: str, kind: PolicyKind, role: PolicyRole) -> CompiledPolicy:
-    """Parse a policy file; errors name the file, line and column."""
+def _load(
+    path: str, kind: PolicyKind, role: PolicyRole, placeholders: Mapping[str, str]
+) -> tuple[CompiledPolicy, tuple[str, ...]]:
+    """Fill and parse a policy file; errors name the file, line and column as written.
+
+    Returns the compiled policy and the placeholder names it filled.
+    """
+    filled = fill(_read(path), placeholders, path)
     try:
-        policy = parse_policy(_read(path), path, kind=kind)
+        policy = parse_policy(filled.text, path, kind=kind)
     except PolicyParseError as err:
-        raise SimulationInputError(str(err)) from err
-    return compile_policy(policy, path, IDENTITY_POLICY_TYPE, role)
+        line, column = filled.original_position(err.line, err.column)
+        raise SimulationInputError(str(PolicyParseError(path, line, column, err.reason))) from err
+    return compile_policy(policy, path, IDENTITY_POLICY_TYPE, role), filled.names
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    identity = [_load(path, PolicyKind.IDENTITY, PolicyRole.IDENTITY) for path in args.policy]
-    boundary = []
+    settings = project_settings()
+    values = settings.placeholder_values()
+    loaded = [_load(path, PolicyKind.IDENTITY, PolicyRole.IDENTITY, values) for path in args.policy]
     if args.boundary:
-        boundary = [_load(args.boundary, PolicyKind.BOUNDARY, PolicyRole.BOUNDARY)]
-    context = inputs.context_entries([_context_entry(c) for c in args.context])
+        loaded.append(_load(args.boundary, PolicyKind.BOUNDARY, PolicyRole.BOUNDARY, values))
+    identity = [compiled for compiled, _ in loaded[: len(args.policy)]]
+    boundary = [compiled for compiled, _ in loaded[len(args.policy) :]]
+    filled = sorted({name for _, names in loaded for name in names})
+    if filled:
+        print(
+            f"iamspec simulate: filled {', '.join('{{' + n + '}}' for n in filled)} "
+            f"from {settings.source}",
+            file=sys.stderr,
+        )
+    context = inputs.context_entries(
+        [_context_entry(fill_text(c, values, f"--context {c!r}")) for c in args.context]
+    )
     actions = inputs.action_names(args.action)
-    resources = inputs.resource_arns(args.resource or None)
+    arns = [fill_text(arn, values, f"--resource {arn!r}") for arn in args.resource]
+    resources = inputs.resource_arns(arns or None)
     run = core.run(
         identity=identity,
         boundary=boundary,
@@ -171,12 +228,18 @@ _FAIL_ON = (*(s.value for s in Severity), "never")
 def _lint(args: argparse.Namespace) -> int:
     """Lint files and folders; findings on stdout (or ``--output``), a summary on stderr.
 
-    ``{{name}}`` placeholders that ``[tool.iamspec]`` of ``./pyproject.toml`` fills are
-    accepted; any other is reported.
+    ``{{name}}`` placeholders that the project's ``[tool.iamspec]`` fills are accepted; any
+    other is reported. Files under its ``lint_exclude`` paths are skipped when a folder is
+    walked (and counted in the summary); a path named on the command line is linted.
     """
-    placeholders = load_settings(Path.cwd()).placeholder_values()
+    settings = project_settings()
     _refuse_oversized(args.paths)
-    run = lint_paths(args.paths, kind=PolicyKind(args.kind), placeholders=placeholders.keys())
+    run = lint_paths(
+        args.paths,
+        kind=PolicyKind(args.kind),
+        placeholders=settings.placeholder_values().keys(),
+        exclude=settings.excluded_paths(),
+    )
     output = render(run.findings, args.format)
     if args.output:
         try:
@@ -212,32 +275,140 @@ def _refuse_oversized(paths: Sequence[str]) -> None:
                 )
 
 
+def _help_formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+def _paragraph(text: str) -> str:
+    """A description as the help prints it: wrapped at 79 columns (epilogs keep their lines)."""
+    return textwrap.fill(" ".join(text.split()), 79)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="iamspec", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    sim = sub.add_parser("simulate", help="decide actions under policy files, with reasons")
-    sim.add_argument("--policy", action="append", required=True, metavar="FILE")
-    sim.add_argument("--boundary", metavar="FILE")
-    sim.add_argument("--action", action="append", required=True, metavar="ACTION")
-    sim.add_argument("--resource", action="append", default=[], metavar="ARN")
-    sim.add_argument("--context", action="append", default=[], metavar="KEY=VALUE[:TYPE]")
-    sim.add_argument("--json", action="store_true", help="print the AWS-shaped response")
+    parser = argparse.ArgumentParser(
+        prog="iamspec",
+        description=_paragraph(DESCRIPTION),
+        epilog=EPILOG,
+        formatter_class=_help_formatter,
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"iamspec {__version__}", help="print the version"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_init(sub)
+    _add_simulate(sub)
+    _add_lint(sub)
+    _add_docs(sub)
+    return parser
+
+
+def _add_simulate(sub: Any) -> None:
+    sim = sub.add_parser(
+        "simulate",
+        help="decide actions under policy files, with the reasons",
+        description=_paragraph(
+            "Decide each action on each resource under the policy files, as AWS's "
+            "SimulateCustomPolicy would, and explain every decision (the deciding statements)."
+        ),
+        epilog=_PLACEHOLDERS_NOTE
+        + """
+exit status:
+  0  every decision is allowed
+  1  any decision is denied (implicitly or explicitly)
+  2  bad input: a policy that cannot be read or parsed, an unknown action or
+     placeholder, a bad ARN or context value, a usage error
+""",
+        formatter_class=_help_formatter,
+    )
+    sim.add_argument(
+        "--policy",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help="an identity-based policy file (JSON); repeat for several, evaluated together "
+        "as one principal's policies",
+    )
+    sim.add_argument(
+        "--boundary",
+        metavar="FILE",
+        help="a permissions boundary policy file: an action must be allowed by it too",
+    )
+    sim.add_argument(
+        "--action",
+        action="append",
+        required=True,
+        metavar="ACTION",
+        help="an action to decide, e.g. connect:DescribeUser (IAM must define it); repeat "
+        "for several",
+    )
+    sim.add_argument(
+        "--resource",
+        action="append",
+        default=[],
+        metavar="ARN",
+        help='a resource ARN to decide the actions on (default: "*"); repeat for several',
+    )
+    sim.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE[:TYPE]",
+        help="a context key of the request, e.g. aws:ResourceTag/Department=Test; TYPE is an "
+        "AWS ContextKeyType (default string; a ...List type splits VALUE on commas); repeat "
+        "for several",
+    )
+    sim.add_argument(
+        "--json",
+        action="store_true",
+        help="print the AWS-shaped SimulateCustomPolicy response instead of the explanations",
+    )
     sim.set_defaults(func=_simulate)
+
+
+def _add_lint(sub: Any) -> None:
     lint = sub.add_parser(
         "lint",
         help="check policy files for defects before they are deployed",
-        description="Check IAM policy files (a folder: every *.json below it) and report "
-        "file:line:col: severity code: message.",
+        description=_paragraph(
+            "Check IAM policy files (a folder: every *.json below it) and report "
+            "file:line:col: severity code: message."
+        ),
+        epilog="""\
+{{placeholders}} that [tool.iamspec] of the nearest pyproject.toml fills are
+accepted. When a folder is walked, the files and folders that setting lists in
+lint_exclude (copies kept broken on purpose) are skipped and counted in the
+summary; a PATH named here is always linted, even inside an excluded folder.
+
+exit status:
+  0  no finding reaches --fail-on
+  1  a finding does
+  2  a usage error, a path that cannot be read or written, invalid settings
+""",
+        formatter_class=_help_formatter,
     )
-    lint.add_argument("paths", nargs="+", metavar="PATH", help="policy files or folders")
-    lint.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    lint.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="policy files or folders (a folder: every *.json below it)",
+    )
+    lint.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="output format: text (file:line:col lines, the default), json, or sarif "
+        "(SARIF 2.1.0, for code scanning)",
+    )
     lint.add_argument(
         "--fail-on",
         choices=_FAIL_ON,
         default="error",
-        help="exit 1 when a finding is this severe or worse (default: error)",
+        help="exit 1 when a finding is this severe or worse (default: error; never: exit 0 "
+        "whatever is found)",
     )
-    lint.add_argument("--output", "-o", metavar="FILE", help="write the findings to FILE")
+    lint.add_argument(
+        "--output", "-o", metavar="FILE", help="write the findings to FILE instead of stdout"
+    )
     lint.add_argument(
         "--kind",
         choices=[k.value for k in PolicyKind],
@@ -245,8 +416,48 @@ def build_parser() -> argparse.ArgumentParser:
         help="the kind of policy, for the grammar check (default: identity)",
     )
     lint.set_defaults(func=_lint)
-    _add_docs(sub)
-    return parser
+
+
+def _init(args: argparse.Namespace) -> int:
+    """Write the starter project; list what was written and what to run next."""
+    folder = Path(args.dir)
+    written = write_starter(folder)
+    print(f"iamspec init: wrote {len(written)} files in {folder}:")
+    for path in written:
+        print(f"  {path.relative_to(folder).as_posix()}")
+    here = folder.resolve() == Path.cwd().resolve()
+    print("next: pytest" if here else f"next: cd {folder} && pytest")
+    return 0
+
+
+def _add_init(sub: Any) -> None:
+    init = sub.add_parser(
+        "init",
+        help="write a starter project: settings, a feature, its policy, a nightly workflow",
+        description=_paragraph(
+            "Write a runnable starter project into DIR: pyproject.toml ([tool.iamspec] "
+            "with each setting explained, iamspec as a dependency), features/ with a Connect "
+            "feature, policies/ with its policy, a nightly GitHub workflow against AWS's policy "
+            "simulator, a README and a .gitignore. pytest in DIR then passes at once."
+        ),
+        epilog="""\
+It never overwrites: when a file it would write exists, it names each one and
+writes nothing.
+
+exit status:
+  0  the project was written
+  2  a file exists already (named), DIR is not a folder, or a file cannot be written
+""",
+        formatter_class=_help_formatter,
+    )
+    init.add_argument(
+        "dir",
+        nargs="?",
+        default=".",
+        metavar="DIR",
+        help="the project folder, created if missing (default: the current folder)",
+    )
+    init.set_defaults(func=_init)
 
 
 def _docs(args: argparse.Namespace) -> int:
@@ -277,12 +488,26 @@ def _add_docs(sub: Any) -> None:
     docs = sub.add_parser(
         "docs",
         help="render a results file (pytest --iam-results) as the living documentation",
-        description="Write the living documentation (features, policies, policy coverage, "
-        "errata) from a results file written by pytest --iam-results FILE.",
+        description=_paragraph(
+            "Write the living documentation (features, policies, policy coverage, "
+            "errata) from a results file written by pytest --iam-results FILE."
+        ),
+        epilog="""\
+exit status:
+  0  the site was written
+  2  a results file that cannot be read or does not follow the schema (each
+     problem named by its JSON path), or an output that cannot be written
+""",
+        formatter_class=_help_formatter,
     )
     docs.add_argument("--results", required=True, metavar="FILE", help="the results file")
     docs.add_argument("--out", required=True, metavar="DIR", help="where to write the site")
-    docs.add_argument("--format", choices=("html", "markdown"), default="html")
+    docs.add_argument(
+        "--format",
+        choices=("html", "markdown"),
+        default="html",
+        help="html (the default; with style.css) or markdown",
+    )
     docs.add_argument(
         "--root",
         default=".",

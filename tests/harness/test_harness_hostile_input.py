@@ -31,12 +31,8 @@ region = "us-east-1"
 main = "11111111-2222-3333-4444-555555555555"
 """
 
-CONFTEST = f"""
-import sys
-sys.path.insert(0, {str(PROJECT)!r})
-pytest_plugins = [
-    "steps.principals", "steps.resources", "steps.requests", "steps.decisions", "steps.live"
-]
+CONFTEST = """
+# the step library ships in the package; feature files are collected as they are
 """
 
 DEPARTMENT = """{
@@ -70,10 +66,7 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
     pytester.makeconftest(CONFTEST)
     policies = pytester.mkdir("policies")
     (policies / "department.json").write_text(DEPARTMENT)
-    features = pytester.mkdir("features")
-    (features / "test_pytester_features.py").write_text(
-        "from pytest_bdd import scenarios\n\nscenarios('.')\n"
-    )
+    pytester.mkdir("features")
     return pytester
 
 

@@ -36,7 +36,6 @@ main = "11111111-2222-3333-4444-555555555555"
 CONFTEST = f"""
 import json, os, sys
 sys.path.insert(0, {str(PROJECT)!r})
-pytest_plugins = ["steps.principals", "steps.resources", "steps.requests", "steps.decisions"]
 
 SENT = []
 

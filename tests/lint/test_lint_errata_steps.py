@@ -44,7 +44,6 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
         "grant-view-user-permissions.json",
     ):
         shutil.copy(PUBLISHED / name, published / name)
-    pytester.makeconftest('pytest_plugins = ["steps.lint"]')
     pytester.makefile(".feature", lint=FEATURE)
     pytester.makepyfile(test_lint="from pytest_bdd import scenarios\nscenarios('lint.feature')\n")
     return pytester

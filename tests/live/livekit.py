@@ -477,9 +477,6 @@ main = "{INSTANCE}"
 SMALL_CONFTEST = f"""
 import sys
 sys.path.insert(0, {str(PROJECT)!r})
-pytest_plugins = [
-    "steps.principals", "steps.resources", "steps.requests", "steps.decisions", "steps.live"
-]
 """
 
 DEPLOYED_PRINCIPALS = f"""

@@ -97,7 +97,6 @@ FIVE_ACTIONS = (
 CONFTEST = f"""
 import sys
 sys.path.insert(0, {str(PROJECT)!r})
-pytest_plugins = ["steps.principals", "steps.resources", "steps.requests", "steps.decisions", "steps.live"]
 """
 
 FOUR_SCENARIOS = """\

@@ -1,4 +1,3 @@
-# ruff: noqa: E501 - Gherkin steps are written on one line, as in the features
 """Drift on purpose: the proxy makes the live answers differ from the local evaluator's.
 
 A small project runs ``pytest --iam-backend=live --compare-local`` in a subprocess against a
@@ -46,7 +45,6 @@ main = "{INSTANCE}"
 CONFTEST = f"""
 import sys
 sys.path.insert(0, {str(PROJECT)!r})
-pytest_plugins = ["steps.principals", "steps.resources", "steps.requests", "steps.decisions", "steps.live"]
 """
 
 DEPARTMENT = """{

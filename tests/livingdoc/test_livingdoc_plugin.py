@@ -37,7 +37,7 @@ Feature: Test admins manage Test agents
 """
 
 CONFTEST = """\
-pytest_plugins = ["steps.principals", "steps.resources", "steps.requests", "steps.decisions"]
+# iamspec's step library is registered by its pytest plugin
 """
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from iamspec.project.errors import SettingsError
-from iamspec.project.settings import Settings, load_settings
+from iamspec.project.settings import Settings, _unknown_key_check, find_project_root, load_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -130,3 +130,57 @@ def test_settings_are_immutable(tmp_path):
     settings = Settings(root=tmp_path)
     with pytest.raises(AttributeError):
         settings.region = "eu-west-1"  # type: ignore[misc]
+
+
+def test_lint_exclude_is_read_and_resolved(tmp_path):
+    root = _pyproject(tmp_path, '[tool.iamspec]\nlint_exclude = ["policies/published", "x.json"]\n')
+    settings = load_settings(root)
+    assert settings.lint_exclude == ("policies/published", "x.json")
+    assert settings.excluded_paths() == (
+        (root / "policies" / "published").resolve(),
+        (root / "x.json").resolve(),
+    )
+    assert load_settings(PROJECT_ROOT).lint_exclude == ("policies/published",)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"policies/published"', "lint_exclude: expected a list of strings, got str"),
+        ("[1]", r"lint_exclude\[0\]: expected a string, got int"),
+        ('["/etc"]', "must be relative to the project root"),
+        ('["~/x"]', "must be relative to the project root"),
+        ('["../other"]', "leaves the project root"),
+        ('["a/../../b"]', "leaves the project root"),
+        ('["policies/*.json"]', "not patterns"),
+        ('[""]', "is not a path"),
+    ],
+)
+def test_lint_exclude_is_validated(tmp_path, value, message):
+    root = _pyproject(tmp_path, f"[tool.iamspec]\nlint_exclude = {value}\n")
+    with pytest.raises(SettingsError, match=message):
+        load_settings(root)
+
+
+def test_a_misspelt_lint_exclude_is_caught():
+    with pytest.raises(SettingsError, match="did you mean 'lint_exclude'"):
+        _unknown_key_check({"lint_exlude": []}, "pyproject.toml")
+
+
+def test_find_project_root_walks_up_to_the_table(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.iamspec]\nregion = "eu-west-2"\n')
+    inner = tmp_path / "pkg"
+    inner.mkdir()
+    (inner / "pyproject.toml").write_text('[project]\nname = "other"\n')  # no [tool.iamspec]
+    deep = inner / "a" / "b"
+    deep.mkdir(parents=True)
+    assert find_project_root(deep) == tmp_path.resolve()
+    assert find_project_root(tmp_path) == tmp_path.resolve()
+    assert find_project_root(PROJECT_ROOT / "policies" / "published") == PROJECT_ROOT
+
+
+def test_find_project_root_stops_at_a_pyproject_it_cannot_read(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("not [valid toml")
+    assert find_project_root(tmp_path) == tmp_path.resolve()
+    with pytest.raises(SettingsError, match="not valid TOML"):
+        load_settings(tmp_path)

@@ -37,6 +37,7 @@ from iamspec.harness.decisions import (
 from iamspec.harness.declarations import Resource
 from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownNameError
 from iamspec.harness.outcome import CallResult
+from iamspec.harness.phrases import parse_names
 from iamspec.harness.requests import Call, Expansion
 from iamspec.harness.world import World
 from iamspec.suggest import close_matches
@@ -53,7 +54,7 @@ _DETAILED = 10  # full explanations in a failure message; every failing action i
 
 
 def _names(text: str, what: str) -> list[str]:
-    names = list(dict.fromkeys(" ".join(n.split()) for n in text.split(",") if n.strip()))
+    names = list(dict.fromkeys(" ".join(n.split()) for n in parse_names(text)))
     if not names:
         raise ScenarioInputError(f"no {what} named in {text!r}")
     return names

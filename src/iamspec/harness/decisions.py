@@ -20,24 +20,24 @@ trace for the local backend; the API response and the local trace for moto and l
 Drift fails too: under moto or live with ``--compare-local``, a request whose answer differs
 from the local evaluator's fails its check even when the answer is the expected one ("DRIFT"
 in the message), because then one of the two is wrong — unless the scenario declares a known
-difference with its reason (``Given a known difference from AWS: "<reason>"``); the expected
-decision is always checked against the backend's own answer.
+difference with its reason (``Given a known difference from AWS for "<action>": "<reason>"``);
+the expected decision is always checked against the backend's own answer.
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import Enum
 
 from iamspec.catalog import Catalog
 from iamspec.engine.evaluator import Decision
-from iamspec.harness.declarations import KINDS_BY_PHRASE, parse_context, parse_tags
+from iamspec.harness.declarations import Caller
 from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownDecisionError
 from iamspec.harness.outcome import CallResult, Outcome
 from iamspec.harness.requests import Call, Expansion
-from iamspec.harness.world import ANY_RESOURCE, World
-from iamspec.suggest import close_matches
+from iamspec.harness.world import World
+from iamspec.suggest import close_matches, did_you_mean
 
 __all__ = [
     "Expected",
@@ -119,7 +119,8 @@ def render_failure(result: CallResult, expected: str) -> str:
         lines.append(
             f"DRIFT: {result.backend} and the local evaluator decide differently; "
             "a difference between backends fails the scenario whatever was expected "
-            '(unless the scenario declares it: Given a known difference from AWS: "<reason>")'
+            '(unless the scenario declares it: Given a known difference from AWS for "<action>": '
+            '"<reason>")'
         )
     elif result.drift:
         lines.append(f"known difference from the local evaluator: {result.known_difference}")
@@ -176,8 +177,16 @@ def with_lint_warnings(message: str, results: Sequence[CallResult]) -> str:
     return message + RULE + warnings if warnings else message
 
 
-def _fail(failures: Sequence[tuple[CallResult, str]], total: int) -> ScenarioFailure:
-    blocks = [render_failure(result, expected) for result, expected in failures]
+def _fail(
+    failures: Sequence[tuple[CallResult, str]], total: int, where: Sequence[str | None] = ()
+) -> ScenarioFailure:
+    """The failure for ``failures`` (of ``total`` requests); ``where`` names, per failure, the
+    table row it comes from (a block then starts with the row's file, line and cells)."""
+    places = list(where) or [None] * len(failures)
+    blocks = [
+        (f"{place}\n" if place else "") + render_failure(result, expected)
+        for (result, expected), place in zip(failures, places, strict=True)
+    ]
     head = (
         "the decision differs from the specification"
         if total == 1
@@ -228,34 +237,40 @@ def expect(outcome: Outcome, word: str, *, every: bool = False) -> None:
 _COLUMNS = ("action", "resource", "decision", "request tags", "context")
 
 
-def _table_resource(world: World, cell: str) -> str | None:
-    """A table cell as a resource phrase: empty or ``-`` = none, ``*`` = any resource.
+def _row_place(world: World, index: int, row: Sequence[str]) -> str:
+    """``features/x.feature:15: | connect:DeleteUser | Connect user jdoe | denied |``."""
+    cells = "| " + " | ".join(c.strip() for c in row) + " |"
+    if index < len(world.table_rows):
+        return f"{world.table_rows[index]}: {cells}"
+    return f"table row {index}: {cells}"
 
-    Quotes are optional: ``Connect user jdoe`` reads as ``the Connect user "jdoe"``.
-    """
-    text = cell.strip()
-    if text in ("", "-"):
-        return None
-    if text in ("*", ANY_RESOURCE):
-        return ANY_RESOURCE
-    if '"' in text:
-        return text
-    if text.startswith("arn:"):
-        return f'the ARN "{text}"'
-    body = text.removeprefix("the ").strip()
-    for phrase in sorted(KINDS_BY_PHRASE, key=len, reverse=True):
-        if body.lower().startswith(phrase + " "):
-            return f'the {body[: len(phrase)]} "{body[len(phrase) :].strip()}"'
-    return text
+
+def _row_calls(world: World, caller: Caller, cells: Mapping[str, str]) -> tuple[Call, ...]:
+    """The calls one decision-table row asks (its action on its resource, tags, context)."""
+    action = cells["action"].strip()
+    targets = world.phrases.table_resources(cells.get("resource", ""))
+    wildcard = "*" in action or "?" in action
+    return world.builder.build(
+        caller,
+        action,
+        resources=world.resources_of(targets.items) if targets is not None else (),
+        any_resource=targets is not None and targets.any_resource,
+        request_tags=world.phrases.tags(cells.get("request tags", "")),
+        context=world.phrases.context(cells.get("context", "")),
+        expansion=Expansion.APPLICABLE if wildcard else Expansion.SINGLE,
+    )
 
 
 def expect_table(world: World, principal: str, table: Sequence[Sequence[str]]) -> None:
     """Ask every row of ``| action | resource | decision |`` and check every answer.
 
     Optional columns: ``request tags`` (``Key=Value, ...``) and ``context`` (stated context
-    keys, ``aws:SourceIp=203.0.113.7, ...``). A wildcard action checks
+    keys, ``aws:SourceIp=203.0.113.7, ...``); cells take ``{{placeholders}}``. A resource cell
+    is read by :func:`~iamspec.harness.phrases.table_resources`. A wildcard action checks
     every action it matches that applies to the row's resource. All rows are asked (in as
-    few Simulate* calls as the batching allows) and every differing row is reported.
+    few Simulate* calls as the batching allows) and every differing row is reported with its
+    feature file, line and cells; an error in a row (an unknown decision word, action or
+    resource) names that row the same way.
     """
     __tracebackhide__ = True
     if not table:
@@ -263,40 +278,40 @@ def expect_table(world: World, principal: str, table: Sequence[Sequence[str]]) -
     header = [" ".join(c.split()).lower() for c in table[0]]
     for column in header:
         if column not in _COLUMNS:
-            raise ScenarioInputError(
+            error = ScenarioInputError(
                 f"unknown column {column!r} in the decision table; columns are "
                 + ", ".join(_COLUMNS)
+                + did_you_mean(close_matches(column, _COLUMNS, limit=1))
             )
+            error.add_note(_row_place(world, 0, table[0]))
+            raise error
     for column in ("action", "decision"):
         if column not in header:
-            raise ScenarioInputError(f"the decision table needs a {column!r} column")
-    rows: list[tuple[Expected, tuple[Call, ...]]] = []
+            error = ScenarioInputError(f"the decision table needs a {column!r} column")
+            error.add_note(_row_place(world, 0, table[0]))
+            raise error
+    rows: list[tuple[Expected, tuple[Call, ...], str]] = []
     caller = world.caller(principal)
-    for row in table[1:]:
-        cells = dict(zip(header, row, strict=True))
-        expected = parse_decision(cells["decision"])
-        action = cells["action"].strip()
-        resource = _table_resource(world, cells.get("resource", ""))
-        wildcard = "*" in action or "?" in action
-        calls = world.builder.build(
-            caller,
-            action,
-            resources=world.parse_resources(resource)
-            if resource not in (None, ANY_RESOURCE)
-            else (),
-            any_resource=resource == ANY_RESOURCE,
-            request_tags=parse_tags(world.fill(cells.get("request tags", ""))),
-            context=parse_context(world.fill(cells.get("context", ""))),
-            expansion=Expansion.APPLICABLE if wildcard else Expansion.SINGLE,
-        )
-        rows.append((expected, calls))
-    outcome = world.answer([c for _, calls in rows for c in calls])
+    for index, row in enumerate(table[1:], 1):
+        place = _row_place(world, index, row)
+        try:
+            cells = dict(zip(header, row, strict=True))
+            expected = parse_decision(cells["decision"])
+            calls = _row_calls(world, caller, cells)
+        except Exception as error:
+            error.add_note(place)
+            raise
+        rows.append((expected, calls, place))
+    outcome = world.answer([c for _, calls, _ in rows for c in calls])
     results = iter(outcome.results)
     failures: list[tuple[CallResult, str]] = []
-    for expected, calls in rows:
-        failures += check_results([next(results) for _ in calls], expected)
+    where: list[str | None] = []
+    for expected, calls, place in rows:
+        failed = check_results([next(results) for _ in calls], expected)
+        failures += failed
+        where += [place] * len(failed)
     if failures:
-        raise _fail(failures, len(outcome.results))
+        raise _fail(failures, len(outcome.results), where)
 
 
 def expect_expansion(catalog: Catalog, pattern: str, table: Sequence[Sequence[str]]) -> None:

@@ -11,14 +11,12 @@ each names its IAM resource type, whose ARN template (from the catalog) builds t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
 from iamspec.catalog import ResourceType
 from iamspec.engine.matching import compile_action_pattern
-from iamspec.harness.errors import ScenarioInputError
 from iamspec.harness.policies import PolicyFile
 
 __all__ = [
@@ -30,8 +28,6 @@ __all__ = [
     "PrincipalKind",
     "Resource",
     "ResourceKind",
-    "parse_context",
-    "parse_tags",
 ]
 
 
@@ -210,57 +206,3 @@ class Resource:
     def label(self) -> str:
         """``the Connect user "jdoe"`` — how messages name it."""
         return f'the {self.kind.phrase} "{self.name}"'
-
-
-_TAG_KEY = re.compile(r"[\w.:/=+\-@ ]{1,128}")
-_TAG_VALUE = re.compile(r"[\w.:/=+\-@ ]{0,256}")
-
-
-def parse_tags(text: str) -> dict[str, str]:
-    """``"Department=Test, Owner=TeamA"`` → ``{"Department": "Test", "Owner": "TeamA"}``.
-
-    Pairs are separated by commas (AWS tag keys and values cannot contain one); each pair is
-    split at its first ``=``; spaces around keys and values are dropped. An empty text means
-    no tags. Raises ScenarioInputError for a pair without ``=``, an empty key, a key given
-    twice, or characters AWS does not allow in tags.
-    """
-    tags: dict[str, str] = {}
-    if not text.strip():
-        return tags
-    for raw in text.split(","):
-        pair = raw.strip()
-        key, eq, value = pair.partition("=")
-        key, value = key.strip(), value.strip()
-        if not eq:
-            raise ScenarioInputError(f"tag {pair!r} has no '=': write tags as Key=Value, Key=Value")
-        if not key:
-            raise ScenarioInputError(f"tag {pair!r} has an empty key")
-        if key in tags:
-            raise ScenarioInputError(f"tag key {key!r} is given twice in {text!r}")
-        if not _TAG_KEY.fullmatch(key):
-            raise ScenarioInputError(f"tag key {key!r} has characters AWS does not allow in tags")
-        if not _TAG_VALUE.fullmatch(value):
-            raise ScenarioInputError(
-                f"tag value {value!r} has characters AWS does not allow in tags"
-            )
-        tags[key] = value
-    return tags
-
-
-def parse_context(text: str) -> tuple[tuple[str, str], ...]:
-    """``"aws:SourceIp=203.0.113.7, aws:CalledVia=a, aws:CalledVia=b"`` → (key, value) pairs.
-
-    Pairs are separated by commas and split at the first ``=``; a key may repeat (its values
-    then form a multivalued entry). Raises ScenarioInputError for a pair without ``=`` or key.
-    """
-    pairs: list[tuple[str, str]] = []
-    if not text.strip():
-        return ()
-    for raw in text.split(","):
-        key, eq, value = raw.strip().partition("=")
-        if not eq or not key.strip():
-            raise ScenarioInputError(
-                f"context entry {raw.strip()!r}: write context keys as key=value, key=value"
-            )
-        pairs.append((key.strip(), value.strip()))
-    return tuple(pairs)

@@ -105,8 +105,11 @@ class ScenarioInputError(HarnessError):
 class TagKeyTypoError(ScenarioInputError):
     """A tag key that differs only slightly from a tag key the principal's policies read.
 
-    ``where`` says which tags (``tag of the Connect user "jdoe"``, ``request tag``,
-    ``principal tag of "alice"``); ``meant`` is the key the policies use.
+    The rule is :func:`iamspec.suggest.is_typo`: the same key but for case, or a few edits
+    away (one for keys up to 4 characters, two up to 9, three up to 14, one more every 5
+    characters), a swap of two neighbouring letters counting one edit. ``where`` says which
+    tags (``tag of the Connect user "jdoe"``, ``request tag``, ``principal tag of "alice"``);
+    ``meant`` is the key the policies use.
     """
 
     def __init__(self, key: str, meant: str, where: str, policy: str) -> None:

@@ -2,7 +2,8 @@
 
 Every message and record names a step as ``features/x.feature:12``, so that a reader goes
 straight to the line. :func:`enter_step` (the plugin's ``pytest_bdd_before_step``) keeps the
-current step's location on the scenario's node and world.
+current step's location on the scenario's node and world, and the lines of its data table's
+rows (:func:`table_rows`), so that an error in one row of a decision table names that row.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ import pytest
 
 from iamspec.harness.session import STEP, WORLD
 
-__all__ = ["enter_step", "feature_path", "step_location"]
+__all__ = ["TABLE_ROWS", "enter_step", "feature_path", "step_location", "table_rows"]
+
+TABLE_ROWS = pytest.StashKey[tuple[str, ...]]()
+"""A scenario node's current step's data table rows, ``features/x.feature:15`` each."""
 
 
 @functools.cache
@@ -40,7 +44,21 @@ def step_location(request: pytest.FixtureRequest, feature: Any, step: Any) -> st
 def enter_step(request: pytest.FixtureRequest, feature: Any, step: Any) -> None:
     """Remember ``step`` as the scenario's current step (the world names it in its calls)."""
     location = step_location(request, feature, step)
+    path = feature_path(request.config, feature.filename)
+    rows = (
+        tuple(f"{path}:{row.location.line}" for row in step.datatable.rows)
+        if step.datatable
+        else ()
+    )
     request.node.stash[STEP] = location
+    request.node.stash[TABLE_ROWS] = rows
     world = request.node.stash.get(WORLD, None)
     if world is not None:
         world.step = location
+        world.table_rows = rows
+
+
+def table_rows(request: pytest.FixtureRequest) -> tuple[str, ...]:
+    """The current step's data table rows (``features/x.feature:15`` each; none: empty)."""
+    rows: tuple[str, ...] = request.node.stash.get(TABLE_ROWS, ())
+    return rows

@@ -1,12 +1,19 @@
 """The pytest plugin of iamspec (entry point ``pytest11``: ``iamspec``): it only wires.
 
+It registers the step library (:mod:`iamspec.harness.steps`, through ``pytest_plugins``), so a
+project that installs iamspec has the whole vocabulary, and collects ``.feature`` files as
+test files (:mod:`~iamspec.harness.collection`: ``pytest features/x.feature``, Gherkin tags as
+markers, every slip in a feature file a collection error naming its line).
+
 Each hook is one call into the module that owns the work: :mod:`~iamspec.harness.options` (the
 options, declared in one place), :mod:`~iamspec.harness.session` (the run's state, where its
-records go), :mod:`~iamspec.harness.live_scenarios` (``@live`` deselection),
+records go), :mod:`~iamspec.harness.collection` (feature files),
+:mod:`~iamspec.harness.live_scenarios` (``@live`` deselection),
 :mod:`~iamspec.harness.deselection` (the records of deselected scenarios),
 :mod:`~iamspec.harness.xdist` (what the controller and its workers exchange),
 :mod:`~iamspec.harness.locations` (the current step), :mod:`~iamspec.harness.recording` (the
-scenario's record) and :mod:`~iamspec.harness.failures` (how a failure reads).
+scenario's record) and :mod:`~iamspec.harness.failures` (how a failure reads, an unknown step,
+a question no Then-step checked).
 
 Options (see :func:`iamspec.harness.options.add_options`):
 
@@ -44,12 +51,14 @@ traceback: the note, the error and its explanation (``--tb=long`` shows the trac
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from iamspec.catalog import Catalog
 from iamspec.harness import (
+    collection,
     deselection,
     failures,
     live_scenarios,
@@ -63,10 +72,14 @@ from iamspec.harness.errors import ScenarioInputError
 from iamspec.harness.outcome import Outcome
 from iamspec.harness.reporting import ResultsCollector
 from iamspec.harness.session import IamSpecSession, keep_records, session_of
+from iamspec.harness.steps import LIBRARY
 from iamspec.harness.world import World
 from iamspec.project.settings import Settings
 
 __all__ = ["IamSpecSession", "ResultsCollector", "keep_records"]
+
+pytest_plugins = list(LIBRARY)
+"""The step library: registered with this plugin, wherever iamspec is installed."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -81,7 +94,13 @@ def pytest_configure(config: pytest.Config) -> None:
     session.start(config)
 
 
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    return collection.collect_file(file_path, parent)
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    collection.drop_python_bound(config, items)
     live_scenarios.deselect(config, items)
 
 
@@ -101,6 +120,7 @@ def pytest_testnodedown(node: Any, error: object) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    collection.summary(terminalreporter, config)
     live_scenarios.summary(terminalreporter, config)
 
 
@@ -138,6 +158,7 @@ def iam_backend(request: pytest.FixtureRequest) -> Backend:
 def world(request: pytest.FixtureRequest, iam_backend: Backend) -> World:
     """A fresh scenario world."""
     created = session.new_world(request, iam_backend)
+    created.table_rows = locations.table_rows(request)
     recording.world_created(request.node, created)
     return created
 
@@ -195,11 +216,12 @@ def pytest_bdd_step_error(
 def pytest_bdd_step_func_lookup_error(
     request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, exception: Exception
 ) -> None:
-    failures.step_error(request, feature, scenario, step, exception)
+    failures.unknown_step(request, feature, scenario, step, exception)
 
 
 def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
     recording.finish(request)
+    failures.require_checked(request)
 
 
 @pytest.hookimpl(wrapper=True)

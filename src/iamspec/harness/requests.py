@@ -33,9 +33,11 @@ Rules (the README's "Writing scenarios"; docs/iam-semantics.md §7):
   supplies what a real request carries. Source of the global keys:
   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
 - Typo guard: a tag key (resource, request or principal) that is not a key the caller's
-  policies read but is one slip away from one (case, or edit distance ≤ 2; ≤ 1 for keys of
-  four characters or fewer) is a :class:`TagKeyTypoError`. A deny scenario must never pass
-  because ``Departmnet=Test`` matched nothing.
+  policies read but is a slip for one (:func:`iamspec.suggest.is_typo`: the same but for case,
+  or within 1 edit for keys up to 4 characters, 2 up to 9, 3 up to 14, one more every 5; a
+  swap of two neighbouring letters counts one edit, so ``Taem`` is a slip for ``Team``) is a
+  :class:`TagKeyTypoError`. A deny scenario must never pass because ``Departmnet=Test``
+  matched nothing.
 
 Batching: :func:`plan` groups parts by (caller, context) into :class:`Batch` es whose
 actions x resources are exactly the wanted pairs, so a backend makes one Simulate* call per
@@ -54,6 +56,7 @@ from iamspec.engine.compiled import PolicyRole
 from iamspec.harness.declarations import Caller, PrincipalKind, Resource
 from iamspec.harness.errors import ScenarioInputError, TagKeyTypoError
 from iamspec.policy.model import Policy
+from iamspec.suggest import is_typo
 from iamspec.tag_exceptions import TAG_EXCEPTIONS, TagException, untaggable
 
 __all__ = [
@@ -227,25 +230,6 @@ def plan(parts: Iterable[SimRequest], *, cross: bool = False) -> list[Batch]:
 _TAG_PREFIXES = ("aws:resourcetag/", "aws:requesttag/", "aws:principaltag/", "iam:resourcetag/")
 
 
-def _edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
-def _near_miss(key: str, known: str) -> bool:
-    if key == known:
-        return False
-    if key.lower() == known.lower():
-        return True
-    limit = 1 if min(len(key), len(known)) <= 4 else 2
-    return _edit_distance(key.lower(), known.lower()) <= limit
-
-
 def _tag_keys_of(policy: Policy, referenced: Iterable[str]) -> list[str]:
     keys: list[str] = []
     for name in referenced:
@@ -283,7 +267,7 @@ def check_tag_keys(caller: Caller, tagged: Iterable[tuple[str, str]]) -> None:
         if key in known:
             continue
         for policy_key, policy in known.items():
-            if _near_miss(key, policy_key):
+            if is_typo(key, policy_key):
                 raise TagKeyTypoError(key, policy_key, where, policy)
 
 

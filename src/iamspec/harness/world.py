@@ -6,26 +6,25 @@ instances and users, outbound campaigns, AppIntegrations integrations, Wisdom as
 keys...) with their tags. When-steps :meth:`World.ask`; the answers are kept in
 :attr:`World.results` for the results file.
 
-ARNs are built from the catalog's ARN templates with the settings' partition, region and
-account: a Connect user "jdoe" in the instance "main" is
+The world keeps the scenario's state and its rules (names unique per kind, users join groups,
+one boundary...). It reads the steps' arguments with the phrase parser
+(:mod:`iamspec.harness.phrases`, which fills ``{{placeholders}}``) and builds ARNs with
+:mod:`iamspec.harness.resource_arns`: a Connect user "jdoe" in the instance "main" is
 ``arn:aws:connect:us-east-1:111122223333:instance/<main's id>/agent/jdoe``. A resource's id is
-its name unless the step gives one (``with id "{{key-id}}"``; step arguments take the same
-``{{placeholders}}`` as policy files). Names are unique per kind in a scenario. A name the
-scenario never declared is an :class:`UnknownNameError` with "did you mean".
+its name unless the step gives one (``with id "{{key-id}}"``). A name the scenario never
+declared is an :class:`UnknownNameError` with "did you mean".
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
-from iamspec.arns import Arn, fill_template, parse_arn, parse_iam_entity, template_variables
-from iamspec.catalog import Catalog, ResourceType
+from iamspec.arns import parse_arn, parse_iam_entity
+from iamspec.catalog import Catalog
 from iamspec.harness.backends import Backend
 from iamspec.harness.declarations import (
     KINDS_BY_PHRASE,
     RAW_ARN,
-    RESOURCE_KINDS,
     Caller,
     GroupView,
     KnownDifferenceDeclaration,
@@ -33,60 +32,29 @@ from iamspec.harness.declarations import (
     PrincipalKind,
     Resource,
     ResourceKind,
-    parse_context,
-    parse_tags,
 )
 from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownNameError
 from iamspec.harness.outcome import CallResult, Outcome
+from iamspec.harness.phrases import (
+    Phrases,
+    ResourceRef,
+    parse_names,
+    principal_kind,
+    principal_name,
+    resource_kind,
+)
 from iamspec.harness.policies import PolicyFile, PolicyStore
 from iamspec.harness.requests import Call, Expansion, RequestBuilder
+from iamspec.harness.resource_arns import ResourceArns, connect_instance_id
 from iamspec.policy.parser import PolicyKind
-from iamspec.project.placeholders import fill_text
 from iamspec.project.settings import Settings
 from iamspec.suggest import close_matches
 
 __all__ = ["World"]
 
-_IAM_NAME = re.compile(r"[\w+=,.@-]+")
-_IAM_NAME_LIMIT = {PrincipalKind.USER: 64, PrincipalKind.ROLE: 64, PrincipalKind.GROUP: 128}
-_RESOURCE_ID = re.compile(r"[^\s/:\"]+")
-_ITEM = re.compile(
-    r'(?:(?:the|a|an) )?(?P<kind>[^"]+?) "(?P<name>[^"]*)"'
-    r'(?: in the Connect instance "(?P<instance>[^"]*)")?'
-)
-_SEPARATOR = re.compile(r"(?:,\s*|\s+and\s+)(?:the |a |an )?")
-ANY_RESOURCE = "any resource"
-"""The phrase that means Resource ``*``."""
-
-
-def _connect_instance_id(arn: Arn) -> str | None:
-    """The instance id of a Connect ARN (``instance/<id>`` or below it), else None."""
-    if arn.service != "connect" or not arn.resource.startswith("instance/"):
-        return None
-    return arn.resource.removeprefix("instance/").split("/", 1)[0] or None
-
 
 def _suggest(name: str, known: Sequence[str]) -> list[str]:
     return close_matches(name, known, ignore_case=True)
-
-
-def _kind(phrase: str) -> ResourceKind:
-    found = KINDS_BY_PHRASE.get(phrase.strip().lower())
-    if found is None:
-        raise UnknownNameError(
-            "kind of resource", phrase, _suggest(phrase, [k.phrase for k in RESOURCE_KINDS])
-        )
-    return found
-
-
-def _principal_kind(text: str | PrincipalKind) -> PrincipalKind:
-    if isinstance(text, PrincipalKind):
-        return text
-    word = text.strip().lower().removeprefix("iam ").strip()
-    for kind in PrincipalKind:
-        if kind.value == word:
-            return kind
-    raise UnknownNameError("kind of IAM principal", text, ["IAM user", "IAM group", "IAM role"])
 
 
 class World:
@@ -108,8 +76,14 @@ class World:
         self.policies = policies
         self.backend = backend
         self.builder = RequestBuilder(catalog, settings.account_id)
+        self.phrases = Phrases(settings.placeholder_values())
+        """The phrase parser, with the project's ``{{placeholders}}``."""
+        self.arns = ResourceArns(catalog, settings)
         self.results: list[CallResult] = []
         self.step: str | None = None
+        self.table_rows: tuple[str, ...] = ()
+        """``features/x.feature:15`` of each row of the running step's data table (set by
+        the plugin; the header row first), so that a row's error names the row's line."""
         self.live_only = False
         """The scenario carries the ``@live`` tag (set by the plugin)."""
         self.known_differences: list[KnownDifferenceDeclaration] = []
@@ -121,38 +95,10 @@ class World:
 
     def fill(self, text: str) -> str:
         """A step argument with its ``{{placeholders}}`` filled."""
-        return fill_text(text, self.settings.placeholder_values(), f"step argument {text!r}")
+        return self.phrases.fill(text)
 
-    def _arn(
-        self, kind: ResourceKind, resource_id: str, instance_id: str | None
-    ) -> tuple[str, ResourceType]:
-        rt = self.catalog.resource_type(kind.service, kind.resource_type)
-        template = rt.arn_templates[0]
-        known = {
-            "Partition": self.settings.partition,
-            "Region": self.settings.region,
-            "Account": self.settings.account_id,
-        }
-        if instance_id is not None:
-            known["InstanceId"] = instance_id
-        own = [v for v in template_variables(template) if v not in known]
-        if len(own) != 1:
-            raise ScenarioInputError(  # pragma: no cover - guarded by tests of RESOURCE_KINDS
-                f"cannot build an ARN from {template} (unfilled: {', '.join(own)})"
-            )
-        if not _RESOURCE_ID.fullmatch(resource_id):
-            raise ScenarioInputError(
-                f"{resource_id!r} cannot be the id of a {kind.phrase}: an id has no '/', ':', "
-                'quotes or spaces (name any other resource by its ARN: the ARN "arn:...")'
-            )
-        values = {**known, own[0]: resource_id}
-        arn = fill_template(template, values)
-        if not rt.matches(arn):
-            raise ScenarioInputError(
-                f"{resource_id!r} cannot be the id of a {kind.phrase}: {arn} does not match "
-                f"the ARN format {template}"
-            )
-        return arn, rt
+    def _tags(self, tags: str | Mapping[str, str]) -> dict[str, str]:
+        return self.phrases.tags(tags) if isinstance(tags, str) else dict(tags)
 
     # -- principals ---------------------------------------------------------------------------
 
@@ -160,27 +106,23 @@ class World:
         self,
         kind: str | PrincipalKind,
         name: str,
-        policies: Sequence[str] = (),
+        policies: str | Sequence[str] = (),
         tags: str | Mapping[str, str] = "",
     ) -> Principal:
-        """Declare an IAM user, group or role with policy files (relative to policy_dir)."""
-        pkind = _principal_kind(kind)
+        """Declare an IAM user, group or role with policy files (relative to policy_dir;
+        ``"a.json, b.json"`` or a list) and tags (``"K=V, K=V"`` or a mapping)."""
+        pkind = principal_kind(kind)
         if name in self._principals:
             raise ScenarioInputError(
                 f'"{name}" is already declared (as the {self._principals[name].kind.phrase}); '
                 "principal names are unique in a scenario"
             )
-        if not _IAM_NAME.fullmatch(name) or len(name) > _IAM_NAME_LIMIT[pkind]:
-            raise ScenarioInputError(
-                f"{name!r} is not a valid {pkind.phrase} name (letters, digits and +=,.@_-; "
-                f"at most {_IAM_NAME_LIMIT[pkind]} characters)"
-            )
-        iam_kind = KINDS_BY_PHRASE[pkind.phrase.lower()]
-        arn, _ = self._arn(iam_kind, name, None)
+        principal_name(pkind, name)
+        arn, _ = self.arns.build(KINDS_BY_PHRASE[pkind.phrase.lower()], name, None)
         principal = Principal(pkind, name, arn)
         self._principals[name] = principal
         self.add_policies(name, policies)
-        parsed = parse_tags(tags) if isinstance(tags, str) else dict(tags)
+        parsed = self._tags(tags)
         if parsed:
             self.tag_principal(name, parsed)
         return principal
@@ -214,7 +156,7 @@ class World:
         entity = parse_iam_entity(arn)  # the settings hold only IAM user and role ARNs
         kind = PrincipalKind.USER if entity and entity.kind == "user" else PrincipalKind.ROLE
         actual = self.backend.deployed_tags(name, arn)
-        stated = parse_tags(self.fill(tags)) if isinstance(tags, str) else dict(tags)
+        stated = self._tags(tags)
         differ = {k: v for k, v in stated.items() if actual.get(k) != v}
         if differ:
             found = ", ".join(f"{k}={v}" for k, v in sorted(actual.items())) or "no tags"
@@ -248,7 +190,7 @@ class World:
                 f"a known difference needs a reason of a few words (got {reason!r}): say what "
                 "AWS does differently and, where there is one, cite the source"
             )
-        patterns = tuple(dict.fromkeys(a.strip() for a in actions.split(",") if a.strip()))
+        patterns = tuple(dict.fromkeys(parse_names(actions)))
         if not patterns:
             raise ScenarioInputError(
                 "name the actions the known difference is about, e.g. "
@@ -321,10 +263,10 @@ class World:
             )
         return principal
 
-    def add_policies(self, name: str, policies: Sequence[str]) -> None:
+    def add_policies(self, name: str, policies: str | Sequence[str]) -> None:
         """Attach policy files to a principal (loaded and parsed now: errors name the file)."""
         principal = self._scenario_principal(name, "policies")
-        for policy in policies:
+        for policy in parse_names(policies) if isinstance(policies, str) else policies:
             principal.policies.append(self.policies.load(policy.strip(), PolicyKind.IDENTITY))
 
     def set_boundary(self, name: str, policy: str) -> None:
@@ -348,7 +290,7 @@ class World:
             raise ScenarioInputError(
                 f'"{name}" is an IAM group; group tags are not principal tags (tag the user)'
             )
-        parsed = parse_tags(self.fill(tags)) if isinstance(tags, str) else dict(tags)
+        parsed = self._tags(tags)
         for key in parsed:
             if key in principal.tags:
                 raise ScenarioInputError(f'"{name}" is already tagged {key}={principal.tags[key]}')
@@ -405,7 +347,7 @@ class World:
 
     def _make(
         self,
-        kind_phrase: str,
+        kind_phrase: str | ResourceKind,
         name: str,
         *,
         instance: str | None = None,
@@ -413,13 +355,13 @@ class World:
         owner: str | None = None,
         tags: str | Mapping[str, str] = "",
     ) -> Resource:
-        kind = _kind(kind_phrase)
+        kind = kind_phrase if isinstance(kind_phrase, ResourceKind) else resource_kind(kind_phrase)
         if kind.principal is not None:
             raise ScenarioInputError(
                 f'declare IAM identities with "Given the {kind.phrase} \\"{name}\\"" '
                 "(they are principals and resources at once)"
             )
-        parsed = parse_tags(self.fill(tags)) if isinstance(tags, str) else dict(tags)
+        parsed = self._tags(tags)
         rid = self.fill(resource_id) if resource_id is not None else name
         instance_id: str | None = None
         if kind.resource_type == "instance":
@@ -446,7 +388,9 @@ class World:
             # policy matches aws:ResourceTag/owner against that ARN.
             parsed = {"owner": self.instance(owner).arn, **parsed}
             implicit = frozenset({"owner"})
-        arn, rt = self._arn(kind, rid, None if kind.resource_type == "instance" else instance_id)
+        arn, rt = self.arns.build(
+            kind, rid, None if kind.resource_type == "instance" else instance_id
+        )
         return Resource(kind, name, arn, rt, tuple(parsed.items()), instance_id, implicit)
 
     def add_resource(
@@ -477,24 +421,29 @@ class World:
     def raw_resource(self, arn: str) -> Resource:
         """A resource named by its ARN (no tags); MalformedArnError for text that is not one."""
         text = self.fill(arn)
-        instance = _connect_instance_id(parse_arn(text, strict=True))
+        instance = connect_instance_id(parse_arn(text, strict=True))
         return Resource(RAW_ARN, text, text, None, (), instance)
 
-    def resource(self, kind_phrase: str, name: str) -> Resource:
+    def resource(self, kind_phrase: str | ResourceKind, name: str) -> Resource:
         """A declared resource, an IAM principal as a resource, or a settings' instance.
 
         The kind ``ARN`` names a resource by its ARN (``the ARN "arn:aws:..."``).
         """
-        if kind_phrase.strip().lower() == RAW_ARN.phrase.lower():
+        if isinstance(kind_phrase, ResourceKind):
+            kind = kind_phrase
+        elif " ".join(kind_phrase.split()).lower() == RAW_ARN.phrase.lower():
             return self.raw_resource(name)
-        kind = _kind(kind_phrase)
+        else:
+            kind = resource_kind(kind_phrase)
+        if kind is RAW_ARN:
+            return self.raw_resource(name)
         if kind.principal is not None:
             principal = self.principal(name)
             if principal.kind is not kind.principal:
                 raise ScenarioInputError(
                     f'"{name}" is an {principal.kind.phrase}, not an {kind.phrase}'
                 )
-            _, rt = self._arn(kind, name, None)
+            _, rt = self.arns.build(kind, name, None)
             return Resource(kind, name, principal.arn, rt, tuple(principal.tags.items()))
         if kind.resource_type == "instance":
             return self.instance(name)
@@ -506,41 +455,33 @@ class World:
             raise error
         return found
 
-    def parse_resources(self, phrase: str, *, new: bool = False) -> tuple[Resource, ...]:
-        """``the Connect user "jdoe" and the routing profile "basic"`` → the resources.
-
-        With ``new``, the resources are built (for a create request), not looked up.
-        """
+    def resources_of(
+        self, refs: Sequence[ResourceRef], *, new: bool = False
+    ) -> tuple[Resource, ...]:
+        """The resources ``refs`` name: looked up (declared ones), or with ``new`` built for a
+        create request (then ``in the Connect instance "I"`` may place them)."""
         items: list[Resource] = []
-        pos = 0
-        text = phrase.strip()
-        while True:
-            match = _ITEM.match(text, pos)
-            if match is None:
-                raise ScenarioInputError(
-                    f'cannot read resources from {phrase!r}: expected the <kind> "<name>", '
-                    'joined by "and"'
-                )
-            kind, name, instance = match.group("kind", "name", "instance")
-            if kind.strip().lower() == RAW_ARN.phrase.lower():
-                items.append(self.raw_resource(name))
+        for ref in refs:
+            if ref.is_arn:
+                items.append(self.raw_resource(ref.name))
             elif new:
-                items.append(self._make(kind, name, instance=instance))
+                items.append(self._make(ref.kind, ref.name, instance=ref.instance))
             else:
-                if instance is not None:
+                if ref.instance is not None:
                     raise ScenarioInputError(
-                        f"name declared resources without 'in the Connect instance' ({phrase!r})"
+                        "name declared resources without 'in the Connect instance' "
+                        f'(the {ref.kind.phrase} "{ref.name}")'
                     )
-                items.append(self.resource(kind, name))
-            pos = match.end()
-            if pos == len(text):
-                return tuple(items)
-            sep = _SEPARATOR.match(text, pos)
-            if sep is None:
-                raise ScenarioInputError(
-                    f"cannot read resources from {phrase!r} after {text[:pos]!r}"
-                )
-            pos = sep.end()
+                items.append(self.resource(ref.kind, ref.name))
+        return tuple(items)
+
+    def parse_resources(self, phrase: str, *, new: bool = False) -> tuple[Resource, ...]:
+        """``the Connect user "jdoe" and the routing profile "basic"`` → the resources
+        (:func:`~iamspec.harness.phrases.parse_resources`, then :meth:`resources_of`)."""
+        targets = self.phrases.resources(phrase)
+        if targets.any_resource:
+            raise ScenarioInputError(f"{phrase!r} names no resource here")
+        return self.resources_of(targets.items, new=new)
 
     # -- requests -----------------------------------------------------------------------------
 
@@ -562,19 +503,21 @@ class World:
         ``"Key=Value, ..."``; ``context`` is extra context keys, ``"aws:SourceIp=203.0.113.7,
         ..."`` (a key given twice is multivalued).
         """
-        any_resource = on is not None and on.strip() == ANY_RESOURCE
         resources: tuple[Resource, ...] = ()
+        any_resource = False
         if new is not None:
             resources = self.parse_resources(new, new=True)
-        elif on is not None and not any_resource:
-            resources = self.parse_resources(on)
+        elif on is not None:
+            targets = self.phrases.resources(on)
+            any_resource = targets.any_resource
+            resources = self.resources_of(targets.items)
         calls = self.builder.build(
             self.caller(principal),
             action,
             resources=resources,
             any_resource=any_resource,
-            request_tags=parse_tags(self.fill(request_tags)),
-            context=parse_context(self.fill(context)),
+            request_tags=self.phrases.tags(request_tags),
+            context=self.phrases.context(context),
             expansion=expansion,
         )
         return self.answer(calls)

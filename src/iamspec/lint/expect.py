@@ -1,7 +1,7 @@
 """Assertions on findings for scenarios and tests; a failure shows what the linter reported.
 
-The step definitions of ``steps/lint.py`` call these, one call per step. Every helper hides
-itself from pytest tracebacks, so a failure points at the feature's step.
+The step definitions of :mod:`iamspec.harness.steps.lint` call these, one call per step. Every
+helper hides itself from pytest tracebacks, so a failure points at the feature's step.
 """
 
 from __future__ import annotations

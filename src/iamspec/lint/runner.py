@@ -110,11 +110,21 @@ def lint_file(
     return lint_text(text, source, kind=kind, placeholders=placeholders, catalog=catalog)
 
 
-def _files(paths: Iterable[str | Path]) -> Iterator[Path]:
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or path.is_relative_to(folder)
+
+
+def _files(paths: Iterable[str | Path], exclude: Collection[Path]) -> Iterator[Path | None]:
+    """The files to lint; None for each one skipped because ``exclude`` holds it."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.json") if p.is_file())
+            here = path.resolve()
+            # a folder named inside an excluded one is linted: naming it asks for it
+            skip = [e for e in exclude if not _inside(here, e)]
+            for found in sorted(p for p in path.rglob("*.json") if p.is_file()):
+                resolved = found.resolve()
+                yield None if any(_inside(resolved, e) for e in skip) else found
         elif path.is_file():
             yield path
         elif path.exists():
@@ -129,6 +139,8 @@ class LintRun:
 
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
+    skipped: int = 0
+    """Files found in folders but not linted: inside a ``lint_exclude`` path."""
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -150,7 +162,11 @@ class LintRun:
                 parts.append(f"{n} {severity.value}{'s' if n != 1 else ''}")
         if not self.findings:
             parts.append("no findings")
-        return ", ".join(parts)
+        text = ", ".join(parts)
+        if self.skipped:
+            many = "s" if self.skipped != 1 else ""
+            text += f"; {self.skipped} file{many} skipped (lint_exclude)"
+        return text
 
 
 def lint_paths(
@@ -159,13 +175,20 @@ def lint_paths(
     kind: PolicyKind = PolicyKind.IDENTITY,
     placeholders: Collection[str] | None = None,
     catalog: Catalog | None = None,
+    exclude: Collection[Path] = (),
 ) -> LintRun:
     """Lint files and folders (a folder: every ``*.json`` below it, sorted).
 
+    ``exclude`` holds absolute, resolved files and folders (a project's ``lint_exclude``)
+    that a folder's walk skips and counts in :attr:`LintRun.skipped`; a path named in
+    ``paths`` itself, or a folder named inside an excluded one, is linted all the same.
     Raises LintInputError for a path that does not exist or cannot be read.
     """
     run = LintRun()
-    for path in _files(paths):
+    for path in _files(paths, exclude):
+        if path is None:
+            run.skipped += 1
+            continue
         run.findings.extend(lint_file(path, kind=kind, placeholders=placeholders, catalog=catalog))
         run.files += 1
     return run

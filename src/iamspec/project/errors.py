@@ -8,8 +8,10 @@ back to a default and pass as "denied"::
     └── ProjectError
         ├── SettingsError               [tool.iamspec] in pyproject.toml is invalid
         │                               (source, key, reason)
-        └── PlaceholderError            {{name}} malformed or without a value
-                                        (source, line, column, reason, suggestions)
+        ├── PlaceholderError            {{name}} malformed or without a value
+        │                               (source, line, column, reason, suggestions)
+        └── StarterError                iamspec init cannot write its starter project
+                                        (folder, reason)
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Sequence
 
 from iamspec.errors import IamSpecError
 
-__all__ = ["PlaceholderError", "ProjectError", "SettingsError"]
+__all__ = ["PlaceholderError", "ProjectError", "SettingsError", "StarterError"]
 
 
 def _did_you_mean(suggestions: Sequence[str]) -> str:
@@ -53,3 +55,13 @@ class PlaceholderError(ProjectError):
         self.reason = reason
         self.suggestions = tuple(suggestions)
         super().__init__(f"{source}:{line}:{column}: {reason}{_did_you_mean(suggestions)}")
+
+
+class StarterError(ProjectError):
+    """``iamspec init`` cannot write its starter project into ``folder`` (nothing is left
+    half-written)."""
+
+    def __init__(self, folder: str, reason: str) -> None:
+        self.folder = folder
+        self.reason = reason
+        super().__init__(f"{folder}: {reason}")

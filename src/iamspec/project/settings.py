@@ -9,6 +9,7 @@ living docs and the CLI from the project root). Every key is optional::
     partition = "aws"                # aws, aws-cn, aws-us-gov, ...
     policy_dir = "policies"          # where "with the policy ..." looks, relative to rootdir
     default_connect_instance = "main"
+    lint_exclude = ["policies/published"]  # deliberately broken copies `iamspec lint` skips
 
     [tool.iamspec.connect_instances]  # Connect instance ids by the name scenarios use
     main = "11111111-2222-3333-4444-555555555555"
@@ -22,6 +23,13 @@ living docs and the CLI from the project root). Every key is optional::
 Other tools keep their own keys in the same table, so an unknown key is ignored, unless it
 is one or two typos away from one of the keys above (``acount_id``): that is an error with a
 suggestion, because a misspelt setting would silently fall back to its default.
+
+``lint_exclude`` lists files or folders, relative to the project root, that ``iamspec lint``
+skips when it walks a folder (it still lints one named on its command line): copies kept
+broken on purpose, like verbatim published examples. Each must stay inside the project.
+
+:func:`find_project_root` finds the project a command runs in: the nearest folder, from the
+current one up, whose ``pyproject.toml`` has a ``[tool.iamspec]`` table.
 """
 
 from __future__ import annotations
@@ -37,7 +45,7 @@ from iamspec.arns import is_account_id, parse_iam_entity
 from iamspec.project.errors import SettingsError
 from iamspec.suggest import close_matches
 
-__all__ = ["DEFAULTS", "Settings", "load_settings"]
+__all__ = ["DEFAULTS", "Settings", "find_project_root", "load_settings"]
 
 DEFAULTS: Mapping[str, str] = {
     "account_id": "111122223333",
@@ -47,7 +55,10 @@ DEFAULTS: Mapping[str, str] = {
     "default_connect_instance": "main",
 }
 _TABLES = ("placeholders", "connect_instances", "deployed_principals")
-KNOWN_KEYS: tuple[str, ...] = (*DEFAULTS, *_TABLES)
+_LISTS = ("lint_exclude",)
+KNOWN_KEYS: tuple[str, ...] = (*DEFAULTS, *_TABLES, *_LISTS)
+_MAX_PARENTS = 64
+"""How many folders :func:`find_project_root` climbs at most (deeper trees do not exist)."""
 
 PARTITIONS = frozenset(
     {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
@@ -81,6 +92,7 @@ class Settings:
     placeholders: Mapping[str, str] = field(default_factory=dict)
     connect_instances: Mapping[str, str] = field(default_factory=dict)
     deployed_principals: Mapping[str, str] = field(default_factory=dict)
+    lint_exclude: tuple[str, ...] = ()
     _values: Mapping[str, str] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -141,12 +153,30 @@ class Settings:
                     f"{arn!r} is not in this project's account (arn:{self.partition}:iam::"
                     f"{self.account_id}:...); the live run asks the account it describes",
                 )
+        for index, entry in enumerate(self.lint_exclude):
+            self._check_exclude(index, entry)
         if self.connect_instances and self.default_connect_instance not in self.connect_instances:
             raise self._error(
                 "default_connect_instance",
                 f"{self.default_connect_instance!r} is not in [tool.iamspec.connect_instances] "
                 f"({', '.join(sorted(self.connect_instances))})",
             )
+
+    def _check_exclude(self, index: int, entry: str) -> None:
+        key = f"lint_exclude[{index}]"
+        path = Path(entry)
+        if not entry.strip() or _BAD_VALUE_CHARS.search(entry):
+            raise self._error(key, f"{entry!r} is not a path")
+        if path.is_absolute() or entry.startswith("~"):
+            raise self._error(key, f"{entry!r} must be relative to the project root")
+        if any(c in entry for c in "*?["):
+            raise self._error(key, f"{entry!r}: name files or folders, not patterns")
+        if not (self.root / path).resolve().is_relative_to(self.root.resolve()):
+            raise self._error(key, f"{entry!r} leaves the project root")
+
+    def excluded_paths(self) -> tuple[Path, ...]:
+        """``lint_exclude`` as absolute, resolved paths."""
+        return tuple((self.root / entry).resolve() for entry in self.lint_exclude)
 
     # -- placeholders -------------------------------------------------------------------------
 
@@ -229,6 +259,39 @@ def _string_table(table: Mapping[str, Any], key: str, source: str) -> dict[str, 
     return dict(value)
 
 
+def _string_list(table: Mapping[str, Any], key: str, source: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list):
+        raise SettingsError(source, key, f"expected a list of strings, got {type(value).__name__}")
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            raise SettingsError(
+                source, f"{key}[{index}]", f"expected a string, got {type(item).__name__}"
+            )
+    return tuple(value)
+
+
+def _has_iamspec_table(path: Path) -> bool:
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return True  # load_settings then names the problem
+    tool = document.get("tool")
+    return isinstance(tool, dict) and "iamspec" in tool
+
+
+def find_project_root(start: Path) -> Path | None:
+    """The nearest folder from ``start`` up whose ``pyproject.toml`` has ``[tool.iamspec]``
+    (one that cannot be read or parsed counts, so that loading it names the problem); None
+    when there is none."""
+    folder = start.resolve()
+    for candidate in (folder, *folder.parents[:_MAX_PARENTS]):
+        path = candidate / "pyproject.toml"
+        if path.is_file() and _has_iamspec_table(path):
+            return candidate
+    return None
+
+
 def load_settings(root: Path) -> Settings:
     """Read ``[tool.iamspec]`` from ``root/pyproject.toml``; defaults where absent.
 
@@ -259,4 +322,5 @@ def load_settings(root: Path) -> Settings:
         placeholders=_string_table(table, "placeholders", source),
         connect_instances=_string_table(table, "connect_instances", source),
         deployed_principals=_string_table(table, "deployed_principals", source),
+        lint_exclude=_string_list(table, "lint_exclude", source),
     )

@@ -10,10 +10,6 @@ _POLICIES = r'(?: with the polic(?:y|ies) "(?P<policies>[^"]*)")?'
 _TAGS = r'(?: (?:and )?tagged "(?P<tags>[^"]*)")?'
 
 
-def _names(text: str | None) -> list[str]:
-    return [n.strip() for n in (text or "").split(",") if n.strip()]
-
-
 @given(
     parsers.re(
         r'(?:the|an) (?P<kind>IAM (?:user|group|role)) "(?P<name>[^"]+)"' + _POLICIES + _TAGS
@@ -22,7 +18,7 @@ def _names(text: str | None) -> list[str]:
 def declare_principal(
     world: World, kind: str, name: str, policies: str | None, tags: str | None
 ) -> None:
-    world.add_principal(kind, name, _names(policies), tags or "")
+    world.add_principal(kind, name, policies or "", tags or "")
 
 
 @given(parsers.re(r'"(?P<user>[^"]+)" is (?:a member of|in) the IAM group "(?P<group>[^"]+)"'))
@@ -32,7 +28,7 @@ def join_group(world: World, user: str, group: str) -> None:
 
 @given(parsers.re(r'"(?P<name>[^"]+)" also has the polic(?:y|ies) "(?P<policies>[^"]+)"'))
 def attach_policies(world: World, name: str, policies: str) -> None:
-    world.add_policies(name, _names(policies))
+    world.add_policies(name, policies)
 
 
 @given(parsers.re(r'"(?P<name>[^"]+)" has the permissions boundary "(?P<policy>[^"]+)"'))

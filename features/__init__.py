@@ -1,1 +1,0 @@
-"""The scenarios (pytest-bdd); a package so that its test module has a unique name."""

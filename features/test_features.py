@@ -1,5 +1,0 @@
-"""Every feature under features/ becomes tests (pytest-bdd)."""
-
-from pytest_bdd import scenarios
-
-scenarios(".")
