@@ -236,9 +236,11 @@ def _lint(args: argparse.Namespace) -> int:
     _refuse_oversized(args.paths)
     run = lint_paths(
         args.paths,
-        kind=PolicyKind(args.kind),
+        kind=PolicyKind(args.kind or PolicyKind.IDENTITY.value),
         placeholders=settings.placeholder_values().keys(),
         exclude=settings.excluded_paths(),
+        # an explicit --kind is the kind of every file; without it the project says
+        resource_policies=() if args.kind else settings.resource_policy_paths(),
     )
     output = render(run.findings, args.format)
     if args.output:
@@ -412,8 +414,9 @@ exit status:
     lint.add_argument(
         "--kind",
         choices=[k.value for k in PolicyKind],
-        default=PolicyKind.IDENTITY.value,
-        help="the kind of policy, for the grammar check (default: identity)",
+        default=None,
+        help="the kind of every policy, for the grammar check (default: resource for the "
+        "project's resource_policies paths, identity for the others)",
     )
     lint.set_defaults(func=_lint)
 

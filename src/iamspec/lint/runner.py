@@ -176,12 +176,15 @@ def lint_paths(
     placeholders: Collection[str] | None = None,
     catalog: Catalog | None = None,
     exclude: Collection[Path] = (),
+    resource_policies: Collection[Path] = (),
 ) -> LintRun:
     """Lint files and folders (a folder: every ``*.json`` below it, sorted).
 
     ``exclude`` holds absolute, resolved files and folders (a project's ``lint_exclude``)
     that a folder's walk skips and counts in :attr:`LintRun.skipped`; a path named in
     ``paths`` itself, or a folder named inside an excluded one, is linted all the same.
+    A file inside one of ``resource_policies`` (absolute, resolved: a project's
+    ``resource_policies``) is linted as a resource-based policy, every other one as ``kind``.
     Raises LintInputError for a path that does not exist or cannot be read.
     """
     run = LintRun()
@@ -189,6 +192,12 @@ def lint_paths(
         if path is None:
             run.skipped += 1
             continue
-        run.findings.extend(lint_file(path, kind=kind, placeholders=placeholders, catalog=catalog))
+        resolved = path.resolve()
+        as_kind = (
+            PolicyKind.RESOURCE if any(_inside(resolved, r) for r in resource_policies) else kind
+        )
+        run.findings.extend(
+            lint_file(path, kind=as_kind, placeholders=placeholders, catalog=catalog)
+        )
         run.files += 1
     return run

@@ -10,6 +10,7 @@ living docs and the CLI from the project root). Every key is optional::
     policy_dir = "policies"          # where "with the policy ..." looks, relative to rootdir
     default_connect_instance = "main"
     lint_exclude = ["policies/published"]  # deliberately broken copies `iamspec lint` skips
+    resource_policies = ["policies/iamspec/nightly-live-role-trust.json"]  # trust policies
 
     [tool.iamspec.connect_instances]  # Connect instance ids by the name scenarios use
     main = "11111111-2222-3333-4444-555555555555"
@@ -26,7 +27,10 @@ suggestion, because a misspelt setting would silently fall back to its default.
 
 ``lint_exclude`` lists files or folders, relative to the project root, that ``iamspec lint``
 skips when it walks a folder (it still lints one named on its command line): copies kept
-broken on purpose, like verbatim published examples. Each must stay inside the project.
+broken on purpose, like verbatim published examples. ``resource_policies`` lists files or
+folders holding resource-based policies (a role's trust policy, a bucket policy): ``iamspec
+lint`` checks them against the resource-based grammar (a Principal, no Resource needed)
+unless ``--kind`` says otherwise. Each path of both must stay inside the project.
 
 :func:`find_project_root` finds the project a command runs in: the nearest folder, from the
 current one up, whose ``pyproject.toml`` has a ``[tool.iamspec]`` table.
@@ -55,7 +59,7 @@ DEFAULTS: Mapping[str, str] = {
     "default_connect_instance": "main",
 }
 _TABLES = ("placeholders", "connect_instances", "deployed_principals")
-_LISTS = ("lint_exclude",)
+_LISTS = ("lint_exclude", "resource_policies")
 KNOWN_KEYS: tuple[str, ...] = (*DEFAULTS, *_TABLES, *_LISTS)
 _MAX_PARENTS = 64
 """How many folders :func:`find_project_root` climbs at most (deeper trees do not exist)."""
@@ -93,6 +97,7 @@ class Settings:
     connect_instances: Mapping[str, str] = field(default_factory=dict)
     deployed_principals: Mapping[str, str] = field(default_factory=dict)
     lint_exclude: tuple[str, ...] = ()
+    resource_policies: tuple[str, ...] = ()
     _values: Mapping[str, str] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -154,7 +159,9 @@ class Settings:
                     f"{self.account_id}:...); the live run asks the account it describes",
                 )
         for index, entry in enumerate(self.lint_exclude):
-            self._check_exclude(index, entry)
+            self._check_project_path("lint_exclude", index, entry)
+        for index, entry in enumerate(self.resource_policies):
+            self._check_project_path("resource_policies", index, entry)
         if self.connect_instances and self.default_connect_instance not in self.connect_instances:
             raise self._error(
                 "default_connect_instance",
@@ -162,8 +169,8 @@ class Settings:
                 f"({', '.join(sorted(self.connect_instances))})",
             )
 
-    def _check_exclude(self, index: int, entry: str) -> None:
-        key = f"lint_exclude[{index}]"
+    def _check_project_path(self, setting: str, index: int, entry: str) -> None:
+        key = f"{setting}[{index}]"
         path = Path(entry)
         if not entry.strip() or _BAD_VALUE_CHARS.search(entry):
             raise self._error(key, f"{entry!r} is not a path")
@@ -177,6 +184,10 @@ class Settings:
     def excluded_paths(self) -> tuple[Path, ...]:
         """``lint_exclude`` as absolute, resolved paths."""
         return tuple((self.root / entry).resolve() for entry in self.lint_exclude)
+
+    def resource_policy_paths(self) -> tuple[Path, ...]:
+        """``resource_policies`` as absolute, resolved paths."""
+        return tuple((self.root / entry).resolve() for entry in self.resource_policies)
 
     # -- placeholders -------------------------------------------------------------------------
 
@@ -323,4 +334,5 @@ def load_settings(root: Path) -> Settings:
         connect_instances=_string_table(table, "connect_instances", source),
         deployed_principals=_string_table(table, "deployed_principals", source),
         lint_exclude=_string_list(table, "lint_exclude", source),
+        resource_policies=_string_list(table, "resource_policies", source),
     )
