@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from harness_helpers import INSTANCE_ID, make_world
 
 from iamspec.catalog import default_catalog
 from iamspec.harness.declarations import RESOURCE_KINDS
 from iamspec.harness.errors import ScenarioInputError, UnknownNameError
 from iamspec.harness.phrases import parse_context, parse_tags
 from iamspec.project.errors import PlaceholderError
+from tests.harness.kit import INSTANCE_ID, make_world
 
 ACCOUNT = "111122223333"
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from harness_helpers import make_world
 
 from iamspec.engine.evaluator import Decision
 from iamspec.harness import decisions
 from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownDecisionError
 from iamspec.harness.requests import Expansion
+from tests.harness.kit import make_world
 
 ALLOW, IMPLICIT, EXPLICIT = Decision.ALLOWED, Decision.IMPLICIT_DENY, Decision.EXPLICIT_DENY
 

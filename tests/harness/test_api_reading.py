@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness_helpers import make_world
 
 from iamspec.harness.backends import ApiOptions, CallBudget, LiveBackend
 from iamspec.harness.errors import CallLimitError, HarnessError, SimulatorError
@@ -20,6 +19,7 @@ from iamspec.harness.requests import Batch
 from iamspec.harness.world import World
 from iamspec.records.drift import Disagreement, drift_report
 from iamspec.records.results import RunRecord, ScenarioRecord
+from tests.harness.kit import make_world
 
 DESCRIBE = "connect:DescribeUser"
 DELETE = "connect:DeleteUser"

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness_helpers import make_world
 
 from iamspec.engine.evaluator import Decision
 from iamspec.errors import UnknownActionError
@@ -20,6 +19,7 @@ from iamspec.harness.errors import (
 )
 from iamspec.harness.outcome import Answer
 from iamspec.harness.requests import plan
+from tests.harness.kit import make_world
 
 DEPLOYED = {
     "ops-admin": "arn:aws:iam::111122223333:user/ops/ops-admin-1",

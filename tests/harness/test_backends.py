@@ -7,7 +7,6 @@ from typing import Any
 
 import boto3
 import pytest
-from harness_helpers import make_world
 
 from iamspec.engine.evaluator import Decision
 from iamspec.harness.backends import (
@@ -19,6 +18,7 @@ from iamspec.harness.backends import (
 )
 from iamspec.harness.errors import BackendUnavailableError
 from iamspec.harness.requests import Expansion, plan
+from tests.harness.kit import make_world
 
 
 def _scenario(world):
@@ -130,18 +130,6 @@ def test_unknown_backend(tmp_path):
     world = make_world(tmp_path)
     with pytest.raises(BackendUnavailableError, match="choose one of local, moto, live"):
         make_backend("aws", world.catalog, world.settings)
-
-
-@pytest.fixture
-def fake_aws(monkeypatch):
-    for name in list(os.environ):
-        if name.startswith(("AWS_", "MOTO_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
 
 
 def test_moto_agrees_with_local(tmp_path, fake_aws):

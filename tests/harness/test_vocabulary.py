@@ -10,11 +10,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-import steps
 from pytest_bdd.feature import get_features
 from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
 
 import iamspec.harness.steps as library
+import steps
 from iamspec.harness.declarations import RESOURCE_KINDS
 from iamspec.harness.vocabulary import did_you_mean, library_phrases, nearest
 

@@ -4,12 +4,10 @@ traces, moto and live copy them from their local reference, and the results file
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-from harness_helpers import make_world, write_policy
 
 from iamspec.engine.evaluator import Decision
 from iamspec.harness.backends import ApiOptions, LocalBackend, MotoBackend
@@ -19,6 +17,7 @@ from iamspec.harness.world import World
 from iamspec.livingdoc import validate_results
 from iamspec.policy.parser import parse_policy
 from iamspec.records.results import RequestRecord, RunRecord, ScenarioRecord
+from tests.harness.kit import make_world, write_policy
 
 BOUNDARY = "boundary.json"
 BOUNDARY_DISPLAY = f"policies/{BOUNDARY}"
@@ -109,18 +108,6 @@ def test_local_records_none_applied_without_a_boundary(tmp_path):
     world = _bounded_world(tmp_path)
     for answer in _answers(_ask(world, world.backend, "free")).values():
         assert answer.boundary_statements == ()
-
-
-@pytest.fixture
-def fake_aws(monkeypatch):
-    for name in list(os.environ):
-        if name.startswith(("AWS_", "MOTO_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
 
 
 @pytest.mark.parametrize("compare_local", [False, True], ids=["alone", "compare-local"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from harness_helpers import INSTANCE_ID, make_world
 
 from iamspec.errors import (
     MalformedArnError,
@@ -13,6 +12,7 @@ from iamspec.errors import (
 )
 from iamspec.harness.errors import ScenarioInputError, TagKeyTypoError
 from iamspec.harness.requests import TAG_EXCEPTIONS, Expansion, plan
+from tests.harness.kit import INSTANCE_ID, make_world
 
 
 @pytest.fixture

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 
-from harness_helpers import make_world
-
 from iamspec.harness import decisions
 from iamspec.harness.recording import call_record
 from iamspec.records.results import RunRecord, ScenarioRecord, StepRecord
+from tests.harness.kit import make_world
 
 
 def test_round_trip(tmp_path):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from harness_helpers import make_settings, write_policy
 
 from iamspec.errors import PolicyParseError
 from iamspec.harness.errors import PolicyFileError, PolicyLintError
 from iamspec.harness.policies import PolicyStore
 from iamspec.policy.parser import PolicyKind
 from iamspec.project.errors import PlaceholderError
+from tests.harness.kit import make_settings, write_policy
 
 
 def test_loads_once_and_fills(tmp_path):
