@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from lintkit import policy, stmt
 
 from iamspec.lint import RULES, Severity, lint_text
+from tests.lint.kit import policy, stmt
 
 
 @dataclass(frozen=True)

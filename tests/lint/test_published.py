@@ -13,9 +13,9 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from lintkit import PUBLISHED
 
 from iamspec.lint import lint_file
+from tests.lint.kit import PUBLISHED
 
 # file -> [(line:col, severity, code, text the message must contain)]
 EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {

@@ -5,7 +5,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from lintkit import PUBLISHED, ROOT
+
+from tests.lint.kit import PUBLISHED, ROOT
 
 FEATURE = """\
 Feature: lint steps

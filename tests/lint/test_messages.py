@@ -4,9 +4,9 @@ and the cases each check must leave alone."""
 from __future__ import annotations
 
 import pytest
-from lintkit import policy, stmt
 
 from iamspec.lint import Finding, Severity, lint_text
+from tests.lint.kit import policy, stmt
 
 INSTANCE = "arn:aws:connect:us-east-1:111122223333:instance/11111111-2222-3333-4444-555555555555"
 

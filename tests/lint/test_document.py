@@ -7,9 +7,9 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lintkit import policy, stmt
 
 from iamspec.lint import lint_text
+from tests.lint.kit import policy, stmt
 
 
 def _where(text: str) -> list[tuple[int, int, str]]:

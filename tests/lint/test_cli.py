@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from lintkit import PUBLISHED, policy, stmt
 
 from iamspec.cli import main
+from tests.lint.kit import PUBLISHED, policy, stmt
 
 CLEAN = PUBLISHED / "grant-view-user-permissions.json"
 BROKEN = PUBLISHED / "manage-outbound-campaigns-management.json"

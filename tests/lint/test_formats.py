@@ -11,9 +11,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from lintkit import PUBLISHED
 
 from iamspec.lint import RULES, Finding, Severity, lint_paths, render, sarif_log
+from tests.lint.kit import PUBLISHED
 
 SCHEMA = json.loads((Path(__file__).with_name("sarif-schema-2.1.0.json")).read_text())
 
