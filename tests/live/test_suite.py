@@ -16,11 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-pytest.register_assert_rewrite("livekit")
-
-from livekit import (  # noqa: E402 - after register_assert_rewrite
+from tests.live.kit import (
     DEPLOYED,
     PROJECT,
     CountingProxy,
@@ -28,8 +24,6 @@ from livekit import (  # noqa: E402 - after register_assert_rewrite
     live_env,
     provision_deployed_principals,
 )
-
-pytest_plugins = ["livekit"]  # the fixtures moto, proxy, fresh_proxy
 
 LIVE_FEATURE = "features/live_deployed_principals.feature"
 PAGE = 100  # AWS's (and iamspec.simulate's) default MaxItems

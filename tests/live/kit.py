@@ -12,7 +12,8 @@ Everything runs over HTTP on 127.0.0.1; nothing reaches AWS.
   ``features/live_deployed_principals.feature`` expects.
 - :func:`live_env` is the environment of a live run: fake keys, no profile, the endpoint.
 
-The fixtures (``moto``, ``proxy``) are module-scoped; a test module imports them by name.
+The fixtures (``moto``, ``proxy``, ``fresh_proxy``) are in ``tests/live/conftest.py``,
+module-scoped: one server and one proxy per test module.
 """
 
 from __future__ import annotations
@@ -503,29 +504,3 @@ def write_project(
         (root / "features" / f"test_{name}.py").write_text(
             f'from pytest_bdd import scenarios\n\nscenarios("{name}.feature")\n'
         )
-
-
-# --------------------------------------------------------------------------------------------
-# fixtures (module scope: one server and one proxy per test module)
-
-
-@pytest.fixture(scope="module")
-def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
-    """A moto server subprocess with iamspec's Simulate* support, for this module."""
-    with moto_server(tmp_path_factory.mktemp("moto")) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def proxy(moto: MotoServer) -> Iterator[CountingProxy]:
-    """The counting proxy in front of :func:`moto`; reset before each test that uses it."""
-    with counting_proxy(moto.port) as running:
-        yield running
-
-
-@pytest.fixture
-def fresh_proxy(proxy: CountingProxy, moto: MotoServer) -> CountingProxy:
-    """The module's proxy with nothing seen and no fault, and an empty moto server."""
-    moto.reset()
-    proxy.reset()
-    return proxy

@@ -15,15 +15,10 @@ import secrets
 
 import pytest
 
-pytest.register_assert_rewrite("livekit")
-
-from livekit import MotoServer, use_live_env, write_project  # noqa: E402
-
-from iamspec.catalog import default_catalog  # noqa: E402
-from iamspec.harness.backends import ApiOptions, LiveBackend  # noqa: E402
-from iamspec.project.settings import load_settings  # noqa: E402
-
-pytest_plugins = ["livekit"]  # the fixture moto
+from iamspec.catalog import default_catalog
+from iamspec.harness.backends import ApiOptions, LiveBackend
+from iamspec.project.settings import load_settings
+from tests.live.kit import MotoServer, use_live_env, write_project
 
 ALLOW_DESCRIBE = """{
   "Version": "2012-10-17",

@@ -18,9 +18,20 @@ from typing import Any
 
 import pytest
 
-pytest.register_assert_rewrite("livekit")
-
-from livekit import (  # noqa: E402 - after register_assert_rewrite
+from iamspec.catalog import default_catalog
+from iamspec.engine.evaluator import Decision
+from iamspec.harness.backends import ApiOptions, LiveBackend, LocalBackend
+from iamspec.harness.errors import (
+    BackendUnavailableError,
+    CallLimitError,
+    ScenarioFailure,
+    SimulatorError,
+)
+from iamspec.harness.policies import PolicyStore
+from iamspec.harness.requests import Call, Expansion, plan
+from iamspec.harness.world import World
+from iamspec.project.settings import load_settings
+from tests.live.kit import (
     ACCOUNT,
     PROJECT,
     CountingProxy,
@@ -28,22 +39,6 @@ from livekit import (  # noqa: E402 - after register_assert_rewrite
     provision_deployed_principals,
     use_live_env,
 )
-
-from iamspec.catalog import default_catalog  # noqa: E402
-from iamspec.engine.evaluator import Decision  # noqa: E402
-from iamspec.harness.backends import ApiOptions, LiveBackend, LocalBackend  # noqa: E402
-from iamspec.harness.errors import (  # noqa: E402
-    BackendUnavailableError,
-    CallLimitError,
-    ScenarioFailure,
-    SimulatorError,
-)
-from iamspec.harness.policies import PolicyStore  # noqa: E402
-from iamspec.harness.requests import Call, Expansion, plan  # noqa: E402
-from iamspec.harness.world import World  # noqa: E402
-from iamspec.project.settings import load_settings  # noqa: E402
-
-pytest_plugins = ["livekit"]  # the fixtures moto, proxy, fresh_proxy
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 AGENT = f"arn:aws:connect:us-east-1:{ACCOUNT}:instance/{INSTANCE}/agent"

@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import pytest
 
-pytest.register_assert_rewrite("livekit")
-
-from livekit import (  # noqa: E402 - after register_assert_rewrite
+from tests.live.kit import (
     CountingProxy,
     deny_allowed_after,
     use_live_env,
     write_project,
 )
-
-pytest_plugins = ["livekit"]  # the fixtures moto, proxy, fresh_proxy
 
 ALLOW_DESCRIBE = """{
   "Version": "2012-10-17",

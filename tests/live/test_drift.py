@@ -14,17 +14,13 @@ from typing import Any
 
 import pytest
 
-pytest.register_assert_rewrite("livekit")
-
-from livekit import (  # noqa: E402 - after register_assert_rewrite
+from tests.live.kit import (
     ACCOUNT,
     PROJECT,
     CountingProxy,
     deny_allowed_after,
     use_live_env,
 )
-
-pytest_plugins = ["livekit"]  # the fixtures moto, proxy, fresh_proxy
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 JDOE = f"arn:aws:connect:us-east-1:{ACCOUNT}:instance/{INSTANCE}/agent/jdoe"

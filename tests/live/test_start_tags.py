@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-pytest.register_assert_rewrite("livekit")
-
-from livekit import (  # noqa: E402 - after register_assert_rewrite
+from iamspec.catalog import default_catalog
+from iamspec.harness.backends import ApiOptions, LiveBackend
+from iamspec.harness.errors import BackendUnavailableError
+from iamspec.project.settings import load_settings
+from tests.live.kit import (
     ACCOUNT,
     DEPLOYED_PRINCIPALS,
     CountingProxy,
@@ -20,13 +22,6 @@ from livekit import (  # noqa: E402 - after register_assert_rewrite
     use_live_env,
     write_project,
 )
-
-from iamspec.catalog import default_catalog  # noqa: E402
-from iamspec.harness.backends import ApiOptions, LiveBackend  # noqa: E402
-from iamspec.harness.errors import BackendUnavailableError  # noqa: E402
-from iamspec.project.settings import load_settings  # noqa: E402
-
-pytest_plugins = ["livekit"]  # the fixtures moto, proxy, fresh_proxy
 
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/main-operator"
 USER = f"arn:aws:iam::{ACCOUNT}:user/test-admin"
