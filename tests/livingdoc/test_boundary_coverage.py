@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from docskit import DEPT, DEPT_TEXT, Ask, matched, project, run, scenario
 
 from iamspec.livingdoc import build_site, write_site
 from iamspec.livingdoc.coverage import StatementCoverage
 from iamspec.livingdoc.site import Site
 from iamspec.records.results import RunRecord
+from tests.livingdoc.kit import DEPT, DEPT_TEXT, Ask, matched, project, run, scenario
 
 BOUNDARY = "policies/boundary.json"
 BOUNDARY_TEXT = (

@@ -4,7 +4,13 @@ tags that decided each; principals of deselected scenarios; guarantees only when
 from __future__ import annotations
 
 import pytest
-from docskit import (
+
+from iamspec.livingdoc import build_site, write_site
+from iamspec.livingdoc.access import NO_RESOURCE, declared_in_steps, tag_facts
+from iamspec.livingdoc.errata import Errata
+from iamspec.livingdoc.guarantees import Guarantee
+from iamspec.records.results import StepRecord
+from tests.livingdoc.kit import (
     DEPT,
     DEPT_TEXT,
     EVIL,
@@ -18,12 +24,6 @@ from docskit import (
     scenario,
     who_run,
 )
-
-from iamspec.livingdoc import build_site, write_site
-from iamspec.livingdoc.access import NO_RESOURCE, declared_in_steps, tag_facts
-from iamspec.livingdoc.errata import Errata
-from iamspec.livingdoc.guarantees import Guarantee
-from iamspec.records.results import StepRecord
 
 NO_ERRATA = Errata(False, "", reason="not in this test")
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from docskit import DEPT, DEPT_TEXT, Ask, dept_run, matched, project, run, scenario
 
 from iamspec.livingdoc.deciding import StatementRef
 from iamspec.livingdoc.errata import Errata
 from iamspec.livingdoc.site import build_site
 from iamspec.records.loading import load_results
 from iamspec.records.results import PrincipalRecord
+from tests.livingdoc.kit import DEPT, DEPT_TEXT, Ask, dept_run, matched, project, run, scenario
 
 NO_ERRATA = Errata(False, "", reason="not in this test")
 

@@ -14,8 +14,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from chromekit import chromium, find_chromium
-from docskit import (
+
+from iamspec.livingdoc import build_site, write_site
+from iamspec.livingdoc import scenarios as scenario_views
+from iamspec.livingdoc.deciding import StatementRef
+from iamspec.livingdoc.scenarios import LARGE_SCENARIO_REQUESTS
+from tests.livingdoc.chromium import chromium, find_chromium
+from tests.livingdoc.kit import (
     DEPT,
     DEPT_TEXT,
     LARGE_ALLOWED,
@@ -34,11 +39,6 @@ from docskit import (
     scenario,
     sweep,
 )
-
-from iamspec.livingdoc import build_site, write_site
-from iamspec.livingdoc import scenarios as scenario_views
-from iamspec.livingdoc.deciding import StatementRef
-from iamspec.livingdoc.scenarios import LARGE_SCENARIO_REQUESTS
 
 PAGE = "feature-dept"
 ANCHOR = f"sc-{LARGE_LINE}"
@@ -383,7 +383,7 @@ def test_the_same_run_in_full_would_be_many_times_larger(root, tmp_path, monkeyp
 
 @pytest.mark.skipif(
     find_chromium() is None and os.environ.get("CI", "").lower() not in ("true", "1", "yes"),
-    reason="headless Chromium not found (test_livingdoc_browser.py says how to install it)",
+    reason="headless Chromium not found (tests/livingdoc/test_browser.py says how to install it)",
 )
 def test_the_summary_link_lands_in_a_real_browser(html_dir, tmp_path):
     executable = find_chromium()

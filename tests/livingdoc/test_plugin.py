@@ -9,9 +9,9 @@ import os
 from pathlib import Path
 
 import pytest
-from docskit import DEPT, DEPT_TEXT, PUBLISHED_BAD, ROOT, dept_run, project
 
 from iamspec.cli import main
+from tests.livingdoc.kit import DEPT, DEPT_TEXT, PUBLISHED_BAD, ROOT, dept_run, project
 
 FEATURE = """\
 Feature: Test admins manage Test agents

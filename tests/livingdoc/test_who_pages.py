@@ -7,7 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from docskit import (
+
+from iamspec.livingdoc import build_site, write_site
+from iamspec.livingdoc.errata import Errata
+from iamspec.livingdoc.search import MAX_LINKS, build_search
+from tests.livingdoc.kit import (
     DEPT,
     DEPT_TEXT,
     EVIL,
@@ -20,11 +24,7 @@ from docskit import (
     scenario,
     who_run,
 )
-from test_livingdoc_render import check_golden, normalise, parse, read
-
-from iamspec.livingdoc import build_site, write_site
-from iamspec.livingdoc.errata import Errata
-from iamspec.livingdoc.search import MAX_LINKS, build_search
+from tests.livingdoc.pages import check_golden, normalise, parse, read
 
 NO_ERRATA = Errata(False, "", reason="not in this test")
 STAMP = "2026-11-30T08:00:00+00:00"

@@ -11,7 +11,11 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
-from docskit import (
+
+from iamspec.livingdoc import build_site, write_site
+from iamspec.livingdoc.drift import NOT_COMPARED_REASON
+from iamspec.records.drift import drift_report
+from tests.livingdoc.kit import (
     DEPT,
     DEPT_TEXT,
     EVIL,
@@ -26,10 +30,6 @@ from docskit import (
     scenario,
 )
 
-from iamspec.livingdoc import build_site, write_site
-from iamspec.livingdoc.drift import NOT_COMPARED_REASON
-from iamspec.records.drift import drift_report
-
 REASON = "the simulator <ignores> the *Deny* | for this resource type"
 STALE = "AWS once answered implicitDeny here"
 
@@ -42,20 +42,6 @@ def root(tmp_path):
 @pytest.fixture
 def site(root):
     return build_site(drift_run(), root=root)
-
-
-@pytest.fixture
-def html(site, tmp_path):
-    out = tmp_path / "site"
-    write_site(site, out, "html")
-    return out
-
-
-@pytest.fixture
-def markdown(site, tmp_path):
-    out = tmp_path / "md"
-    write_site(site, out, "markdown")
-    return out
 
 
 def read(path: Path) -> str:
@@ -403,11 +389,11 @@ def test_without_compare_local_there_is_no_drift_page_and_no_link(root, tmp_path
 
 
 # --------------------------------------------------------------------------------------------
-# a real browser (as tests/livingdoc/test_livingdoc_browser.py: fails under CI without one)
+# a real browser (as tests/livingdoc/test_browser.py: fails under CI without one)
 
 
 def test_the_drift_page_reads_in_a_real_browser(site, tmp_path):
-    from chromekit import chromium, find_chromium
+    from tests.livingdoc.chromium import chromium, find_chromium
 
     executable = find_chromium()
     if executable is None:

@@ -9,7 +9,13 @@ import re
 from pathlib import Path
 
 import pytest
-from docskit import (
+
+from iamspec.cli import main
+from iamspec.livingdoc import ResultsFileError, build_site, load_results, write_site
+from iamspec.livingdoc.policies import PolicyLibrary, PolicyView, variant_label
+from iamspec.livingdoc.site import Site
+from iamspec.records.results import PolicyRefRecord, PolicyTextRecord, RunRecord, text_sha256
+from tests.livingdoc.kit import (
     DEPT,
     DEPT_TEXT,
     EVIL,
@@ -22,12 +28,6 @@ from docskit import (
     scenario,
     with_texts,
 )
-
-from iamspec.cli import main
-from iamspec.livingdoc import ResultsFileError, build_site, load_results, write_site
-from iamspec.livingdoc.policies import PolicyLibrary, PolicyView, variant_label
-from iamspec.livingdoc.site import Site
-from iamspec.records.results import PolicyRefRecord, PolicyTextRecord, RunRecord, text_sha256
 
 _DEPT = json.loads(DEPT_TEXT)
 CHANGED_TEXT = (

@@ -7,11 +7,11 @@ import os
 import re
 
 import pytest
-from docskit import DEPT, DEPT_TEXT, LIVE_REASON, dept_run, deselected, project
 
 from iamspec.livingdoc import build_site, write_site
 from iamspec.livingdoc.errata import Errata
 from iamspec.livingdoc.not_run import MAX_FEATURE_FILES, uncollected_features
+from tests.livingdoc.kit import DEPT, DEPT_TEXT, LIVE_REASON, dept_run, deselected, project
 
 NO_ERRATA = Errata(False, "", reason="not in this test")
 KEYWORD = "not selected by -k 'Department'"

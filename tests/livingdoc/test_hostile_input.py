@@ -17,9 +17,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from docskit import DEPT, DEPT_TEXT, Ask, project, run, scenario, with_texts
 
 from iamspec.cli import main
+from tests.livingdoc.kit import DEPT, DEPT_TEXT, Ask, project, run, scenario, with_texts
 
 SECRET = "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 SECRET_MARK = "wJalrXUtnFEMI"

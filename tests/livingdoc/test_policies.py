@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from docskit import DEPT, DEPT_TEXT, matched, project, spans
 
 from iamspec.livingdoc.deciding import StatementRef, resolve
 from iamspec.livingdoc.policies import PolicyLibrary, build_view, policy_slug, slugify
 from iamspec.policy.parser import PolicyKind
 from iamspec.records.results import PrincipalRecord, RequestRecord
+from tests.livingdoc.kit import DEPT, DEPT_TEXT, matched, project, spans
 
 
 def test_slugs():

@@ -1,7 +1,7 @@
 """The generated site in a real browser: headless Chromium opens it from disk (file://), finds
 every feature, follows every link, sees no console error, and renders a page that is not blank.
 
-Chromium is driven over the DevTools protocol on a pipe (tests/livingdoc/chromekit.py): no new
+Chromium is driven over the DevTools protocol on a pipe (tests/livingdoc/chromium.py): no new
 dependency, yet real navigation, console and failed-load events, and screenshots. Without a
 Chromium the test fails under CI (``CI=true``) and is skipped elsewhere.
 """
@@ -14,8 +14,10 @@ from pathlib import Path
 from urllib.parse import urldefrag
 
 import pytest
-from chromekit import chromium, colour_stats, find_chromium
-from docskit import (
+
+from iamspec.livingdoc import build_site, write_site
+from tests.livingdoc.chromium import chromium, colour_stats, find_chromium
+from tests.livingdoc.kit import (
     DEPT,
     DEPT_TEXT,
     EVIL,
@@ -27,8 +29,6 @@ from docskit import (
     project,
     who_run,
 )
-
-from iamspec.livingdoc import build_site, write_site
 
 IN_CI = os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from docskit import DEPT, DEPT_TEXT
 
 from iamspec.catalog import default_catalog
 from iamspec.livingdoc.coverage import Hit, ScenarioLink, compute_coverage, format_percent
 from iamspec.livingdoc.deciding import StatementRef
 from iamspec.livingdoc.policies import build_view
 from iamspec.policy.parser import PolicyKind
+from tests.livingdoc.kit import DEPT, DEPT_TEXT
 
 CATALOG = default_catalog()
 WHERE = ScenarioLink("F", "feature-f", "sc-7", "S")

@@ -3,15 +3,15 @@ fragments."""
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from docskit import (
+
+from iamspec.livingdoc import build_site, write_site
+from iamspec.livingdoc.render import md_cell, md_code, md_escape, md_inline_code
+from tests.livingdoc.kit import (
     DEPT,
     DEPT_TEXT,
     EVIL,
@@ -21,12 +21,7 @@ from docskit import (
     dept_run,
     project,
 )
-
-from iamspec.livingdoc import build_site, write_site
-from iamspec.livingdoc.render import md_cell, md_code, md_escape, md_inline_code
-
-GOLDEN = Path(__file__).parent / "golden"
-UPDATE = os.environ.get("IAMSPEC_UPDATE_GOLDEN") == "1"
+from tests.livingdoc.pages import Page, check_golden, normalise, parse, read
 
 
 @pytest.fixture
@@ -41,70 +36,6 @@ def root(tmp_path):
 @pytest.fixture
 def site(root):
     return build_site(dept_run(), root=root)
-
-
-@pytest.fixture
-def html(site, tmp_path):
-    out = tmp_path / "site"
-    write_site(site, out, "html")
-    return out
-
-
-@pytest.fixture
-def markdown(site, tmp_path):
-    out = tmp_path / "md"
-    write_site(site, out, "markdown")
-    return out
-
-
-def read(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
-
-
-class _Page(HTMLParser):
-    """Collects ids, links, stylesheet/script/img sources and element classes."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.ids: list[str] = []
-        self.links: list[str] = []
-        self.sources: list[str] = []
-        self.tags: list[str] = []
-        self.elements: list[tuple[str, dict[str, str]]] = []
-
-    def handle_starttag(self, tag, attrs):
-        attributes = {k: v or "" for k, v in attrs}
-        self.tags.append(tag)
-        self.elements.append((tag, attributes))
-        if "id" in attributes:
-            self.ids.append(attributes["id"])
-        if tag == "a" and "href" in attributes:
-            self.links.append(attributes["href"])
-        for key in ("src", "href"):
-            if tag in ("link", "script", "img", "iframe") and key in attributes:
-                self.sources.append(attributes[key])
-
-
-def parse(path: Path) -> _Page:
-    page = _Page()
-    page.feed(read(path))
-    return page
-
-
-def normalise(fragment: str) -> str:
-    """Whitespace between tags removed, runs of whitespace collapsed: robust comparisons."""
-    fragment = re.sub(r">\s+<", "><", fragment.strip())
-    return re.sub(r"\s+", " ", fragment)
-
-
-def check_golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if UPDATE or not path.exists():
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(actual + "\n", encoding="utf-8")
-        if not UPDATE:
-            pytest.fail(f"golden file {path} was missing and has been written; check it in")
-    assert actual == read(path).rstrip("\n"), f"differs from {path} (IAMSPEC_UPDATE_GOLDEN=1)"
 
 
 # --------------------------------------------------------------------------------------------
@@ -263,7 +194,7 @@ def test_markdown_helpers():
 # deciding statements, matrix
 
 
-def _element(page: _Page, element_id: str) -> tuple[str, dict[str, str]]:
+def _element(page: Page, element_id: str) -> tuple[str, dict[str, str]]:
     return next((t, a) for t, a in page.elements if a.get("id") == element_id)
 
 
@@ -442,7 +373,7 @@ def test_an_outline_row_names_a_deciding_statement_it_cannot_place(root, tmp_pat
 
 
 def test_matrix_headers_carry_the_callers_tags(root, tmp_path):
-    from docskit import Ask, run, scenario
+    from tests.livingdoc.kit import Ask, run, scenario
 
     records = [
         scenario(
