@@ -16,9 +16,9 @@ import boto3
 import pytest
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
-from moto_cases import REGION
 
 import iamspec.moto
+from tests.moto.cases import REGION
 
 
 @pytest.fixture(autouse=True)

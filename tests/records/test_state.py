@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from recordkit import sample_run
 
 from iamspec.records.drift import drift_report
 from iamspec.records.loading import ResultsFileError, load_results, validate_results
 from iamspec.records.results import RUN_STATES
 from iamspec.records.state import SITE_STATE_FILE, main, read_state
+from tests.records.kit import sample_run
 
 
 @pytest.mark.parametrize("state", RUN_STATES)

@@ -16,7 +16,11 @@ import boto3
 import pytest
 from moto import mock_aws
 from moto.iam.models import iam_backends
-from moto_cases import (
+
+import iamspec.moto
+from iamspec.errors import NoSuchEntityError
+from iamspec.moto import MotoPolicyReader
+from tests.moto.cases import (
     ACCOUNT,
     AGENT_ARN,
     DEPARTMENT_POLICY,
@@ -26,10 +30,6 @@ from moto_cases import (
     tag,
     without_metadata,
 )
-
-import iamspec.moto
-from iamspec.errors import NoSuchEntityError
-from iamspec.moto import MotoPolicyReader
 
 REQUEST = {
     "PolicyInputList": [DEPARTMENT_POLICY],

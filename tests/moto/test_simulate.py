@@ -15,7 +15,10 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from moto_cases import (
+
+import iamspec
+import iamspec.moto.responses
+from tests.moto.cases import (
     ACCOUNT,
     AGENT_ARN,
     ALLOW_ALL_SCP,
@@ -34,9 +37,6 @@ from moto_cases import (
     tag,
     user_arn,
 )
-
-import iamspec
-import iamspec.moto.responses
 
 UPDATE_ACTIONS = [
     "connect:UpdateUserHierarchy",

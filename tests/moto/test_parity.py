@@ -14,7 +14,13 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from moto_cases import (
+
+import iamspec
+from iamspec.simulate.context_keys import (
+    get_context_keys_for_custom_policy,
+    get_context_keys_for_principal_policy,
+)
+from tests.moto.cases import (
     AGENT_ARN,
     ALLOW_ALL_SCP,
     CAMPAIGN_ARN,
@@ -30,12 +36,6 @@ from moto_cases import (
     tag,
     user_arn,
     without_metadata,
-)
-
-import iamspec
-from iamspec.simulate.context_keys import (
-    get_context_keys_for_custom_policy,
-    get_context_keys_for_principal_policy,
 )
 
 TYPED_CONDITIONS_POLICY = json.dumps(

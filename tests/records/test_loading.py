@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from recordkit import sample_run
 
 from iamspec.records.loading import ResultsFileError, load_results, validate_results
+from tests.records.kit import sample_run
 
 
 def test_a_run_of_every_record_class_validates_and_round_trips(tmp_path):

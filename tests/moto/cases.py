@@ -1,6 +1,6 @@
 """Shared request material for the moto plug-in tests: the corrected Connect example policies.
 
-Kept out of conftest.py so that test modules can import it by name.
+Kept out of conftest.py: test modules import it as ``tests.moto.cases``.
 """
 
 from __future__ import annotations
