@@ -29,7 +29,7 @@ AGENT = f"{INSTANCE}/agent/jdoe"
 CAMPAIGN = f"arn:aws:connect-campaigns:{REGION}:{ACCOUNT}:campaign/c-1"
 
 
-_STORE = PolicyStore(load_settings(Path(__file__).resolve().parents[1]))
+_STORE = PolicyStore(load_settings(Path(__file__).resolve().parents[2]))
 
 
 def _corrected(name):
