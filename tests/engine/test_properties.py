@@ -8,6 +8,7 @@ caps it, and an explicit deny is reported exactly when an applicable Deny exists
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -178,6 +179,7 @@ def _decide(doc_statements, request, boundary=None):
     return evaluate(request, identity, bounds)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(policy_docs(), requests())
 def test_engine_never_crashes_and_explains(doc_statements, request):
@@ -188,6 +190,7 @@ def test_engine_never_crashes_and_explains(doc_statements, request):
     assert text.startswith(f"{request.action} on {request.resource}: {evaluation.decision.value}")
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(policy_docs(), statements(effect="Deny"), requests())
 def test_adding_a_deny_never_turns_a_deny_into_an_allow(doc_statements, deny, request):
@@ -199,6 +202,7 @@ def test_adding_a_deny_never_turns_a_deny_into_an_allow(doc_statements, deny, re
         assert after is Decision.EXPLICIT_DENY
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(policy_docs(min_size=1), st.data(), requests())
 def test_removing_an_allow_never_turns_a_deny_into_an_allow(doc_statements, data, request):
@@ -213,6 +217,7 @@ def test_removing_an_allow_never_turns_a_deny_into_an_allow(doc_statements, data
     assert not (before is Decision.EXPLICIT_DENY and after is not Decision.EXPLICIT_DENY)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(policy_docs(), statements(effect="Allow"), requests())
 def test_adding_an_allow_never_turns_allowed_into_a_deny(doc_statements, allow, request):
@@ -224,6 +229,7 @@ def test_adding_an_allow_never_turns_allowed_into_a_deny(doc_statements, allow, 
     assert (before is Decision.EXPLICIT_DENY) == (after is Decision.EXPLICIT_DENY)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(policy_docs(), requests())
 def test_explicit_deny_iff_an_applicable_deny(doc_statements, request):
@@ -236,6 +242,7 @@ def test_explicit_deny_iff_an_applicable_deny(doc_statements, request):
     assert list(evaluation.deciding) == (denies or allows)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(policy_docs(), policy_docs(min_size=1), requests())
 def test_a_boundary_only_ever_caps(doc_statements, boundary, request):
@@ -247,6 +254,7 @@ def test_a_boundary_only_ever_caps(doc_statements, boundary, request):
         assert evaluation.allowed_by_boundary is True
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(policy_docs(min_size=1), st.lists(requests(), min_size=2, max_size=6))
 def test_memoised_evaluation_equals_direct_tracing(doc_statements, request_list):
@@ -287,6 +295,7 @@ def context_entries(draw):
     return entries
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(policy_docs(min_size=1), min_size=1, max_size=3),

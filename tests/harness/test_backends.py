@@ -182,6 +182,7 @@ def test_moto_agrees_with_local(tmp_path, fake_aws):
     assert is_enabled() is enabled_before  # the backend leaves the plug-in as it found it
 
 
+@pytest.mark.slow
 def test_live_against_a_moto_server_over_http(tmp_path, fake_aws, monkeypatch):
     """The live code path (boto3 → HTTP → SimulateCustomPolicy) against moto's server."""
     moto_plugin = pytest.importorskip("iamspec.moto")

@@ -101,12 +101,14 @@ _template_token = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, derandomize=True, deadline=None)
 @given(st.text("ab:/*?${}", max_size=16))
 def test_policy_tokens_equal_the_old_regex(pattern: str) -> None:
     assert _policy_tokens(pattern) == _old_policy_tokens(pattern)
 
 
+@pytest.mark.slow
 @settings(max_examples=2000, derandomize=True, deadline=None)
 @given(st.text("ab:/*?", max_size=12), st.lists(_template_token, max_size=10).map(tuple))
 def test_intersection_equals_the_state_walk(pattern: str, template: tuple[_Token, ...]) -> None:

@@ -40,6 +40,8 @@ from tests.live.kit import (
     use_live_env,
 )
 
+pytestmark = pytest.mark.slow  # a moto server subprocess behind a proxy (tests/live/conftest.py)
+
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 AGENT = f"arn:aws:connect:us-east-1:{ACCOUNT}:instance/{INSTANCE}/agent"
 

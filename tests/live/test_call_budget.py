@@ -16,6 +16,8 @@ from tests.live.kit import (
     write_project,
 )
 
+pytestmark = pytest.mark.slow  # a moto server subprocess behind a proxy (tests/live/conftest.py)
+
 ALLOW_DESCRIBE = """{
   "Version": "2012-10-17",
   "Statement": [

@@ -22,6 +22,8 @@ from tests.live.kit import (
     use_live_env,
 )
 
+pytestmark = pytest.mark.slow  # a moto server subprocess behind a proxy (tests/live/conftest.py)
+
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 JDOE = f"arn:aws:connect:us-east-1:{ACCOUNT}:instance/{INSTANCE}/agent/jdoe"
 REASON = "the simulator in this test is rewritten by a proxy to deny what it allows"

@@ -20,6 +20,8 @@ from iamspec.harness.backends import ApiOptions, LiveBackend
 from iamspec.project.settings import load_settings
 from tests.live.kit import MotoServer, use_live_env, write_project
 
+pytestmark = pytest.mark.slow  # a moto server subprocess behind a proxy (tests/live/conftest.py)
+
 ALLOW_DESCRIBE = """{
   "Version": "2012-10-17",
   "Statement": [{"Effect": "Allow", "Action": "connect:DescribeUser", "Resource": "*"}]

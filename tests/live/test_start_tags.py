@@ -23,6 +23,8 @@ from tests.live.kit import (
     write_project,
 )
 
+pytestmark = pytest.mark.slow  # a moto server subprocess behind a proxy (tests/live/conftest.py)
+
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/main-operator"
 USER = f"arn:aws:iam::{ACCOUNT}:user/test-admin"
 ALLOW_DESCRIBE = """{

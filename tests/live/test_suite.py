@@ -16,6 +16,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.live.kit import (
     DEPLOYED,
     PROJECT,
@@ -24,6 +26,8 @@ from tests.live.kit import (
     live_env,
     provision_deployed_principals,
 )
+
+pytestmark = pytest.mark.slow  # a moto server subprocess behind a proxy (tests/live/conftest.py)
 
 LIVE_FEATURE = "features/live_deployed_principals.feature"
 PAGE = 100  # AWS's (and iamspec.simulate's) default MaxItems

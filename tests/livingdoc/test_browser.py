@@ -30,6 +30,8 @@ from tests.livingdoc.kit import (
     who_run,
 )
 
+pytestmark = pytest.mark.slow  # headless Chromium
+
 IN_CI = os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
 

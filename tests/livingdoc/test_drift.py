@@ -392,6 +392,7 @@ def test_without_compare_local_there_is_no_drift_page_and_no_link(root, tmp_path
 # a real browser (as tests/livingdoc/test_browser.py: fails under CI without one)
 
 
+@pytest.mark.slow
 def test_the_drift_page_reads_in_a_real_browser(site, tmp_path):
     from tests.livingdoc.chromium import chromium, find_chromium
 

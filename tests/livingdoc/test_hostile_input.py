@@ -118,6 +118,7 @@ def _run_docs_in_a_subprocess(
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("recorded", [False, True], ids=["policies removed", "policies present"])
 def test_finding1_proc_self_environ_is_not_published(tmp_path, recorded):
     results = _results(tmp_path, "/proc/self/environ", recorded=recorded)
@@ -127,6 +128,7 @@ def test_finding1_proc_self_environ_is_not_published(tmp_path, recorded):
     assert SECRET_MARK not in done.stdout + done.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("recorded", [False, True], ids=["policies removed", "policies present"])
 def test_finding1_dev_zero_does_not_exhaust_memory(tmp_path, recorded):
     results = _results(tmp_path, "/dev/zero", recorded=recorded)

@@ -365,6 +365,7 @@ def test_a_large_examples_row_is_summarised_in_the_examples_table(root, tmp_path
     assert '<a id="sc-7-2-rest"></a>' in md
 
 
+@pytest.mark.slow
 def test_the_same_run_in_full_would_be_many_times_larger(root, tmp_path, monkeypatch):
     record = compared(large_scenario(), {LARGE_DRIFTED: "allowed"})
     compact = tmp_path / "compact"
@@ -381,6 +382,7 @@ def test_the_same_run_in_full_would_be_many_times_larger(root, tmp_path, monkeyp
 # in a browser
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     find_chromium() is None and os.environ.get("CI", "").lower() not in ("true", "1", "yes"),
     reason="headless Chromium not found (tests/livingdoc/test_browser.py says how to install it)",

@@ -60,8 +60,9 @@ def reset_server(url: str) -> None:
         assert response.status == 200
 
 
-@pytest.fixture(params=["mock_aws", "server"])
+@pytest.fixture(params=["mock_aws", pytest.param("server", marks=pytest.mark.slow)])
 def transport(request: pytest.FixtureRequest) -> str:
+    """In process (``mock_aws``), or over HTTP to the threaded server (marked ``slow``)."""
     return str(request.param)
 
 

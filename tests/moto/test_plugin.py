@@ -78,6 +78,7 @@ def test_enable_after_mock_aws_started():
             iamspec.moto.disable()
 
 
+@pytest.mark.slow
 def test_server_reached_through_aws_endpoint_url_iam(plugin, moto_server, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL_IAM", moto_server)
     client = boto3.client("iam", region_name=REGION)
@@ -123,6 +124,7 @@ def server_process() -> Iterator[str]:
             process.wait()
 
 
+@pytest.mark.slow
 def test_python_m_iamspec_moto_serves_the_simulator_over_http(server_process, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL_IAM", server_process)
     client = boto3.client("iam", region_name=REGION)

@@ -337,6 +337,7 @@ def aws_managed_policies(monkeypatch):
     monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
 
+@pytest.mark.slow
 def test_aws_managed_policy_known_to_moto(aws_managed_policies, iam):
     iam.create_user(UserName="reader")
     iam.attach_user_policy(

@@ -63,6 +63,7 @@ def test_pytest_passes_at_once_in_the_starter_project(pytester):
     assert "features/connect_agents_by_department.feature" in result.stdout.str()
 
 
+@pytest.mark.slow
 def test_the_starter_workflow_runs_pytest_with_options_its_plugins_define(tmp_path):
     write_starter(tmp_path)
     workflow = yaml.safe_load(
