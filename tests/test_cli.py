@@ -238,6 +238,7 @@ def test_missing_arguments_are_a_usage_error(capsys):
     assert caught.value.code == 2
 
 
+@pytest.mark.slow
 def test_module_entry_point(policy):
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
     argv = [

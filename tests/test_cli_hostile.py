@@ -236,6 +236,7 @@ def test_lint_reports_a_lone_surrogate_as_a_finding(capsys, tmp_path: Path) -> N
     assert "lone high surrogate" in findings[0]["message"]
 
 
+@pytest.mark.slow
 def test_simulate_as_a_process_exits_2_for_invalid_utf8(tmp_path: Path) -> None:
     """The installed entry point, not only main(): no traceback, exit 2."""
     import subprocess

@@ -317,6 +317,7 @@ requests = st.fixed_dictionaries(
 # -- parser and engine -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @_fuzz(500)
 @given(policy_document())
 def test_the_parser_answers_a_policy_or_a_positioned_error(text: str) -> None:
@@ -343,6 +344,7 @@ def _strings_in(value: object) -> list[str]:
     return []
 
 
+@pytest.mark.slow
 @_fuzz(600)
 @given(policy_document(), requests)
 def test_the_engine_answers_a_decision_or_an_iamspec_error(
@@ -361,6 +363,7 @@ def test_the_engine_answers_a_decision_or_an_iamspec_error(
 # -- linter ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @_fuzz(300)
 @given(policy_document())
 def test_the_linter_answers_findings_and_never_raises(text: str) -> None:
@@ -397,6 +400,7 @@ def _parses(data: bytes) -> bool:
     return len(text) <= 131_072
 
 
+@pytest.mark.slow
 @_fuzz(100)
 @given(policy_file_bytes())
 def test_the_cli_exits_0_1_or_2_and_2_for_a_policy_that_does_not_parse(

@@ -114,6 +114,7 @@ def pattern_and_text(draw: st.DrawFn, source: st.SearchStrategy[str] = patterns)
 # -- equivalence -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @EQUIVALENCE
 @given(pattern_and_text())
 def test_glob_equals_the_regex_translation(case: tuple[str, str]) -> None:
@@ -122,6 +123,7 @@ def test_glob_equals_the_regex_translation(case: tuple[str, str]) -> None:
     assert compile_glob(pattern).matches(text) is expected
 
 
+@pytest.mark.slow
 @EQUIVALENCE
 @given(pattern_and_text())
 def test_case_insensitive_glob_equals_re_ignorecase(case: tuple[str, str]) -> None:
@@ -136,6 +138,7 @@ def test_case_insensitive_glob_equals_re_ignorecase(case: tuple[str, str]) -> No
 arn_like_patterns = st.lists(st.text("ab*?", max_size=3), min_size=1, max_size=7).map(":".join)
 
 
+@pytest.mark.slow
 @EQUIVALENCE
 @given(st.one_of(pattern_and_text(), pattern_and_text(arn_like_patterns)))
 def test_resource_patterns_equal_the_segment_regex(case: tuple[str, str]) -> None:
@@ -147,6 +150,7 @@ def test_resource_patterns_equal_the_segment_regex(case: tuple[str, str]) -> Non
     assert compiled.match(text, RequestContext())[0] is expected
 
 
+@pytest.mark.slow
 @EQUIVALENCE
 @given(pieces, texts)
 def test_substituted_values_stay_literal_as_before(parts: tuple[Piece, ...], text: str) -> None:
@@ -155,6 +159,7 @@ def test_substituted_values_stay_literal_as_before(parts: tuple[Piece, ...], tex
     assert wildcard_glob(parts).matches(text) is expected
 
 
+@pytest.mark.slow
 @EQUIVALENCE
 @given(pieces, st.lists(st.text("ab*?/", max_size=3), min_size=1, max_size=8).map(":".join))
 def test_arn_like_equals_the_part_by_part_regex(parts: tuple[Piece, ...], request: str) -> None:
@@ -175,6 +180,7 @@ _REGEX = {
 }
 
 
+@pytest.mark.slow
 @EQUIVALENCE
 @given(
     st.lists(

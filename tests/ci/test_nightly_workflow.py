@@ -23,6 +23,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,6 +141,7 @@ def test_the_workflow_runs_pytest_with_options():
     assert {"--iam-backend", "--living-docs", "--iam-results"} <= set(_pytest_options())
 
 
+@pytest.mark.slow
 def test_every_pytest_option_of_the_workflow_is_defined():
     """``pytest --help`` with the step's environment and ``-p`` plugins, as on the runner: an
     option whose plugin the workflow forgot to name is missing here, as it would be there."""
@@ -270,6 +272,7 @@ def test_finding3_the_workflow_fails_unless_the_run_says_complete():
     assert index < upload  # the state is printed before the artifacts leave
 
 
+@pytest.mark.slow
 def test_finding3_the_state_check_runs_as_the_workflow_runs_it(tmp_path):
     """The step's command, on files of a complete run, of an interrupted one and on none."""
     (tmp_path / "site").mkdir()

@@ -224,6 +224,7 @@ _OLD_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _OLD_DEFAULT = re.compile(r"^\s*(?P<key>[^,]+?)\s*,\s*'(?P<default>(?:[^']|'')*)'\s*$")
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, derandomize=True, deadline=None)
 @given(st.text("${}ab ,'\t", max_size=24))
 def test_find_variables_equals_the_old_regex(text):
@@ -231,6 +232,7 @@ def test_find_variables_equals_the_old_regex(text):
     assert list(find_variables(text)) == expected
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, derandomize=True, deadline=None)
 @given(st.text("ab ,'\t\n", max_size=16))
 def test_split_default_equals_the_old_regex(body):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from harness_helpers import make_world, write_policy
 
 from iamspec.catalog import default_catalog
 from iamspec.errors import UnknownServiceError
 from iamspec.harness.access_levels import ACCESS_LEVELS, expect_denied_at_access_levels
 from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownNameError
+from tests.harness.kit import make_world, write_policy
 
 WRITES = "Write, Permissions management, Tagging"
 ACCOUNT = "arn:aws:iam::111122223333"

@@ -16,9 +16,9 @@ import boto3
 import pytest
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
-from moto_cases import REGION
 
 import iamspec.moto
+from tests.moto.cases import REGION
 
 
 @pytest.fixture(autouse=True)
@@ -60,8 +60,9 @@ def reset_server(url: str) -> None:
         assert response.status == 200
 
 
-@pytest.fixture(params=["mock_aws", "server"])
+@pytest.fixture(params=["mock_aws", pytest.param("server", marks=pytest.mark.slow)])
 def transport(request: pytest.FixtureRequest) -> str:
+    """In process (``mock_aws``), or over HTTP to the threaded server (marked ``slow``)."""
     return str(request.param)
 
 

@@ -20,7 +20,7 @@ Pure: no I/O, no JSON, no catalog. Every statement gets a :class:`StatementTrace
 simulator, the Then-steps and the living documentation all render these same records.
 Work that depends only on the action (and, for context-free statements, the resource) is
 memoised on the compiled policy, so repeated requests cost little; the answers are the same
-as tracing every statement afresh (``tests/test_properties.py``).
+as tracing every statement afresh (``tests/engine/test_properties.py``).
 """
 
 from __future__ import annotations

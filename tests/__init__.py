@@ -1,0 +1,1 @@
+"""iamspec's tests: one package per package of ``src/iamspec/``, imported by package path."""

@@ -1,0 +1,1 @@
+"""Tests of :mod:`iamspec.engine`: the evaluator, matching, conditions, policy variables."""

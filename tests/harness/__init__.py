@@ -1,0 +1,1 @@
+"""Tests of :mod:`iamspec.harness`: the world, the backends, the pytest plugin (pytester)."""

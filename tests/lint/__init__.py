@@ -1,0 +1,1 @@
+"""Tests of :mod:`iamspec.lint`: the checks, their positions, the formats, the CLI."""

@@ -1,0 +1,1 @@
+"""Tests of :mod:`iamspec.livingdoc`: the site built from records, its pages, its plugin."""

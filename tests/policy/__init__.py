@@ -1,0 +1,1 @@
+"""Tests of :mod:`iamspec.policy`: the policy parser and its JSON reader."""

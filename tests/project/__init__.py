@@ -1,0 +1,1 @@
+"""Tests of :mod:`iamspec.project`: settings, placeholders and the ``iamspec init`` starter."""

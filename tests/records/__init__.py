@@ -1,0 +1,1 @@
+"""Tests of :mod:`iamspec.records`: the results format, drift records, run states."""

@@ -1,0 +1,1 @@
+"""Tests of :mod:`iamspec.simulate`: the AWS-shaped Simulate* and GetContextKeys* calls."""
