@@ -7,8 +7,8 @@ characters that lower-case to it (``K``, ``k`` and KELVIN SIGN U+212A for ``k``)
 character whose lower-case form is two characters (U+0130 ``İ`` → ``i̇``).
 :func:`ignore_case_regex` builds that language from tables computed from the running
 Python, so it follows the engine exactly. One rule of ``str.lower()`` depends on context
-(GREEK CAPITAL SIGMA becomes ``ς`` at the end of a word, else ``σ``); a target holding
-``σ`` or ``ς`` is refused (policy text is Latin-1 and never holds either).
+(GREEK CAPITAL SIGMA becomes final sigma U+03C2 at the end of a word, else U+03C3); a
+target holding either is refused (policy text is Latin-1 and never holds either).
 
 Tags. AWS's tag keys and values are ``[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]``: keys 1-128 characters,
 values 0-256 (IAM API Reference, "Tag":
@@ -116,9 +116,10 @@ def _preimage(char: str) -> smt.Re:
 def ignore_case_regex(target: str) -> smt.Re:
     """Every string ``s`` with ``s.lower() == target`` (``target`` already lower-cased).
 
-    Raises ValueError for a target that holds ``σ`` or ``ς`` (context-dependent lowering).
+    Raises ValueError for a target that holds a small sigma (U+03C2, U+03C3), whose
+    upper-case form lowers by context.
     """
-    if "σ" in target or "ς" in target:
+    if "\u03c2" in target or "\u03c3" in target:
         raise ValueError("a lower-cased sigma depends on context; not encodable")
     _, multi = _lower_tables()
     tails: list[smt.Re] = [smt.epsilon()] * (len(target) + 1)

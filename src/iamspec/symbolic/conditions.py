@@ -35,6 +35,7 @@ from iamspec.symbolic.patterns import Hole
 from iamspec.symbolic.request import SymbolicRequest, SymValue, TextValue
 from iamspec.symbolic.unsupported import Unsupported
 
+
 class Encoder:
     """Encodes clauses over one :class:`SymbolicRequest`; collects what it cannot encode.
 
@@ -127,9 +128,12 @@ class Encoder:
         passes = []
         for slot, value in enumerate(key.values):
             outcome = self._passes(
-                spec, key.spec.representation, value, matchers, identity, slot, clause, source)
+                spec, key.spec.representation, value, matchers, identity, slot, clause, source
+            )
             passes.append(
-                z3.Implies(key.active(slot), outcome) if every else z3.And(key.active(slot), outcome)
+                z3.Implies(key.active(slot), outcome)
+                if every
+                else z3.And(key.active(slot), outcome)
             )
         present_result = smt.both(passes) if every else smt.either(passes)
         absentish = z3.Or(z3.Not(present), empty) if qualifier is None else z3.Not(present)
@@ -161,9 +165,7 @@ class Encoder:
             try:
                 found.append((index, operand, families.matcher(spec, operand)))
             except NotEncodable as err:
-                what = Unsupported(
-                    str(err), source, operand.located.position, "no exact encoding"
-                )
+                what = Unsupported(str(err), source, operand.located.position, "no exact encoding")
                 found.append((index, operand, what))
         return found
 
@@ -194,4 +196,3 @@ class Encoder:
                 hits.append(z3.And(found.exists, found.test(value)))
         hit = smt.either(hits)
         return z3.And(families.parses(spec, value), z3.Not(hit) if spec.negated else hit)
-

@@ -91,8 +91,7 @@ def _statement(encoder: Encoder, policy: CompiledPolicy, st: CompiledStatement) 
     statement = st.statement
     if st.resources is not None:
         entries = [
-            _resource_entry(encoder, located, variables)
-            for located in statement.resource_patterns
+            _resource_entry(encoder, located, variables) for located in statement.resource_patterns
         ]
         hit = smt.either(entries)
         parts.append(z3.Not(hit) if st.resources_negated else hit)

@@ -336,8 +336,10 @@ def _arn_request() -> smt.Re:
 def _arn_matches(spec: OperatorSpec[Any, Any], operand: Operand) -> Matcher:
     try:
         items = patterns.arn_items(operand.pieces)
-    except LookupError:
-        raise NotEncodable(f"{spec.name} value with a policy variable in the first five ARN parts")
+    except LookupError as err:
+        raise NotEncodable(
+            f"{spec.name} value with a policy variable in the first five ARN parts"
+        ) from err
     if items is None:
         return _never()
     return Matcher(operand.defined, lambda value: patterns.matches(_text(value), items))

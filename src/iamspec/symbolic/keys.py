@@ -22,15 +22,17 @@ Each gets a :class:`KeySpec`:
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import Enum
 
 from iamspec.catalog import Catalog
 from iamspec.engine.compiled import CompiledPolicy
 from iamspec.engine.conditions.registry import parse_operator
-from iamspec.engine.variables import parse_template
+from iamspec.engine.variables import Piece, parse_template
 from iamspec.policy.model import Position
 
 _TAG_VALUE_KEY = re.compile(
@@ -120,6 +122,11 @@ class KeyUsage:
     reads: dict[str, list[tuple[str, Position]]] = field(default_factory=dict)
     """Family ("text", "number", "date", "ip") → where it reads the key."""
     clauses: int = 0
+    constants: set[Decimal] = field(default_factory=set)
+    """Numbers and instants the key's values are compared with (Numeric and Date)."""
+    texts: set[str] = field(default_factory=set)
+    """Policy text the key's values are compared with, wildcards written out: the values a
+    readable counterexample tries first."""
 
 
 class Usage:
@@ -157,8 +164,23 @@ class Usage:
                     self.read(key, family, policy.source, clause.operator.position)
                 use_variables = policy.variables_enabled and spec.supports_variables
                 for value in clause.values:
-                    for variable in parse_template(value.text, use_variables).keys:
+                    template = parse_template(value.text, use_variables)
+                    for variable in template.keys:
                         self.read(variable, "text", policy.source, value.position)
+                    if template.keys:
+                        continue
+                    if family in ("number", "date"):
+                        with contextlib.suppress(ValueError):
+                            usage.constants.add(spec.parse_value((Piece(value.text, True),)))
+                    elif family == "text":
+                        usage.texts.update(_readable(value.text))
+
+
+def _readable(text: str) -> set[str]:
+    """Values a wildcard pattern suggests: as written, and with its wildcards filled in."""
+    if "*" not in text and "?" not in text:
+        return {text}
+    return {text.replace("*", "").replace("?", "x"), text.replace("*", "x").replace("?", "x")}
 
 
 def plan_keys(usage: Usage, catalog: Catalog) -> dict[str, KeySpec]:

@@ -256,7 +256,8 @@ def _contains_shape(target: smt.Str, items: Sequence[Item], runs: list[int]) -> 
         return None
     first, second = runs
     left, right = items[first], items[second]
-    assert isinstance(left, Run) and isinstance(right, Run)
+    assert isinstance(left, Run)
+    assert isinstance(right, Run)
     if not (left.full and right.full):
         return None
     between = items[first + 1 : second]

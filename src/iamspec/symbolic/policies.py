@@ -93,7 +93,9 @@ class PolicySet:
             ),
             boundary=None
             if boundary is None
-            else compile_text(boundary, "PermissionsBoundaryPolicyInputList.1", PolicyKind.BOUNDARY),
+            else compile_text(
+                boundary, "PermissionsBoundaryPolicyInputList.1", PolicyKind.BOUNDARY
+            ),
             organization=tuple(
                 tuple(
                     compile_text(

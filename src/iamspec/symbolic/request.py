@@ -17,7 +17,7 @@ address below 2^32); what AWS can actually send is :mod:`.domain`'s business.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -117,7 +117,7 @@ class SymbolicRequest:
         """The modelled key ``name`` (any case), or None."""
         return self.keys.get(name.lower())
 
-    def action_in(self, indices: frozenset[int] | set[int] | tuple[int, ...]) -> smt.Bool:
+    def action_in(self, indices: Iterable[int]) -> smt.Bool:
         """The request's action is one of ``indices``."""
         return smt.in_ranges(self.action, indices)
 
@@ -192,7 +192,9 @@ def fix_value(slot: SymValue, raw: str, representation: Representation) -> list[
         except ValueError:
             return [slot.version == 0]
         return [slot.version == address.version, slot.bits == int(address)]
-    parse = numeric.parse_request if representation is Representation.NUMBER else dates.parse_request
+    parse = (
+        numeric.parse_request if representation is Representation.NUMBER else dates.parse_request
+    )
     try:
         number = parse(raw)
     except ValueError:

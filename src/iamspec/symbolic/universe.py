@@ -54,6 +54,21 @@ class Universe:
             return tuple(i for i, types in enumerate(self.action_types) if not types)
         return tuple(i for i, types in enumerate(self.action_types) if type_index in types)
 
+    def restrict(self, keep: Iterable[int]) -> Universe:
+        """The universe of the actions ``keep`` (indices), renumbered."""
+        kept = sorted(set(keep))
+        types: list[ResourceType] = []
+        action_types: list[tuple[int, ...]] = []
+        for index in kept:
+            own = []
+            for type_index in self.action_types[index]:
+                resource_type = self.types[type_index]
+                if resource_type not in types:
+                    types.append(resource_type)
+                own.append(types.index(resource_type))
+            action_types.append(tuple(own))
+        return Universe(tuple(self.actions[i] for i in kept), tuple(types), tuple(action_types))
+
     def statement_actions(self, statement: CompiledStatement) -> frozenset[int]:
         """The actions whose names the statement's Action (or NotAction) element matches."""
         matched = set()
