@@ -10,6 +10,9 @@ one does, 2 for a usage error or a path that cannot be read.
 Exit status of ``docs``: 0 when the site was written, 2 for a results file that cannot be read
 or does not follow the schema (every problem named by JSON path) or an output that cannot be
 written.
+
+``prove`` and ``diff`` (universal claims, policy diffs) live in :mod:`iamspec.symbolic.commands`,
+whose ``--help`` gives their exit statuses.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from iamspec.lint import FORMATS, LintInputError, Severity, lint_paths, render
 from iamspec.policy.parser import PolicyKind, parse_policy
 from iamspec.simulate import core, inputs
 from iamspec.simulate.custom import IDENTITY_POLICY_TYPE
+from iamspec.symbolic.commands import register as register_symbolic
 
 EXIT_ALLOWED = 0
 EXIT_DENIED = 1
@@ -157,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lint.set_defaults(func=_lint)
     _add_docs(sub)
+    register_symbolic(sub)
     return parser
 
 

@@ -42,6 +42,7 @@ from iamspec.symbolic.request import (
     fix_value,
 )
 from iamspec.symbolic.scope import Scope
+from iamspec.symbolic.universe import Universe
 from iamspec.tag_exceptions import untaggable
 
 MAX_ARN = 2048
@@ -119,6 +120,20 @@ def type_regex(resource_type: ResourceType, pins: dict[str, str] | None = None) 
                 items.append(_variable_regex(excluded))
         options.append(smt.concat(items))
     return smt.union(options)
+
+
+def carried(catalog: Catalog, universe: Universe, action: int, key: str, type_index: int) -> bool:
+    """Whether requests for the action on a resource of that type can carry ``key``.
+
+    The Service Authorization Reference's answer (global keys everywhere), except that the
+    actions of :data:`iamspec.tag_exceptions.TAG_EXCEPTIONS` never carry
+    ``aws:ResourceTag/*``, as the harness's request builder never sends it.
+    """
+    info = universe.actions[action]
+    resource_type = None if type_index == universe.none_type else universe.types[type_index]
+    if _RESOURCE_TAG.fullmatch(key.lower()) and untaggable(info.full_name) is not None:
+        return False
+    return catalog.supports_condition_key(info, key, resource_type)
 
 
 class _Builder:
@@ -210,13 +225,7 @@ class _Builder:
     # -- context keys ----------------------------------------------------------------------
 
     def _supports(self, action: int, key: str, type_index: int) -> bool:
-        info = self.universe.actions[action]
-        resource_type = (
-            None if type_index == self.universe.none_type else self.universe.types[type_index]
-        )
-        if _RESOURCE_TAG.fullmatch(key.lower()) and untaggable(info.full_name) is not None:
-            return False
-        return self.catalog.supports_condition_key(info, key, resource_type)
+        return carried(self.catalog, self.universe, action, key, type_index)
 
     def _carried_where(self, key: SymKey) -> None:
         """The key is present only for (action, resource type) pairs that carry it."""
