@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import strategies as st
@@ -70,6 +72,8 @@ RESOURCE_PATTERNS = [
     "arn:aws:s3:::b/x${aws:ResourceTag/Team}y",
     "arn:aws:connect:*",
     "arn:aws:iam::1111?2223333:user/*",
+    "arn:aws:connect:u*1:*:instance/i1",
+    "arn:aws:connect:us-east-?:*:instance/*",
 ]
 RESOURCES = [
     "*",
@@ -87,6 +91,9 @@ RESOURCES = [
     "arn:aws:s3:::bx",
     "arn:aws:s3:::b/xTesty",
     "arn:aws:connect:us-east-1:1:instance:x:y",
+    "arn:aws:connect:us:east-1:111122223333:instance/i1",
+    "arn:aws:connect:us-east-:1:111122223333:instance/i1",
+    "arn:aws:iam::1:2:user/alice",
 ]
 
 # key → (family, multivalued)
@@ -308,64 +315,66 @@ def _values_for(operator: str) -> list[str]:
     return values
 
 
-@st.composite
-def conditions(draw: st.DrawFn) -> dict[str, dict[str, Any]]:
+def _conditions(rng: random.Random, count: tuple[int, int]) -> dict[str, dict[str, Any]]:
     block: dict[str, dict[str, Any]] = {}
-    for _ in range(draw(st.integers(0, 3))):
-        key = draw(st.sampled_from(list(KEYS)))
+    for _ in range(rng.randint(*count)):
+        key = rng.choice(list(KEYS))
         family, _ = KEYS[key]
-        if draw(st.booleans()) and family == "text":
-            operator = "Null" if draw(st.integers(0, 5)) == 0 else None
+        if rng.random() < 0.1:
+            name = operator = "Null"
         else:
-            operator = "Null" if draw(st.integers(0, 9)) == 0 else None
-        if operator is None:
-            operator = draw(st.sampled_from(OPERATORS[family]))
-            qualifier = draw(st.sampled_from(["", "", "ForAnyValue:", "ForAllValues:"]))
-            if_exists = draw(st.sampled_from(["", "", "IfExists"]))
+            operator = rng.choice(OPERATORS[family])
+            qualifier = rng.choice(["", "", "ForAnyValue:", "ForAllValues:"])
+            if_exists = rng.choice(["", "", "IfExists"])
             name = f"{qualifier}{operator}{if_exists}"
-        else:
-            name = "Null"
-        values = draw(
-            st.lists(st.sampled_from(_values_for(operator)), min_size=1, max_size=3, unique=True)
-        )
-        spelled = draw(st.sampled_from([key, key.lower(), key.upper()]))
+        pool = _values_for(operator)
+        values = rng.sample(pool, rng.randint(1, min(3, len(pool))))
+        spelled = rng.choice([key, key.lower(), key.upper()])
         block.setdefault(name, {})[spelled] = values if len(values) > 1 else values[0]
     return block
 
 
-@st.composite
-def statements(draw: st.DrawFn) -> dict[str, Any]:
-    statement: dict[str, Any] = {"Effect": draw(st.sampled_from(["Allow", "Allow", "Deny"]))}
-    actions = draw(st.lists(st.sampled_from(ACTION_PATTERNS), min_size=1, max_size=3))
-    statement["NotAction" if draw(st.integers(0, 5)) == 0 else "Action"] = actions
-    resources = draw(st.lists(st.sampled_from(RESOURCE_PATTERNS), min_size=1, max_size=2))
-    statement["NotResource" if draw(st.integers(0, 5)) == 0 else "Resource"] = resources
-    block = draw(conditions())
+def _statement(rng: random.Random, mode: str) -> dict[str, Any]:
+    statement: dict[str, Any] = {"Effect": rng.choice(["Allow", "Allow", "Deny"])}
+    actions = rng.sample(ACTION_PATTERNS, rng.randint(1, 3))
+    statement["NotAction" if rng.random() < 0.15 else "Action"] = actions
+    resources = ["*"] if mode == "conditions" else rng.sample(RESOURCE_PATTERNS, rng.randint(1, 2))
+    statement["NotResource" if rng.random() < 0.15 else "Resource"] = resources
+    count = {"resources": (0, 0), "conditions": (1, 1)}.get(mode, (0, 3))
+    block = _conditions(rng, count)
     if block:
         statement["Condition"] = block
     return statement
 
 
-@st.composite
-def policies(draw: st.DrawFn) -> str:
+def _policy(rng: random.Random, mode: str) -> str:
     document: dict[str, Any] = {}
-    version = draw(st.sampled_from(["2012-10-17", "2012-10-17", "2012-10-17", "2008-10-17", None]))
+    version = rng.choice(["2012-10-17", "2012-10-17", "2012-10-17", "2008-10-17", None])
     if version is not None:
         document["Version"] = version
-    document["Statement"] = draw(st.lists(statements(), min_size=1, max_size=3))
+    document["Statement"] = [_statement(rng, mode) for _ in range(rng.randint(1, 3))]
     return json.dumps(document)
 
 
-@st.composite
-def policy_sets(draw: st.DrawFn) -> PolicySet:
-    identity = draw(st.lists(policies(), min_size=1, max_size=2))
-    boundary = draw(policies()) if draw(st.integers(0, 3)) == 0 else None
-    levels = (
-        draw(st.lists(st.lists(policies(), min_size=1, max_size=2), min_size=1, max_size=2))
-        if draw(st.integers(0, 3)) == 0
-        else []
-    )
+def random_policy_set(rng: random.Random, mode: str = "general") -> PolicySet:
+    """``mode``: "general" (anything), "resources" (no conditions: Resource matching alone
+    decides), "conditions" (Resource "*", one condition per statement, one policy)."""
+    if mode != "general":
+        return PolicySet.from_texts([_policy(rng, mode)])
+    identity = [_policy(rng, mode) for _ in range(rng.randint(1, 2))]
+    boundary = _policy(rng, mode) if rng.random() < 0.25 else None
+    levels = []
+    if rng.random() < 0.25:
+        levels = [
+            [_policy(rng, mode) for _ in range(rng.randint(1, 2))] for _ in range(rng.randint(1, 2))
+        ]
     return PolicySet.from_texts(identity, boundary, levels)
+
+
+def policy_sets(mode: str = "general") -> st.SearchStrategy[PolicySet]:
+    """Hypothesis supplies a seed (derandomized runs draw the same seeds); the policy set is
+    built with uniform choices from it, so rare values are as likely as common ones."""
+    return st.integers(0, 2**64 - 1).map(lambda seed: random_policy_set(random.Random(seed), mode))
 
 
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
@@ -379,44 +388,78 @@ def _variants(text: str) -> set[str]:
     found: set[str] = set()
     for base in bases:
         for cased in (base, base.lower(), base.upper(), base.swapcase()):
-            found |= {cased, cased.replace("*", ""), cased.replace("*", "zz").replace("?", "q")}
+            found |= {
+                cased,
+                cased.replace("*", ""),
+                cased.replace("*", "zz").replace("?", "q"),
+                cased.replace("*", "a:b").replace("?", ":"),
+            }
     return found
 
 
-def suggested(policy_set: PolicySet) -> tuple[list[str], list[str]]:
-    """(values, ARNs) the policies' own text suggests, for requests that hit their edges."""
+@dataclass(frozen=True)
+class Hints:
+    """Values the policies' own text suggests: per condition key, for any key, and ARNs."""
+
+    by_key: dict[str, list[str]]
+    values: list[str]
+    arns: list[str]
+
+
+def suggested(policy_set: PolicySet) -> Hints:
+    """Request values and ARNs that hit the edges of the policies' patterns."""
+    by_key: dict[str, set[str]] = {}
     values: set[str] = set()
     arns: set[str] = set()
     for policy in policy_set.policies():
         for statement in policy.policy.statements:
             for clause in statement.conditions:
                 for value in clause.values:
-                    values |= _variants(value.text)
+                    variants = _variants(value.text)
+                    values |= variants
+                    by_key.setdefault(clause.key.text.lower(), set()).update(variants)
             for located in statement.resource_patterns:
                 arns |= {v for v in _variants(located.text) if _ARN.fullmatch(v) or v == "*"}
-    return sorted(values), sorted(arns)
+    return Hints({k: sorted(v) for k, v in by_key.items()}, sorted(values), sorted(arns))
 
 
-@st.composite
-def requests(
-    draw: st.DrawFn, suggestions: tuple[list[str], list[str]] = ([], [])
+def random_request(
+    rng: random.Random, hints: Hints | None = None
 ) -> tuple[str, str, dict[str, tuple[str, ...]]]:
-    values, arns = suggestions
-    action = draw(st.sampled_from(ACTIONS))
-    resource = draw(st.sampled_from(RESOURCES + arns))
+    """A request whose values come mostly from the policies' own text (``suggested``)."""
+    hints = hints or Hints({}, [], [])
+    action = rng.choice(ACTIONS)
+    arns = hints.arns
+    resource = rng.choice(arns) if arns and rng.random() < 0.5 else rng.choice(RESOURCES)
     context: dict[str, tuple[str, ...]] = {}
+
+    def value(family: str, own: list[str]) -> str:
+        roll = rng.random()
+        if own and roll < 0.5:
+            return rng.choice(own)
+        if hints.values and roll < 0.65:
+            return rng.choice(hints.values)
+        if family == "text" and roll < 0.75:
+            return "".join(rng.choice("aTtK:/-*?") for _ in range(rng.randint(0, 5)))
+        return rng.choice(REQUEST_VALUES[family])
+
     for key, (family, multivalued) in KEYS.items():
-        if draw(st.integers(0, 2)) == 0:
+        own = hints.by_key.get(key.lower(), [])
+        if rng.random() < (0.15 if own else 0.4):
             continue
-        pool = st.sampled_from(REQUEST_VALUES[family] + values)
-        if family == "text":
-            pool = st.one_of(pool, st.text(alphabet="aTtK:/-*?", max_size=5))
-        if multivalued:
-            values = draw(st.lists(pool, min_size=0, max_size=3))
-        else:
-            values = [draw(pool)]
-        context[key] = tuple(values)
+        count = rng.randint(0, 3) if multivalued else 1
+        context[key] = tuple(value(family, own) for _ in range(count))
     return action, resource, context
+
+
+def requests(
+    policy_set: PolicySet, count: int
+) -> st.SearchStrategy[list[tuple[str, str, dict[str, tuple[str, ...]]]]]:
+    """``count`` requests for ``policy_set``, from one seed."""
+    hints = suggested(policy_set)
+    return st.integers(0, 2**64 - 1).map(
+        lambda seed: [random_request(random.Random(seed), hints) for _ in range(count)]
+    )
 
 
 def engine_decision(
