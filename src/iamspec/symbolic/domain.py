@@ -122,6 +122,30 @@ def type_regex(resource_type: ResourceType, pins: dict[str, str] | None = None) 
     return smt.union(options)
 
 
+_DISJOINT: dict[tuple[str, str, str, str], bool] = {}
+
+
+def _disjoint(first: ResourceType, second: ResourceType) -> bool:
+    """No ARN fits both types' templates (decided once per pair; unknown counts as not).
+
+    Most types of one action never overlap (``.../agent/${UserId}`` and
+    ``.../agent-group/${HierarchyGroupId}``); the specificity rule then adds nothing, and
+    leaving its negated memberships out keeps the solver fast.
+    """
+    key = (first.arn_template, str(first.open_tail), second.arn_template, str(second.open_tail))
+    found = _DISJOINT.get(key)
+    if found is None:
+        probe = z3.String("probe")
+        solver = z3.Solver()
+        solver.set("timeout", 2000)
+        solver.add(z3.InRe(probe, type_regex(first)), z3.InRe(probe, type_regex(second)))
+        found = solver.check() == z3.unsat
+        if len(_DISJOINT) > 4096:
+            _DISJOINT.clear()
+        _DISJOINT[key] = found
+    return found
+
+
 def carried(catalog: Catalog, universe: Universe, action: int, key: str, type_index: int) -> bool:
     """Whether requests for the action on a resource of that type can carry ``key``.
 
@@ -215,6 +239,8 @@ class _Builder:
                     if rank > own_rank or (rank == own_rank and other_position < position):
                         beaten.setdefault((own, other), []).append(action)
         for (own, other), actions in beaten.items():
+            if _disjoint(universe.types[own], universe.types[other]):
+                continue  # no ARN has both shapes: nothing to rule out
             self.facts.append(
                 z3.Implies(
                     z3.And(self.request.resource_type == own, self.request.action_in(actions)),

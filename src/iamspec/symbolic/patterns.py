@@ -206,6 +206,41 @@ def _place_all(target: smt.Str, offset: smt.Int, items: Sequence[Item]) -> list[
     return facts
 
 
+def _literal_run(items: Sequence[Item]) -> list[smt.Str] | None:
+    """The items as string terms when all are literal text or holes, else None."""
+    terms = []
+    for item in items:
+        if isinstance(item, Hole):
+            terms.append(item.term)
+        elif isinstance(item, Fixed) and item.text is not None:
+            terms.append(smt.text(item.text))
+        else:
+            return None
+    return terms
+
+
+def _ends(target: smt.Str, head: Sequence[Item], tail: Sequence[Item]) -> list[smt.Bool]:
+    """``head`` at the start and ``tail`` at the end of the target (fixed-length items).
+
+    Literal text and holes become ``PrefixOf``/``SuffixOf`` (which z3 reasons about
+    directly); items with a character class are placed by offset.
+    """
+    facts: list[smt.Bool] = []
+    head_terms = _literal_run(head)
+    if head_terms is not None:
+        if head_terms:
+            facts.append(z3.PrefixOf(smt.concat_text(head_terms), target))
+    else:
+        facts.extend(_place_all(target, z3.IntVal(0), head))
+    tail_terms = _literal_run(tail)
+    if tail_terms is not None:
+        if tail_terms:
+            facts.append(z3.SuffixOf(smt.concat_text(tail_terms), target))
+    else:
+        facts.extend(_place_all(target, z3.Length(target) - _total(tail), tail))
+    return facts
+
+
 def _total(items: Sequence[Item]) -> smt.Int:
     return sum((_length(i) for i in items), z3.IntVal(0))
 
@@ -237,15 +272,11 @@ def _placed(target: smt.Str, items: Sequence[Item]) -> smt.Bool | None:
         # One unbounded group (from the first run to the last, no hole inside).
         head, group, tail = items[:first], items[first : last + 1], items[last + 1 :]
         head_length, tail_length = _total(head), _total(tail)
-        middle = z3.SubString(target, head_length, length - head_length - tail_length)
-        return smt.both(
-            [
-                length >= head_length + tail_length,
-                *_place_all(target, z3.IntVal(0), head),
-                z3.InRe(middle, regex_of(group)),
-                *_place_all(target, length - tail_length, tail),
-            ]
-        )
+        facts = [length >= head_length + tail_length, *_ends(target, head, tail)]
+        if not (len(group) == 1 and isinstance(group[0], Run) and group[0].full):
+            middle = z3.SubString(target, head_length, length - head_length - tail_length)
+            facts.append(z3.InRe(middle, regex_of(group)))
+        return smt.both(facts)
     return _contains_shape(target, items, runs)
 
 
@@ -273,8 +304,7 @@ def _contains_shape(target: smt.Str, items: Sequence[Item], runs: list[int]) -> 
     return smt.both(
         [
             length >= head_length + tail_length,
-            *_place_all(target, z3.IntVal(0), head),
+            *_ends(target, head, tail),
             z3.Contains(middle, needle),
-            *_place_all(target, length - tail_length, tail),
         ]
     )
