@@ -38,6 +38,11 @@ _DECISIONS = {
     Decision.EXPLICIT_DENY: "explicitly denied",
 }
 _DERIVED = ("aws:principalarn", "aws:principalaccount", "aws:username")
+_SPELLING = {
+    "aws:principalarn": "aws:PrincipalArn",
+    "aws:principalaccount": "aws:PrincipalAccount",
+    "aws:username": "aws:username",
+}
 _TAG_PREFIXES = {
     "aws:principaltag/": "principal",
     "aws:resourcetag/": "resource",
@@ -92,6 +97,14 @@ class _Scenario:
         self.policy_set = policy_set
         self.lines: list[str] = []
         self.notes: list[str] = []
+
+    def reads(self, key: str) -> bool:
+        """Whether any policy of the set reads ``key`` (else what the harness adds for it
+        cannot change the decision, and needs no note)."""
+        lowered = key.lower()
+        return any(
+            lowered == k.lower() for p in self.policy_set.policies() for k in p.referenced_keys
+        )
 
     def context(self) -> dict[str, tuple[str, tuple[str, ...]]]:
         return {e.name.lower(): (e.name, e.values) for e in self.request.context}
@@ -262,6 +275,8 @@ class _Scenario:
         self, context: dict[str, tuple[str, tuple[str, ...]]], segments: dict[str, str]
     ) -> None:
         found = context.get("connect:instanceid")
+        if not self.reads("connect:InstanceId"):
+            return
         if found is None:
             self.notes.append(
                 "where the action takes connect:InstanceId the scenario also sends it "
