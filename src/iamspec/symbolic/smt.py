@@ -99,8 +99,14 @@ def chars_except(excluded: str) -> Re:
 
 
 def chars_in(allowed: str) -> Re:
-    """One character of ``allowed``."""
-    return union([literal(c) for c in sorted(set(allowed))])
+    """One character of ``allowed`` (as few code-point ranges as it takes)."""
+    ranges: list[tuple[int, int]] = []
+    for code in sorted({ord(c) for c in allowed}):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return ranges_regex(ranges)
 
 
 def union(regexes: Sequence[Re]) -> Re:
