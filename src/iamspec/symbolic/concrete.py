@@ -23,6 +23,7 @@ import z3
 
 from iamspec.engine.conditions import binary, boolean, dates, ip, numeric
 from iamspec.symbolic import charsets, smt
+from iamspec.symbolic.domain import parse_segments
 from iamspec.symbolic.keys import KeySpec, Representation, ValueDomain
 from iamspec.symbolic.request import IpValue, NumberValue, SymbolicRequest, SymKey, render_ip
 
@@ -245,18 +246,15 @@ def entry_for(spec: KeySpec, values: tuple[str, ...]) -> ContextEntry:
 
 
 def read_request(
-    model: z3.ModelRef,
-    request: SymbolicRequest,
-    constants: Mapping[str, Iterable[Decimal]],
-    segments: Iterable[tuple[int, str, smt.Str]],
+    model: z3.ModelRef, request: SymbolicRequest, constants: Mapping[str, Iterable[Decimal]]
 ) -> ConcreteRequest:
     """The concrete request a model describes."""
     universe = request.universe
     action = universe.actions[smt.model_int(model, request.action)].full_name
     type_index = smt.model_int(model, request.resource_type)
     resource_type = None
-    if type_index != universe.none_type:
-        chosen = universe.types[type_index]
+    chosen = None if type_index == universe.none_type else universe.types[type_index]
+    if chosen is not None:
         resource_type = f"{chosen.service}:{chosen.name}"
     raw: dict[str, tuple[str, ...]] = {}
     specs: dict[str, KeySpec] = {}
@@ -265,26 +263,20 @@ def read_request(
         if values is not None:
             raw[key.spec.name] = values
             specs[key.spec.name] = key.spec
-    found_segments = {
-        f"\0segment {name}": (smt.model_text(model, term),)
-        for index, name, term in segments
-        if index == type_index
-    }
-    texts = {**raw, **found_segments, "\0arn": (smt.model_text(model, request.arn),)}
+    texts = {**raw, "\0arn": (smt.model_text(model, request.arn),)}
     if any(specs[n].domain in _TAGS for n in raw):
         # Characters above U+00FF that AWS refuses in tags: fresh letters, everywhere at once.
         texts = charsets.tag_safe(texts)
+    arn = texts["\0arn"][0]
     entries = tuple(
         entry_for(specs[name], texts[name]) for name in sorted(raw, key=lambda n: n.lower())
     )
     return ConcreteRequest(
         action=action,
-        resource=texts["\0arn"][0],
+        resource=arn,
         context=entries,
         resource_type=resource_type,
-        segments=tuple(
-            (name.removeprefix("\0segment "), texts[name][0]) for name in found_segments
-        ),
+        segments=() if chosen is None else parse_segments(chosen, arn),
     )
 
 

@@ -25,13 +25,15 @@ counterexample always satisfies them. They follow the harness's request builder
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import z3
 
 from iamspec.catalog import ARN_TEMPLATE_VARIABLE, Catalog, ResourceType, template_variable_excludes
 from iamspec.errors import SimulationInputError
-from iamspec.symbolic import charsets, smt
+from iamspec.lint.arnpattern import pattern_may_match_type
+from iamspec.symbolic import charsets, patterns, smt
 from iamspec.symbolic.keys import ValueDomain
 from iamspec.symbolic.request import (
     IpValue,
@@ -54,23 +56,25 @@ _INSTANCE_KEY = "connect:instanceid"
 
 
 @dataclass(frozen=True)
-class Segment:
-    """A template variable of a resource type's ARN and the term holding its value."""
-
-    type_index: int
-    name: str
-    term: smt.Str
-
-
-@dataclass(frozen=True)
 class Domain:
-    """The constraints, and the ARN's segment terms (for readable counterexamples)."""
+    """The constraints, and the resource ARN's shape per resource type.
+
+    ``shapes[t]`` holds equivalent encodings of "the ARN is one of type ``t``" (a regular
+    expression; an equation with a concatenation of segment variables). z3 decides some
+    problems fast in one and slowly in the other, so a search tries them in turn
+    (:meth:`iamspec.symbolic.prover.Setup.search`); the answer is the same either way.
+    """
 
     constraints: tuple[smt.Bool, ...]
-    segments: tuple[Segment, ...]
+    shapes: tuple[tuple[smt.Bool, ...], ...] = ()
+    segments: tuple[tuple[tuple[str, smt.Str, str], ...], ...] = ()
+    """Per type: (template variable, its term in the equation encoding, excluded characters)."""
 
-    def segments_of(self, type_index: int) -> tuple[Segment, ...]:
-        return tuple(s for s in self.segments if s.type_index == type_index)
+    def shape(self, type_index: int) -> tuple[smt.Bool, ...]:
+        """The encodings for a type (none for ``*``, fixed by the constraints)."""
+        if type_index >= len(self.shapes):
+            return (z3.BoolVal(True),)
+        return self.shapes[type_index]
 
 
 def _template_parts(template: str, open_tail: bool) -> list[tuple[str, str | None]]:
@@ -106,8 +110,17 @@ def _literal_regex(text: str) -> smt.Re:
     return smt.concat(items)
 
 
-def type_regex(resource_type: ResourceType, pins: dict[str, str] | None = None) -> smt.Re:
-    """Every ARN of the type (any of its templates), with pinned variables fixed."""
+_READABLE = z3.Loop(smt.union([smt.char_range(0x61, 0x7A), smt.char_range(0x30, 0x39)]), 1, 12)
+
+
+def type_regex(
+    resource_type: ResourceType,
+    pins: Mapping[str, str] | None = None,
+    readable: Iterable[str] = (),
+) -> smt.Re:
+    """Every ARN of the type (any of its templates), with pinned variables fixed and the
+    ``readable`` ones limited to a few lower-case letters and digits (for minimising)."""
+    plain = set(readable)
     options = []
     for template in resource_type.arn_templates:
         items = []
@@ -116,10 +129,46 @@ def type_regex(resource_type: ResourceType, pins: dict[str, str] | None = None) 
                 items.append(_literal_regex(text))
             elif pins and text in pins:
                 items.append(smt.literal(pins[text]))
+            elif text in plain:
+                items.append(z3.Intersect(_READABLE, _variable_regex(excluded)))
             else:
                 items.append(_variable_regex(excluded))
         options.append(smt.concat(items))
     return smt.union(options)
+
+
+def template_variables(resource_type: ResourceType) -> tuple[str, ...]:
+    """The variable names of the type's first template, in order."""
+    templates = resource_type.arn_templates
+    if not templates:
+        return ()
+    return tuple(m.group(1) for m in ARN_TEMPLATE_VARIABLE.finditer(templates[0]))
+
+
+def parse_segments(resource_type: ResourceType, arn: str) -> tuple[tuple[str, str], ...]:
+    """The template variables' values in a concrete ARN of the type (first template that
+    fits; empty when a template repeats a variable or none fits)."""
+    for template in resource_type.arn_templates:
+        parts = _template_parts(template, resource_type.open_tail)
+        names = [text for text, excluded in parts if excluded is not None]
+        if len(set(names)) != len(names):
+            continue
+        pattern = "".join(
+            ".*".join(re.escape(p) for p in text.split("*"))
+            if excluded is None
+            else f"(?P<{_group(text)}>[^{re.escape(excluded)}]+)"
+            if excluded
+            else f"(?P<{_group(text)}>.+)"
+            for text, excluded in parts
+        )
+        found = re.fullmatch(pattern, arn, re.DOTALL)
+        if found is not None:
+            return tuple((name, found.group(_group(name))) for name in names)
+    return ()
+
+
+def _group(name: str) -> str:
+    return "v_" + "".join(c if c.isalnum() else "_" for c in name)
 
 
 _DISJOINT: dict[tuple[str, str, str, str], bool] = {}
@@ -130,10 +179,19 @@ def _disjoint(first: ResourceType, second: ResourceType) -> bool:
 
     Most types of one action never overlap (``.../agent/${UserId}`` and
     ``.../agent-group/${HierarchyGroupId}``); the specificity rule then adds nothing, and
-    leaving its negated memberships out keeps the solver fast.
+    leaving its negated memberships out keeps the solver fast. The linter's token search
+    (:func:`iamspec.lint.arnpattern.pattern_may_match_type`) settles most pairs at once; z3
+    settles the rest.
     """
     key = (first.arn_template, str(first.open_tail), second.arn_template, str(second.open_tail))
     found = _DISJOINT.get(key)
+    if found is None and not any(
+        pattern_may_match_type(ARN_TEMPLATE_VARIABLE.sub("*", template), second)
+        for template in first.arn_templates
+    ):
+        # The linter's overlap search, reading the first type's variables as '*' (more
+        # ARNs than the type has): no overlap there means none at all.
+        found = True
     if found is None:
         probe = z3.String("probe")
         solver = z3.Solver()
@@ -167,8 +225,8 @@ class _Builder:
         self.catalog = catalog
         self.universe = request.universe
         self.facts: list[smt.Bool] = []
-        self.segments: list[Segment] = []
-        self.instance_terms: dict[int, smt.Str] = {}
+        self.shapes: list[tuple[smt.Bool, ...]] = []
+        self.segments: list[tuple[tuple[str, smt.Str, str], ...]] = []
 
     # -- action and resource ---------------------------------------------------------------
 
@@ -189,40 +247,40 @@ class _Builder:
             actions = universe.actions_with_type(index)
             chosen = request.resource_type == index
             self.facts.append(z3.Implies(chosen, request.action_in(actions)))
-            self.facts.append(z3.Implies(chosen, self._arn_of(index, resource_type)))
+            pins = dict(self.scope.resource)
+            regex = z3.InRe(self.request.arn, type_regex(resource_type, pins))
+            equation, segments = self._equation(index, resource_type, pins)
+            self.shapes.append((equation, regex) if equation is not None else (regex,))
+            self.segments.append(segments)
         self._specificity()
 
-    def _arn_of(self, index: int, resource_type: ResourceType) -> smt.Bool:
-        pins = dict(self.scope.resource)
+    def _equation(
+        self, index: int, resource_type: ResourceType, pins: dict[str, str]
+    ) -> tuple[smt.Bool | None, tuple[tuple[str, smt.Str, str], ...]]:
+        """The ARN as literal text and one variable per template variable (single-template
+        types), each variable one or more characters of its class; and those variables."""
         templates = resource_type.arn_templates
         if len(templates) != 1:
-            return z3.InRe(self.request.arn, type_regex(resource_type, pins))
+            return None, ()
         terms: list[smt.Str] = []
         facts: list[smt.Bool] = []
-        seen: dict[str, int] = {}
+        segments: list[tuple[str, smt.Str, str]] = []
         for number, (text, excluded) in enumerate(
             _template_parts(templates[0], resource_type.open_tail)
         ):
-            if excluded is None:
-                if "*" not in text:
-                    terms.append(smt.text(text))
-                    continue
-                star = z3.String(f"{self.request.tag}.arn.{index}.literal{number}")
-                terms.append(star)
-                facts.append(z3.InRe(star, _literal_regex(text)))
+            if excluded is None and "*" not in text:
+                terms.append(smt.text(text))
                 continue
-            seen[text] = seen.get(text, 0) + 1
-            name = text if seen[text] == 1 else f"{text}#{seen[text]}"
-            term = z3.String(f"{self.request.tag}.arn.{name}")
-            terms.append(term)
-            self.segments.append(Segment(index, name, term))
-            if text == "InstanceId" and seen[text] == 1:
-                self.instance_terms[index] = term
-            if text in pins:
-                facts.append(term == smt.text(pins[text]))
+            part = z3.String(f"{self.request.tag}.arn.{index}.{number}")
+            terms.append(part)
+            if excluded is None:
+                facts.append(z3.InRe(part, _literal_regex(text)))
+            elif text in pins:
+                facts.append(part == smt.text(pins[text]))
             else:
-                facts.append(z3.InRe(term, _variable_regex(excluded)))
-        return smt.both([self.request.arn == smt.concat_text(terms), *facts])
+                facts.append(z3.InRe(part, _variable_regex(excluded)))
+                segments.append((text, part, excluded))
+        return smt.both([self.request.arn == smt.concat_text(terms), *facts]), tuple(segments)
 
     def _specificity(self) -> None:
         """The resource's type is the one ``resource_type_for_arn`` picks: no other type of
@@ -238,7 +296,17 @@ class _Builder:
                     rank = universe.types[other].specificity
                     if rank > own_rank or (rank == own_rank and other_position < position):
                         beaten.setdefault((own, other), []).append(action)
+        names = [key.spec.name for key in self.request.keys.values()]
         for (own, other), actions in beaten.items():
+            if not any(
+                self._supports(a, name, own) and not self._supports(a, name, other)
+                for a in actions
+                for name in names
+            ):
+                # Every key the other type carries, this one carries too: a request made
+                # with this type is one the other type allows as well, so the rule removes
+                # nothing from the request space.
+                continue
             if _disjoint(universe.types[own], universe.types[other]):
                 continue  # no ARN has both shapes: nothing to rule out
             self.facts.append(
@@ -342,14 +410,30 @@ class _Builder:
                 )
 
     def _instance(self) -> None:
+        """``connect:InstanceId`` is the instance id in the ARN (for the types that hold one)."""
         key = self.request.key(_INSTANCE_KEY)
         if key is None or not isinstance(key.values[0], TextValue):
             return
-        for type_index, term in self.instance_terms.items():
+        value = key.values[0].term
+        for type_index, resource_type in enumerate(self.universe.types):
+            if "InstanceId" not in template_variables(resource_type):
+                continue
+            if len(resource_type.arn_templates) != 1:
+                continue
+            items: list[patterns.Item] = []
+            for text, excluded in _template_parts(
+                resource_type.arn_templates[0], resource_type.open_tail
+            ):
+                if excluded is None:
+                    items.extend(patterns.glob_items(text.replace("?", "\0")))
+                elif text == "InstanceId":
+                    items.append(patterns.Hole(value))
+                else:
+                    items.append(patterns.Run(_variable_regex(excluded), False))
             self.facts.append(
                 z3.Implies(
                     z3.And(self.request.resource_type == type_index, key.present),
-                    key.values[0].term == term,
+                    patterns.matches(self.request.arn, items),
                 )
             )
 
@@ -390,7 +474,7 @@ class _Builder:
         self._request_tags()
         self._instance()
         self._pins()
-        return Domain(tuple(self.facts), tuple(self.segments))
+        return Domain(tuple(self.facts), tuple(self.shapes), tuple(self.segments))
 
 
 def _text(value: object) -> smt.Str:

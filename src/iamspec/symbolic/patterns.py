@@ -261,9 +261,23 @@ def matches(target: smt.Str, items: Sequence[Item]) -> smt.Bool:
 def _placed(target: smt.Str, items: Sequence[Item]) -> smt.Bool | None:
     """The offset encoding, or None for a shape it does not cover."""
     items = _merge(items)
-    if not any(isinstance(i, Hole) for i in items):
-        return z3.InRe(target, regex_of(items))
     runs = [i for i, item in enumerate(items) if isinstance(item, Run)]
+    literal = _literal_run(items)
+    if literal is not None:
+        # Literal text and holes only: an equation, which z3 handles best.
+        return target == smt.concat_text(literal)
+    if not any(isinstance(i, Hole) for i in items):
+        if (
+            len(runs) == 1
+            and getattr(items[runs[0]], "full", False)
+            and _literal_run(items[: runs[0]]) is not None
+            and _literal_run(items[runs[0] + 1 :]) is not None
+        ):
+            head, tail = items[: runs[0]], items[runs[0] + 1 :]
+            return smt.both(
+                [z3.Length(target) >= _total(head) + _total(tail), *_ends(target, head, tail)]
+            )
+        return z3.InRe(target, regex_of(items))
     length = z3.Length(target)
     if not runs:
         return smt.both([length == _total(items), *_place_all(target, z3.IntVal(0), items)])

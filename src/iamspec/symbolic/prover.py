@@ -23,14 +23,14 @@ from decimal import Decimal
 
 import z3
 
-from iamspec.catalog import Catalog, default_catalog
+from iamspec.catalog import ARN_TEMPLATE_VARIABLE, Catalog, default_catalog
 from iamspec.engine.evaluator import Decision
 from iamspec.policy.model import Effect
 from iamspec.symbolic import smt
 from iamspec.symbolic.concrete import ConcreteRequest, read_request
 from iamspec.symbolic.conditions import Encoder
 from iamspec.symbolic.decision import DecisionTerms, encode_decision
-from iamspec.symbolic.domain import Domain, build_domain
+from iamspec.symbolic.domain import Domain, build_domain, template_variables, type_regex
 from iamspec.symbolic.keys import Usage, plan_keys
 from iamspec.symbolic.policies import PolicySet
 from iamspec.symbolic.predicates import Predicate
@@ -41,7 +41,8 @@ from iamspec.symbolic.universe import Universe, build_universe
 from iamspec.symbolic.unsupported import Unsupported
 
 _READABLE = z3.Loop(smt.union([smt.char_range(0x61, 0x7A), smt.char_range(0x30, 0x39)]), 1, 8)
-_READABLE_ID = z3.Loop(smt.union([smt.char_range(0x61, 0x7A), smt.char_range(0x30, 0x39)]), 1, 12)
+_FIRST_TRY = 0.3
+"""Seconds the first encoding of an ARN shape gets before the second is tried."""
 _PREFERRED_SEGMENTS = {
     "Partition": ("aws",),
     "Region": ("us-east-1",),
@@ -129,6 +130,8 @@ class Setup:
         }
         self.domain: Domain = build_domain(self.request, scope, self.catalog)
         self.constants: dict[str, set[Decimal]] = {k: u.constants for k, u in usage.keys.items()}
+        self.words = _policy_words(self)
+        self._guesses: dict[int, smt.Bool] = {}
 
     def _allowed_somewhere(self, universe: Universe, labels: Sequence[str]) -> set[int]:
         """Actions some identity Allow of those policy sets matches: no other can be allowed."""
@@ -168,18 +171,60 @@ class Setup:
         z3 decides each type's ARN shape quickly but can wander for long when it must also
         choose among several types, so the choice is made here: sat as soon as one type is
         (with that type's constraints and model, for the counterexample), unsat when every
-        type is, unknown otherwise.
+        type is, unknown otherwise. Each type's ARN shape has two equivalent encodings
+        (:class:`~.domain.Domain`): the first gets a short time, the second the rest.
         """
         unknown: list[str] = []
         for type_index in self._type_order():
-            held = (*constraints, self.request.resource_type == type_index)
-            solver = self.solver(*held)
-            outcome = solver.check()
-            if outcome == z3.sat:
-                return Search(z3.sat, held, solver.model(), ())
-            if outcome == z3.unknown:
-                unknown.append(solver.reason_unknown())
+            guess = self._guess(type_index)
+            if guess is not None:
+                # A readable ARN first: when the violation holds for it, the search is done
+                # in a ground check (and the counterexample reads well). Its unsat means
+                # nothing for other ARNs, so the general shapes follow.
+                held = (*constraints, self.request.resource_type == type_index, guess)
+                solver = self.solver(*held)
+                solver.set("timeout", max(1, int(min(_FIRST_TRY, self.options.timeout) * 1000)))
+                if solver.check() == z3.sat:
+                    return Search(z3.sat, held, solver.model(), ())
+            shapes = self.domain.shape(type_index)
+            for number, shape in enumerate(shapes):
+                held = (*constraints, self.request.resource_type == type_index, shape)
+                solver = self.solver(*held)
+                last = number == len(shapes) - 1
+                if not last:
+                    solver.set("timeout", max(1, int(min(_FIRST_TRY, self.options.timeout) * 1000)))
+                outcome = solver.check()
+                if outcome == z3.sat:
+                    return Search(z3.sat, held, solver.model(), ())
+                if outcome == z3.unsat:
+                    break
+                if last:
+                    unknown.append(solver.reason_unknown())
         return Search(z3.unknown if unknown else z3.unsat, (), None, tuple(unknown))
+
+    def _guess(self, type_index: int) -> smt.Bool | None:
+        """``arn == <a readable ARN of the type>`` (policy values, else the defaults)."""
+        if type_index == self.universe.none_type:
+            return None
+        found = self._guesses.get(type_index)
+        if found is None:
+            resource_type = self.universe.types[type_index]
+            templates = resource_type.arn_templates
+            if not templates:
+                return None
+            pins = dict(self.scope.resource)
+            values = {}
+            for name in template_variables(resource_type):
+                options = [
+                    *([pins[name]] if name in pins else []),
+                    *self.words.get(name, ()),
+                    *_PREFERRED_SEGMENTS.get(name, (_kebab(name),)),
+                ]
+                values[name] = next((o for o in options if ":" not in o and "/" not in o), "x")
+            text = ARN_TEMPLATE_VARIABLE.sub(lambda m: values[m.group(1)], templates[0])
+            found = self.request.arn == smt.text(text.replace("*", ""))
+            self._guesses[type_index] = found
+        return found
 
     def _type_order(self) -> list[int]:
         """Resource types that some action of the scope takes (``*`` first)."""
@@ -193,8 +238,7 @@ class Setup:
     # -- counterexamples -------------------------------------------------------------------
 
     def read(self, model: z3.ModelRef) -> ConcreteRequest:
-        segments = [(s.type_index, s.name, s.term) for s in self.domain.segments]
-        return read_request(model, self.request, self.constants, segments)
+        return read_request(model, self.request, self.constants)
 
     def claimed(self, model: z3.ModelRef, label: str) -> Decision:
         """The decision the model gives the request under one policy set."""
@@ -267,6 +311,37 @@ class _Minimiser:
             if self.attempt(option):
                 return
 
+    def _arn(self, type_index: int, words: dict[str, list[str]]) -> None:
+        """Fix the ARN's template variables one by one: a value the policies name, else
+        ``aws`` / ``us-east-1`` / ``111122223333`` / ``instance-id``, else a few letters.
+
+        The preferences speak the encoding the search used for the ARN's shape: equations on
+        the segment variables, or the type's regular expression with the variable fixed.
+        """
+        setup = self.setup
+        domain = setup.domain
+        equation = domain.shape(type_index)[0]
+        segments = domain.segments[type_index] if type_index < len(domain.segments) else ()
+        if segments and any(c is equation for c in self.kept):
+            for name, term, excluded in segments:
+                preferred = [*words.get(name, ()), *_PREFERRED_SEGMENTS.get(name, (_kebab(name),))]
+                options = [term == smt.text(v) for v in preferred if _fits(v, excluded)]
+                self.first([*options, z3.InRe(term, _READABLE)])
+            return
+        resource_type = setup.universe.types[type_index]
+        pins = dict(setup.scope.resource)
+        arn = setup.request.arn
+        for name in template_variables(resource_type):
+            if name in pins:
+                continue
+            preferred = [*words.get(name, ()), *_PREFERRED_SEGMENTS.get(name, (_kebab(name),))]
+            for value in preferred:
+                if self.attempt(z3.InRe(arn, type_regex(resource_type, {**pins, name: value}))):
+                    pins[name] = value
+                    break
+            else:
+                self.attempt(z3.InRe(arn, type_regex(resource_type, pins, readable=[name])))
+
     def run(self) -> z3.ModelRef:
         """The model of the last satisfiable step (every kept preference holds in it)."""
         setup = self.setup
@@ -276,17 +351,10 @@ class _Minimiser:
             if lowered not in pinned and smt.model_bool(self.model, key.present):
                 self.attempt(z3.Not(key.present))
         texts = sorted({t for u in setup.usage.keys.values() for t in u.texts})
-        words = _policy_words(setup)
+        words = setup.words
         chosen_type = smt.model_int(self.model, request.resource_type)
-        for segment in setup.domain.segments_of(chosen_type):
-            preferred = [
-                *words.get(segment.name, ()),
-                *_PREFERRED_SEGMENTS.get(segment.name, (_kebab(segment.name),)),
-            ]
-            self.first(
-                [segment.term == smt.text(p) for p in preferred]
-                + [z3.InRe(segment.term, _READABLE_ID)]
-            )
+        if chosen_type != setup.universe.none_type:
+            self._arn(chosen_type, words)
         for lowered, key in request.keys.items():
             if lowered in pinned or not smt.model_bool(self.model, key.present):
                 continue
@@ -308,6 +376,10 @@ class _Minimiser:
                 if not (current in candidates or _readable(current)):
                     self.first([z3.InRe(value.term, _READABLE), value.term == smt.text("")])
         return self.model
+
+
+def _fits(value: str, excluded: str) -> bool:
+    return bool(value) and not any(c in excluded for c in value)
 
 
 def _readable(text: str) -> bool:
