@@ -176,7 +176,7 @@ class Setup:
         """
         unknown: list[str] = []
         for type_index in self._type_order():
-            guess = self._guess(type_index)
+            guess = self.guess(type_index)
             if guess is not None:
                 # A readable ARN first: when the violation holds for it, the search is done
                 # in a ground check (and the counterexample reads well). Its unsat means
@@ -202,7 +202,7 @@ class Setup:
                     unknown.append(solver.reason_unknown())
         return Search(z3.unknown if unknown else z3.unsat, (), None, tuple(unknown))
 
-    def _guess(self, type_index: int) -> smt.Bool | None:
+    def guess(self, type_index: int) -> smt.Bool | None:
         """``arn == <a readable ARN of the type>`` (policy values, else the defaults)."""
         if type_index == self.universe.none_type:
             return None
@@ -319,6 +319,9 @@ class _Minimiser:
         the segment variables, or the type's regular expression with the variable fixed.
         """
         setup = self.setup
+        guess = setup.guess(type_index)
+        if guess is not None and any(c is guess for c in self.kept):
+            return  # the search already holds a readable ARN
         domain = setup.domain
         equation = domain.shape(type_index)[0]
         segments = domain.segments[type_index] if type_index < len(domain.segments) else ()
