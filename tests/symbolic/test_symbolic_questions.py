@@ -371,3 +371,73 @@ def test_action_predicate():
 def test_empty_scope_is_bad_input():
     with pytest.raises(SimulationInputError, match="no IAM action"):
         prove_always_allowed(load_policy_set([USERS]), Scope(actions=("connect:NoSuchAction*",)))
+
+
+@pytest.mark.parametrize(
+    ("condition", "key", "check"),
+    [
+        (
+            {"DateLessThan": {"aws:CurrentTime": "2024-01-01T00:00:00Z"}},
+            "aws:CurrentTime",
+            lambda v: v is None or v[0] >= "2024-01-01T00:00:00Z",
+        ),
+        (
+            {"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}},
+            "aws:MultiFactorAuthAge",
+            lambda v: v is None or float(v[0]) >= 3600,
+        ),
+        (
+            {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+            "aws:SourceIp",
+            lambda v: v is None or not v[0].startswith("203.0.113."),
+        ),
+        (
+            {"Bool": {"aws:SecureTransport": "true"}},
+            "aws:SecureTransport",
+            lambda v: v is None or v[0].lower() == "false",
+        ),
+        (
+            {"ForAllValues:StringLike": {"aws:CalledVia": "athena.*"}},
+            "aws:CalledVia",
+            lambda v: v is not None and any(not x.startswith("athena.") for x in v),
+        ),
+    ],
+)
+def test_counterexamples_of_every_family_are_typed_and_replayed(condition, key, check):
+    """Numbers, instants and addresses come out as values of the key's type (numeric, date,
+    ip ContextKeyType), chosen in the same place relative to the policy's constants."""
+    policies = _policy(_allow("connect:DescribeUser", condition))
+    result = prove_always_allowed(policies, Scope(actions=("connect:DescribeUser",)))
+    assert result.status is Status.REFUTED
+    request = result.counterexample.request
+    assert check(request.value(key))
+    _replayed(result, policies, result.counterexample.decision)
+    types = {e.name: e.type for e in request.context}
+    if key in types:
+        expected = {
+            "aws:CurrentTime": "date",
+            "aws:MultiFactorAuthAge": "numeric",
+            "aws:SourceIp": "ip",
+            "aws:SecureTransport": "boolean",
+            "aws:CalledVia": "stringList",
+        }[key]
+        assert types[key] == expected
+    assert "Scenario: counterexample" in result.counterexample.to_gherkin()
+
+
+def test_a_negated_ip_condition_is_broken_by_an_address_the_block_lacks():
+    policies = _policy(
+        _allow("connect:DescribeUser"),
+        {
+            "Effect": "Deny",
+            "Action": "connect:*",
+            "Resource": "*",
+            "Condition": {"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+        },
+    )
+    scope = Scope(actions=("connect:DescribeUser",), context={"aws:SourceIp": ("198.51.100.7",)})
+    result = prove_always_allowed(policies, scope)
+    assert result.status is Status.REFUTED
+    assert result.counterexample.decision is Decision.EXPLICIT_DENY
+    inside = Scope(actions=("connect:DescribeUser",), context={"aws:SourceIp": ("203.0.113.9",)})
+    assert prove_always_allowed(policies, inside).status is Status.PROVEN

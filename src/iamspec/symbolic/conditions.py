@@ -192,7 +192,7 @@ class Encoder:
         for index, _operand, found in matchers:
             if isinstance(found, Unsupported):
                 hits.append(self.free((*identity, index, slot), found))
-            elif found.test is not None:
+            else:
                 hits.append(z3.And(found.exists, found.test(value)))
         hit = smt.either(hits)
         return z3.And(families.parses(spec, value), z3.Not(hit) if spec.negated else hit)

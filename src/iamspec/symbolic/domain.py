@@ -20,6 +20,9 @@ counterexample always satisfies them. They follow the harness's request builder
   action takes both;
 - ``connect:InstanceId`` is the instance id in the resource's ARN;
 - the scope's pins (:class:`~.scope.Scope`).
+
+The ARN's shape per type is kept apart (:attr:`Domain.shapes`): the search adds the one
+type it looks at, in one of two equivalent encodings.
 """
 
 from __future__ import annotations

@@ -79,12 +79,13 @@ Test = Callable[[SymValue], smt.Bool]
 class Matcher:
     """One policy value ready to test request values.
 
-    ``exists``: the value resolved and parsed (else it matches nothing). ``test`` is None
-    when the value has no exact encoding (:mod:`.unsupported`).
+    ``exists``: the value resolved and parsed (else it matches nothing); ``test``: the
+    family's positive test against one request value. A value without an exact encoding
+    raises :class:`NotEncodable` instead (:mod:`.unsupported`).
     """
 
     exists: smt.Bool
-    test: Test | None
+    test: Test
 
 
 class NotEncodable(Exception):

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -224,15 +223,3 @@ def plan_keys(usage: Usage, catalog: Catalog) -> dict[str, KeySpec]:
             typed=typed,
         )
     return specs
-
-
-def mixed_reads(usage: Usage) -> Iterable[tuple[str, str, str, Position]]:
-    """(key, family, source, position) of every read a key's representation cannot serve."""
-    for key in usage.keys.values():
-        if len(key.reads) < 2:
-            continue
-        for family, places in key.reads.items():
-            if family == "text":
-                continue
-            for source, position in places:
-                yield key.name, family, source, position

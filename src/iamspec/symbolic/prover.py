@@ -6,6 +6,13 @@ A question is a *violation* formula (a request of the scope that breaks the clai
 solver answers unsat (proven), sat (a counterexample: minimised, read out, replayed through
 the simulator, checked) or unknown (time-out: never a pass).
 
+Searching. z3's string solver is fast on some encodings of a problem and slow on others, so
+:meth:`Setup.search` makes the choices itself: one resource type at a time, a fresh solver
+for every check (never push/pop: incremental mode drops the preprocessing these problems
+need), and for each type first one readable ARN (a ground check that settles most
+counterexamples at once), then the ARN as an equation over segment variables for a short
+time, then as a regular expression. The encodings are equivalent; only their speed differs.
+
 Minimising. The first model is whatever the solver found; the counterexample is then pushed,
 one preference at a time, towards a readable request, keeping each preference only when the
 violation still holds: drop every context key that is not needed, use ``aws`` /
