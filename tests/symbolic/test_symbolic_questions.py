@@ -441,3 +441,14 @@ def test_a_negated_ip_condition_is_broken_by_an_address_the_block_lacks():
     assert result.counterexample.decision is Decision.EXPLICIT_DENY
     inside = Scope(actions=("connect:DescribeUser",), context={"aws:SourceIp": ("203.0.113.9",)})
     assert prove_always_allowed(policies, inside).status is Status.PROVEN
+
+
+def test_a_scope_that_admits_no_request_is_bad_input():
+    """ListCampaigns never carries aws:ResourceTag: fixing one would make every claim vacuous."""
+    policies = load_policy_set(["policies/connect-campaigns/read-only.json"])
+    scope = Scope(
+        actions=("connect-campaigns:ListCampaigns",),
+        context={"aws:ResourceTag/owner": ("x",)},
+    )
+    with pytest.raises(SimulationInputError, match="no request AWS can send fits the scope"):
+        prove_never_allowed(policies, scope)

@@ -31,6 +31,7 @@ from enum import Enum
 import z3
 
 from iamspec.engine.evaluator import Decision
+from iamspec.errors import SimulationInputError
 from iamspec.symbolic import smt
 from iamspec.symbolic.concrete import ConcreteRequest
 from iamspec.symbolic.policies import PolicySet
@@ -159,6 +160,7 @@ def _answer(
         )
     search = setup.search(violation(setup))
     if search.result == z3.unsat:
+        _check_not_empty(setup)
         vacuous = False
         if vacuity is not None:
             vacuous = setup.search(vacuity(setup)).result == z3.unsat
@@ -175,6 +177,20 @@ def _answer(
     return result(
         Status.REFUTED, counterexample=counterexample, explanation=counterexample.explain()
     )
+
+
+class EmptyScopeError(SimulationInputError):
+    """A scope no request AWS can send fits (a claim about it would hold vacuously)."""
+
+
+def _check_not_empty(setup: Setup) -> None:
+    """Refuse a proof over a scope that admits no request at all (say, a context key fixed
+    for actions that never carry it): "proven" would then mean nothing."""
+    if setup.search().result == z3.unsat:
+        raise EmptyScopeError(
+            f"no request AWS can send fits the scope {setup.scope.describe()!r}: its fixed "
+            "context, principal or resource contradict what these actions carry"
+        )
 
 
 def _unknown_reason(reasons: Sequence[str], setup: Setup) -> str:
