@@ -172,11 +172,12 @@ def run_prove(args: argparse.Namespace) -> int:
         json.dump({"claims": [_claim_json(n, r) for n, r in results]}, sys.stdout, indent=2)
         print()
     else:
+        names = _project_names()
         for name, result in results:
             print(f"{name}\n{result.report()}")
             if result.counterexample is not None:
                 print("  as a scenario:")
-                for line in result.counterexample.to_gherkin().splitlines():
+                for line in result.counterexample.to_gherkin(**names).splitlines():
                     print(f"    {line}")
             print()
     statuses = {r.status for _, r in results}
@@ -189,6 +190,27 @@ def run_prove(args: argparse.Namespace) -> int:
     if statuses - {Status.PROVEN}:
         return EXIT_UNKNOWN
     return EXIT_HOLDS
+
+
+def _project_names() -> dict[str, str]:
+    """The project's policy folder and ARN settings (``[tool.iamspec]`` of
+    ./pyproject.toml), so a printed scenario names policies and resources as the steps do;
+    none when the folder is not an iamspec project."""
+    from pathlib import Path
+
+    from iamspec.errors import IamSpecError
+    from iamspec.harness.settings import load_settings
+
+    try:
+        settings = load_settings(Path.cwd())
+    except IamSpecError:
+        return {}
+    return {
+        "policy_dir": str(settings.policy_dir),
+        "partition": settings.partition,
+        "region": settings.region,
+        "account": settings.account_id,
+    }
 
 
 def _claim_json(name: str, result: ClaimResult) -> dict[str, Any]:

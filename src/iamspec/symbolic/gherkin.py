@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from iamspec.engine.evaluator import Decision
@@ -81,10 +81,11 @@ def _kind(resource_type: str | None) -> ResourceKind | None:
 
 
 def _policy_name(path: str, policy_dir: str | None) -> str:
+    """``path`` relative to the policy folder, as the steps name policies (else as given)."""
     if policy_dir is None:
         return path
     try:
-        return str(PurePosixPath(path).relative_to(PurePosixPath(policy_dir)))
+        return Path(path).resolve().relative_to(Path(policy_dir).resolve()).as_posix()
     except ValueError:
         return path
 

@@ -143,13 +143,23 @@ def _answer(
         policy_sets, scope, predicates, relevant=relevant, options=options or ProofOptions()
     )
 
-    def result(status: Status, **extra: object) -> ClaimResult:
+    def result(
+        status: Status,
+        *,
+        counterexample: Counterexample | None = None,
+        explanation: str = "",
+        vacuous: bool = False,
+        notes: tuple[str, ...] = (),
+    ) -> ClaimResult:
         return ClaimResult(
             claim=claim,
             status=status,
+            counterexample=counterexample,
+            explanation=explanation,
             unsupported=setup.unsupported,
             seconds=time.perf_counter() - started,
-            **extra,  # type: ignore[arg-type]
+            vacuous=vacuous,
+            notes=notes,
         )
 
     if setup.empty:
