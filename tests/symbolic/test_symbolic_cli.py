@@ -310,3 +310,21 @@ def test_other_commands_do_not_load_the_solver():
         check=True,
     )
     assert result.stdout.strip() == "False"
+
+
+def test_diff_over_every_action_with_a_not_action_statement(tmp_path, capsys):
+    """NotAction reaches every service: the list stops at --max-requests, marked incomplete."""
+    old = _write(tmp_path / "old.json", _policy(_statement(["connect:Describe*"])))
+    new = _write(
+        tmp_path / "new.json",
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}],
+        },
+    )
+    assert main(["diff", old, new, "--max-requests", "5", "--format", "json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["new_access"]) == 5
+    assert out["complete"]["new_access"] is False
+    assert all(not r["action"].startswith("iam:") for r in out["new_access"])
+    assert out["removed_access"] == []

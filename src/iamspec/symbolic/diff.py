@@ -160,6 +160,8 @@ def _direction(setup: Setup, grants: str, lacks: str, max_requests: int) -> Chan
         allowed = _decisions(setup.policy_sets[grants], request, names)
         refused = _decisions(setup.policy_sets[lacks], request, names)
         for index, name, yes, no in zip(siblings, names, allowed, refused, strict=True):
+            if len(found) >= max_requests:
+                break
             if yes is Decision.ALLOWED and no is not Decision.ALLOWED:
                 sibling = replace(request, action=name)
                 again = replay(setup.policy_sets[grants], sibling)
@@ -167,8 +169,6 @@ def _direction(setup: Setup, grants: str, lacks: str, max_requests: int) -> Chan
                     raise SoundnessError(f"two simulator answers differ for {sibling.to_json()}")
                 found.append(AccessChange(sibling, again.deciding))
                 reported.add(index)
-                if len(found) >= max_requests:
-                    break
     note = f"stopped after {max_requests} requests (--max-requests)"
     return Changes(_sorted(found), Status.REFUTED, False, (note,))
 

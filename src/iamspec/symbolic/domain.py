@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 import z3
 
@@ -97,10 +98,12 @@ def _template_parts(template: str, open_tail: bool) -> list[tuple[str, str | Non
     return parts
 
 
+@cache
 def _variable_regex(excluded: str) -> smt.Re:
     return z3.Plus(smt.chars_except(excluded) if excluded else smt.any_char())
 
 
+@cache
 def _literal_regex(text: str) -> smt.Re:
     """Template text; a literal ``*`` stands for any run (the catalog's reading)."""
     pieces = text.split("*")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
 import z3
@@ -84,6 +85,7 @@ def ranges_regex(ranges: Iterable[tuple[int, int]]) -> Re:
     return union([char_range(low, high) for low, high in ranges])
 
 
+@cache
 def chars_except(excluded: str) -> Re:
     """One character that is not in ``excluded``."""
     codes = sorted({ord(c) for c in excluded})
@@ -98,6 +100,7 @@ def chars_except(excluded: str) -> Re:
     return ranges_regex(ranges)
 
 
+@cache
 def chars_in(allowed: str) -> Re:
     """One character of ``allowed`` (as few code-point ranges as it takes)."""
     ranges: list[tuple[int, int]] = []

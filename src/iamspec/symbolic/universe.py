@@ -12,7 +12,7 @@ compiled Action patterns.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from iamspec.catalog import ActionInfo, Catalog, ResourceType
 from iamspec.engine.compiled import CompiledStatement
@@ -27,6 +27,9 @@ class Universe:
     types: tuple[ResourceType, ...]
     action_types: tuple[tuple[int, ...], ...]
     """Per action: its resource types in the catalog's order; empty means resource ``*``."""
+    _by_type: dict[int, tuple[int, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def none_type(self) -> int:
@@ -50,22 +53,28 @@ class Universe:
 
     def actions_with_type(self, type_index: int) -> tuple[int, ...]:
         """The actions whose resource may be of that type (``none_type``: resource ``*``)."""
-        if type_index == self.none_type:
-            return tuple(i for i, types in enumerate(self.action_types) if not types)
-        return tuple(i for i, types in enumerate(self.action_types) if type_index in types)
+        if not self._by_type:
+            found: dict[int, list[int]] = {}
+            for action, types in enumerate(self.action_types):
+                for own in types or (self.none_type,):
+                    found.setdefault(own, []).append(action)
+            self._by_type.update({k: tuple(v) for k, v in found.items()})
+            self._by_type.setdefault(-1, ())  # marks the table as built
+        return self._by_type.get(type_index, ())
 
     def restrict(self, keep: Iterable[int]) -> Universe:
         """The universe of the actions ``keep`` (indices), renumbered."""
         kept = sorted(set(keep))
         types: list[ResourceType] = []
+        renumbered: dict[int, int] = {}
         action_types: list[tuple[int, ...]] = []
         for index in kept:
             own = []
             for type_index in self.action_types[index]:
-                resource_type = self.types[type_index]
-                if resource_type not in types:
-                    types.append(resource_type)
-                own.append(types.index(resource_type))
+                if type_index not in renumbered:
+                    renumbered[type_index] = len(types)
+                    types.append(self.types[type_index])
+                own.append(renumbered[type_index])
             action_types.append(tuple(own))
         return Universe(tuple(self.actions[i] for i in kept), tuple(types), tuple(action_types))
 
@@ -127,14 +136,15 @@ def build_universe(
             f"no action of {', '.join(patterns)} acts on {', '.join(resource_types)}"
         )
     types: list[ResourceType] = []
+    positions: dict[tuple[str, str], int] = {}
     action_types: list[tuple[int, ...]] = []
     for pairs in per_action:
         indices = []
         for rt in pairs:
-            position = next((i for i, t in enumerate(types) if _same_type(t, rt)), None)
-            if position is None:
+            key = (rt.service, rt.name.lower())
+            if key not in positions:
+                positions[key] = len(types)
                 types.append(rt)
-                position = len(types) - 1
-            indices.append(position)
+            indices.append(positions[key])
         action_types.append(tuple(indices))
     return Universe(tuple(actions), tuple(types), tuple(action_types))
