@@ -15,7 +15,8 @@ Prints:
 - ``diff_policies`` of two 10-statement policies over ``connect:*``: target under 5 s;
 - the differential test (``tests/symbolic/test_symbolic_differential.py``, run under pytest
   with ``-n 2``): cases run and agreement (must be 100%), and its wall time;
-- the peak resident memory of the largest proof (the diff), measured in a child process
+- a diff over every action of every service (a NotAction statement; the largest proof);
+- the peak resident memory of the diffs, measured in a child process
   that runs only that proof (its ``VmHWM``; ``ru_maxrss`` would include the forking
   parent's), beside a child that only imports the symbolic layer and parses the policies.
 """
@@ -362,6 +363,30 @@ def run_claims() -> None:
     print(f"  slowest: {slowest:.3f} s (target < 1 s)")
 
 
+EVERY_SERVICE = (
+    json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "connect:Describe*", "Resource": "*"}],
+        }
+    ),
+    json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "NotAction": "iam:*",
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:ResourceTag/Team": "A"}},
+                }
+            ],
+        }
+    ),
+)
+"""A diff over every action of every service (a NotAction statement): the largest proof."""
+
+
 def run_diff() -> None:
     old, new = ten_statement_policies()
     started = time.perf_counter()
@@ -371,6 +396,15 @@ def run_diff() -> None:
     print(
         f"  {seconds:.2f} s (target < 5 s): {len(result.new_access.changes)} new access, "
         f"{len(result.removed_access.changes)} access removed, status {result.status.value}"
+    )
+    wide_old, wide_new = (PolicySet.from_texts([text]) for text in EVERY_SERVICE)
+    started = time.perf_counter()
+    wide = diff_policies(wide_old, wide_new, Scope(), max_requests=20)
+    seconds = time.perf_counter() - started
+    print("Diff over every action of every service (NotAction), first 20 requests per direction")
+    print(
+        f"  {seconds:.2f} s: {len(wide.new_access.changes)} new access (list complete: "
+        f"{wide.new_access.complete}), {len(wide.removed_access.changes)} access removed"
     )
 
 
@@ -414,7 +448,7 @@ from iamspec.symbolic import PolicySet, Scope, diff_policies
 texts = json.loads(sys.stdin.read())
 old, new = PolicySet.from_texts([texts[0]]), PolicySet.from_texts([texts[1]])
 if {prove}:
-    diff_policies(old, new, Scope(actions=("connect:*",)))
+    diff_policies(old, new, Scope(actions={actions!r}), max_requests=20)
 status = Path("/proc/self/status")
 if status.exists():  # VmHWM: this program's peak (ru_maxrss keeps the forking parent's)
     line = next(x for x in status.read_text().splitlines() if x.startswith("VmHWM:"))
@@ -426,11 +460,17 @@ else:
 
 def run_memory() -> None:
     old, new = ten_statement_policies()
-    texts = json.dumps([old.identity[0].policy.text, new.identity[0].policy.text])
+    cases = {
+        "the 10-statement diff over connect:*": (
+            json.dumps([old.identity[0].policy.text, new.identity[0].policy.text]),
+            ("connect:*",),
+        ),
+        "the diff over every service": (json.dumps(list(EVERY_SERVICE)), ("*",)),
+    }
 
-    def child(prove: bool) -> int:
+    def child(prove: bool, texts: str, actions: tuple[str, ...]) -> int:
         out = subprocess.run(
-            [sys.executable, "-c", _CHILD.format(prove=prove)],
+            [sys.executable, "-c", _CHILD.format(prove=prove, actions=actions)],
             input=texts,
             capture_output=True,
             text=True,
@@ -439,12 +479,12 @@ def run_memory() -> None:
         ).stdout
         return int(out.split()[-1])
 
-    loaded, proved = child(False), child(True)
     print("\nPeak memory (peak resident set of a child process, KiB)")
-    print(
-        f"  modules and policies loaded: {loaded:,} KiB; with the largest proof (the diff): "
-        f"{proved:,} KiB (+{proved - loaded:,} KiB)"
-    )
+    loaded = child(False, *cases["the 10-statement diff over connect:*"])
+    print(f"  modules and policies loaded: {loaded:,} KiB")
+    for label, (texts, actions) in cases.items():
+        proved = child(True, texts, actions)
+        print(f"  with {label}: {proved:,} KiB (+{proved - loaded:,} KiB)")
 
 
 def main() -> None:
