@@ -160,7 +160,7 @@ def test_exhausting_python_is_exit_2_never_1(
     _one_line_error(err, f"the input is too large or too deeply nested ({exhausted.__name__})")
 
 
-def test_an_internal_defect_is_exit_3_never_1(
+def test_an_internal_defect_is_exit_70_never_1(
     capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "allow.json"
@@ -171,7 +171,10 @@ def test_an_internal_defect_is_exit_3_never_1(
 
     monkeypatch.setattr(iamspec.cli.core, "run", defect)
     code, _, err = _simulate(capsys, path)
-    assert code == 3
+    assert code == 70  # sysexits' EX_SOFTWARE, as prove and diff answer a soundness defect
+    from iamspec.symbolic.commands import EXIT_INTERNAL
+
+    assert code == EXIT_INTERNAL
     assert "KeyError: 'bug'" in err
     assert err.endswith("iamspec: internal error (a defect of iamspec, please report it)\n")
 

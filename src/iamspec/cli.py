@@ -16,7 +16,7 @@ or does not follow the schema (every problem named by JSON path) or an output th
 written.
 
 Whatever the command, input that exhausts Python (RecursionError, MemoryError) exits 2 with
-one line, and any other unexpected failure exits 3 with its traceback: a crash never exits 1,
+one line, and any other unexpected failure exits 70 with its traceback: a crash never exits 1,
 which means "denied".
 
 Exit status of ``init``: 0 when the starter project was written, 2 when a file it would write
@@ -28,6 +28,9 @@ exists (each named; nothing is written) or a file cannot be written.
 ``{{placeholders}}`` as the pytest plugin does; ``lint`` accepts them and skips the project's
 ``lint_exclude`` paths when it walks a folder. Every option's help and each command's exit
 statuses are in ``iamspec <command> --help``.
+
+``prove`` and ``diff`` (universal claims, policy diffs) live in :mod:`iamspec.symbolic.commands`,
+whose ``--help`` gives their exit statuses.
 """
 
 from __future__ import annotations
@@ -56,12 +59,15 @@ from iamspec.project.starter import write_starter
 from iamspec.records.loading import load_results
 from iamspec.simulate import core, inputs
 from iamspec.simulate.custom import IDENTITY_POLICY_TYPE
+from iamspec.symbolic.commands import register as register_symbolic
 from iamspec.terminal import printable
 
 EXIT_ALLOWED = 0
 EXIT_DENIED = 1
 EXIT_ERROR = 2
-EXIT_INTERNAL = 3
+EXIT_INTERNAL = 70
+"""sysexits' EX_SOFTWARE: a defect of iamspec, for every command (prove and diff use 3 for
+"unknown", :mod:`iamspec.symbolic.commands`)."""
 # A policy is at most 131,072 characters (SimulateCustomPolicy), each at most U+00FF: at most
 # two bytes of UTF-8 apiece. A larger file cannot be a policy, and is refused unread.
 _MAX_POLICY_BYTES = 2 * inputs.MAX_POLICY_CHARS
@@ -301,6 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_simulate(sub)
     _add_lint(sub)
     _add_docs(sub)
+    register_symbolic(sub)
     return parser
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from iamspec.errors import MalformedArnError
-from iamspec.harness.declarations import RAW_ARN, PrincipalKind
 from iamspec.harness.errors import ScenarioInputError, UnknownNameError
 from iamspec.harness.phrases import (
     Phrases,
@@ -19,6 +18,7 @@ from iamspec.harness.phrases import (
     table_resources,
 )
 from iamspec.project.errors import PlaceholderError
+from iamspec.resource_kinds import RAW_ARN, PrincipalKind
 
 VALUES = {
     "dept": "Test",

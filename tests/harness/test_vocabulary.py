@@ -15,8 +15,8 @@ from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
 
 import iamspec.harness.steps as library
 import steps
-from iamspec.harness.declarations import RESOURCE_KINDS
 from iamspec.harness.vocabulary import did_you_mean, library_phrases, nearest
+from iamspec.resource_kinds import RESOURCE_KINDS
 
 FEATURES = Path(__file__).resolve().parents[2] / "features"
 

@@ -7,10 +7,10 @@ import re
 import pytest
 
 from iamspec.catalog import default_catalog
-from iamspec.harness.declarations import RESOURCE_KINDS
 from iamspec.harness.errors import ScenarioInputError, UnknownNameError
 from iamspec.harness.phrases import parse_context, parse_tags
 from iamspec.project.errors import PlaceholderError
+from iamspec.resource_kinds import RESOURCE_KINDS
 from tests.harness.kit import INSTANCE_ID, make_world
 
 ACCOUNT = "111122223333"

@@ -5,19 +5,23 @@ the Given-steps run (a later step may add a policy or a group); the request buil
 frozen :class:`Caller` snapshot, which is what every backend receives.
 
 Resources are named by a *kind* and a name, as the scenarios say them: the Connect user
-"jdoe", the outbound campaign "spring-sale". :data:`RESOURCE_KINDS` is the table of kinds;
-each names its IAM resource type, whose ARN template (from the catalog) builds the ARN.
+"jdoe", the outbound campaign "spring-sale". The table of kinds is
+:data:`iamspec.resource_kinds.RESOURCE_KINDS` (re-exported here); each names its IAM resource
+type, whose ARN template (from the catalog) builds the ARN.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
 
 from iamspec.catalog import ResourceType
 from iamspec.engine.matching import compile_action_pattern
 from iamspec.harness.policies import PolicyFile
+from iamspec.resource_kinds import (
+    RESOURCE_KINDS,
+    PrincipalKind,
+    ResourceKind,
+)
 
 __all__ = [
     "RESOURCE_KINDS",
@@ -29,19 +33,6 @@ __all__ = [
     "Resource",
     "ResourceKind",
 ]
-
-
-class PrincipalKind(Enum):
-    """The IAM identities a scenario can declare. Only users and roles make requests."""
-
-    USER = "user"
-    GROUP = "group"
-    ROLE = "role"
-
-    @property
-    def phrase(self) -> str:
-        """``IAM user``, ``IAM group``, ``IAM role`` — as the steps say it."""
-        return f"IAM {self.value}"
 
 
 @dataclass
@@ -134,54 +125,6 @@ class KnownDifferenceDeclaration:
     def covers(self, action: str) -> bool:
         """True when ``action`` matches one of the declared patterns."""
         return any(compile_action_pattern(p).matches(action) for p in self.actions)
-
-
-@dataclass(frozen=True)
-class ResourceKind:
-    """A kind of resource the steps can name.
-
-    ``phrase`` is the words of the steps (``Connect user``); ``service`` and ``resource_type``
-    name the IAM resource type in the Service Authorization Reference, whose ARN template the
-    catalog gives; ``in_instance`` says the ARN sits under a Connect instance.
-    """
-
-    phrase: str
-    service: str
-    resource_type: str
-    in_instance: bool = False
-    principal: PrincipalKind | None = None
-
-
-RESOURCE_KINDS: tuple[ResourceKind, ...] = (
-    ResourceKind("Connect instance", "connect", "instance"),
-    ResourceKind("Connect user", "connect", "user", in_instance=True),
-    ResourceKind("routing profile", "connect", "routing-profile", in_instance=True),
-    ResourceKind("security profile", "connect", "security-profile", in_instance=True),
-    ResourceKind("hierarchy group", "connect", "hierarchy-group", in_instance=True),
-    ResourceKind("queue", "connect", "queue", in_instance=True),
-    ResourceKind("outbound campaign", "connect-campaigns", "campaign"),
-    ResourceKind(
-        "event integration",
-        "app-integrations",
-        "event-integration",
-    ),
-    ResourceKind(
-        "data integration",
-        "app-integrations",
-        "data-integration",
-    ),
-    ResourceKind("Wisdom assistant", "wisdom", "Assistant"),
-    ResourceKind("KMS key", "kms", "key"),
-    ResourceKind("IAM user", "iam", "user", principal=PrincipalKind.USER),
-    ResourceKind("IAM group", "iam", "group", principal=PrincipalKind.GROUP),
-    ResourceKind("IAM role", "iam", "role", principal=PrincipalKind.ROLE),
-)
-"""Every kind the steps know, by phrase (matched case-insensitively)."""
-
-KINDS_BY_PHRASE: Mapping[str, ResourceKind] = {k.phrase.lower(): k for k in RESOURCE_KINDS}
-
-RAW_ARN = ResourceKind("ARN", "", "")
-"""The kind of a resource named by its ARN: ``the ARN "arn:aws:connect:..."``."""
 
 
 @dataclass(frozen=True)

@@ -36,15 +36,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from iamspec.arns import parse_arn
-from iamspec.harness.declarations import (
+from iamspec.harness.errors import ScenarioInputError, UnknownNameError
+from iamspec.project.placeholders import fill_text
+from iamspec.resource_kinds import (
     KINDS_BY_PHRASE,
     RAW_ARN,
     RESOURCE_KINDS,
     PrincipalKind,
     ResourceKind,
 )
-from iamspec.harness.errors import ScenarioInputError, UnknownNameError
-from iamspec.project.placeholders import fill_text
 from iamspec.suggest import close_matches
 
 __all__ = [

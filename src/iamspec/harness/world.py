@@ -23,15 +23,11 @@ from iamspec.arns import parse_arn, parse_iam_entity
 from iamspec.catalog import Catalog
 from iamspec.harness.backends import Backend
 from iamspec.harness.declarations import (
-    KINDS_BY_PHRASE,
-    RAW_ARN,
     Caller,
     GroupView,
     KnownDifferenceDeclaration,
     Principal,
-    PrincipalKind,
     Resource,
-    ResourceKind,
 )
 from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownNameError
 from iamspec.harness.outcome import CallResult, Outcome
@@ -48,6 +44,12 @@ from iamspec.harness.requests import Call, Expansion, RequestBuilder
 from iamspec.harness.resource_arns import ResourceArns, connect_instance_id
 from iamspec.policy.parser import PolicyKind
 from iamspec.project.settings import Settings
+from iamspec.resource_kinds import (
+    KINDS_BY_PHRASE,
+    RAW_ARN,
+    PrincipalKind,
+    ResourceKind,
+)
 from iamspec.suggest import close_matches
 
 __all__ = ["World"]
