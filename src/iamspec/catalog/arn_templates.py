@@ -129,11 +129,19 @@ class ResourceType:
     _patterns: tuple[re.Pattern[str], ...] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    _templates: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
+    _specificity: tuple[int, int] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def arn_templates(self) -> tuple[str, ...]:
         """The ARN templates, one or more (API Gateway, Lex and Greengrass list alternatives)."""
-        return split_templates(self.arn_template)
+        templates = self._templates
+        if templates is None:  # split on first use, then kept (the type is immutable)
+            templates = split_templates(self.arn_template)
+            object.__setattr__(self, "_templates", templates)
+        return templates
 
     def matches(self, arn: str) -> bool:
         """True when ``arn`` has this type's ARN format (case-sensitive, as ARNs are)."""
@@ -141,11 +149,15 @@ class ResourceType:
         if patterns is None:  # compiled on first use: loading a service stays cheap
             patterns = tuple(_compile_arn_template(t, self.open_tail) for t in self.arn_templates)
             object.__setattr__(self, "_patterns", patterns)
-        return any(p.fullmatch(arn) is not None for p in patterns)
+        return any(pattern.fullmatch(arn) is not None for pattern in patterns)
 
     @property
     def specificity(self) -> tuple[int, int]:
         """Sort key, larger is more specific: (no literal '*', count of literal characters)."""
-        template = self.arn_templates[0] if self.arn_templates else ""
-        literal = ARN_TEMPLATE_VARIABLE.sub("", template).replace("*", "")
-        return (0 if "*" in template else 1, len(literal))
+        found = self._specificity
+        if found is None:
+            template = self.arn_templates[0] if self.arn_templates else ""
+            literal = ARN_TEMPLATE_VARIABLE.sub("", template).replace("*", "")
+            found = (0 if "*" in template else 1, len(literal))
+            object.__setattr__(self, "_specificity", found)
+        return found

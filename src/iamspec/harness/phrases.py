@@ -286,7 +286,8 @@ def table_resources(cell: str, fill: Fill = _as_is) -> ResourceTargets | None:
 
 
 class Phrases:
-    """The phrase parser with a project's ``{{placeholder}}`` values (one per scenario world)."""
+    """The phrase parser with a project's ``{{placeholder}}`` values (one per run, shared by its
+    scenario worlds: it keeps no state)."""
 
     def __init__(self, placeholders: Mapping[str, str]) -> None:
         self.placeholders = placeholders

@@ -224,6 +224,11 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scen
     failures.require_checked(request)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    session.release_world(item)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]

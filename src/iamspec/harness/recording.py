@@ -100,8 +100,10 @@ def _mark_step(
     request: pytest.FixtureRequest, scenario: Any, step: Any, status: str, error: str | None
 ) -> None:
     record = request.node.stash.get(_RECORD, None)
+    if record is None:  # the run keeps no records
+        return
     index = _step_index(scenario, step)
-    if record is not None and index is not None and index < len(record.steps):
+    if index is not None and index < len(record.steps):
         record.steps[index].status = status
         record.steps[index].error = error
 
@@ -199,6 +201,9 @@ def attach(
         record.status = report.outcome
     report.user_properties.append((SCENARIO_PROPERTY, json.dumps(record.to_dict())))
     _attach_policy_texts(item, report)
+    del item.stash[_RECORD]  # sent: the item, kept until the run ends, need not keep it
+    if _TEXTS in item.stash:
+        del item.stash[_TEXTS]
 
 
 def _attach_policy_texts(item: pytest.Item, report: pytest.TestReport) -> None:

@@ -47,7 +47,7 @@ batch.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -69,6 +69,7 @@ __all__ = [
     "SimRequest",
     "TagException",
     "plan",
+    "plan_parts",
     "policy_tag_keys",
 ]
 
@@ -99,6 +100,14 @@ class ContextEntry:
     name: str
     values: tuple[str, ...]
     type: str
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Requests are grouped into batches by their context: hashed often, so hashed once.
+        object.__setattr__(self, "_hash", hash((self.name, self.values, self.type)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def to_aws(self) -> dict[str, Any]:
         """``{"ContextKeyName": ..., "ContextKeyValues": [...], "ContextKeyType": ...}``."""
@@ -201,14 +210,27 @@ def plan(parts: Iterable[SimRequest], *, cross: bool = False) -> list[Batch]:
     cross product and the caller keeps the pairs it asked for. Either way ``*`` never shares
     a batch with ARNs: the API expresses it by omitting ResourceArns. Order is first-seen.
     """
-    groups: dict[tuple[Caller, tuple[ContextEntry, ...]], dict[str, list[str]]] = {}
+    return [batch for batch, _ in plan_parts(parts, cross=cross)]
+
+
+def plan_parts(
+    parts: Iterable[SimRequest], *, cross: bool = False
+) -> list[tuple[Batch, list[SimRequest]]]:
+    """:func:`plan`'s batches, each with the parts it answers (every part in exactly one)."""
+    groups: dict[
+        tuple[Caller, tuple[ContextEntry, ...]], tuple[dict[str, list[str]], list[SimRequest]]
+    ] = {}
     for part in parts:
-        by_resource = groups.setdefault((part.caller, part.context), {})
-        actions = by_resource.setdefault(part.resource, [])
+        key = (part.caller, part.context)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = ({}, [])
+        actions = group[0].setdefault(part.resource, [])
         if part.action not in actions:
             actions.append(part.action)
-    batches: list[Batch] = []
-    for (caller, context), by_resource in groups.items():
+        group[1].append(part)
+    planned: list[tuple[Batch, list[SimRequest]]] = []
+    for (caller, context), (by_resource, members) in groups.items():
         merged: dict[tuple[bool, tuple[str, ...]], list[str]] = {}
         if cross:
             for star in (False, True):
@@ -219,9 +241,15 @@ def plan(parts: Iterable[SimRequest], *, cross: bool = False) -> list[Batch]:
         else:
             for resource, actions in by_resource.items():
                 merged.setdefault((resource == "*", tuple(actions)), []).append(resource)
+        of_resource: dict[str, list[SimRequest]] = {}
         for (_, actions_key), resources in merged.items():
-            batches.append(Batch(caller, context, actions_key, tuple(resources)))
-    return batches
+            answered: list[SimRequest] = []
+            planned.append((Batch(caller, context, actions_key, tuple(resources)), answered))
+            for resource in resources:
+                of_resource[resource] = answered
+        for part in members:
+            of_resource[part.resource].append(part)
+    return planned
 
 
 # --------------------------------------------------------------------------------------------
@@ -286,12 +314,31 @@ def _type_name(resource: Resource) -> str:
     return f"a {resource.resource_type.name}, " if resource.resource_type is not None else ""
 
 
+_INTERNED = 4096
+"""Context entries a :class:`RequestBuilder` keeps to hand out again."""
+
+
 class RequestBuilder:
-    """Builds :class:`Call` objects for one caller; see the module docstring for the rules."""
+    """Builds :class:`Call` objects; see the module docstring for the rules. It keeps no
+    scenario state (only the entries it made, to hand the same objects out again), so one
+    serves a whole run."""
 
     def __init__(self, catalog: Catalog, account_id: str) -> None:
         self.catalog = catalog
         self.account_id = account_id
+        self._entries: dict[tuple[str, tuple[str, ...]], ContextEntry] = {}
+
+    def _entry(self, name: str, values: Sequence[str]) -> ContextEntry:
+        """:func:`context_entry`, one object per (name, values): scenarios repeat entries (a
+        resource's tag under each action asked of it), and requests share them."""
+        key = (name, tuple(values))
+        found = self._entries.get(key)
+        if found is None:
+            found = context_entry(self.catalog, name, values)
+            if len(self._entries) >= _INTERNED:
+                self._entries.clear()
+            self._entries[key] = found
+        return found
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -374,14 +421,13 @@ class RequestBuilder:
     # -- context ------------------------------------------------------------------------------
 
     def _principal_entries(self, caller: Caller) -> list[ContextEntry]:
-        cat = self.catalog
         entries = [
-            context_entry(cat, "aws:PrincipalArn", [caller.arn]),
-            context_entry(cat, "aws:PrincipalAccount", [caller.account]),
+            self._entry("aws:PrincipalArn", [caller.arn]),
+            self._entry("aws:PrincipalAccount", [caller.account]),
         ]
         if caller.kind is PrincipalKind.USER:
-            entries.append(context_entry(cat, "aws:username", [caller.iam_name]))
-        entries.extend(context_entry(cat, f"aws:PrincipalTag/{k}", [v]) for k, v in caller.tags)
+            entries.append(self._entry("aws:username", [caller.iam_name]))
+        entries.extend(self._entry(f"aws:PrincipalTag/{k}", [v]) for k, v in caller.tags)
         return entries
 
     def _resource_entries(
@@ -393,7 +439,7 @@ class RequestBuilder:
         if resource.instance_id is not None and cat.supports_condition_key(
             info, "connect:InstanceId", rt
         ):
-            entries.append(context_entry(cat, "connect:InstanceId", [resource.instance_id]))
+            entries.append(self._entry("connect:InstanceId", [resource.instance_id]))
         exception = untaggable(info.full_name)
         for key, value in resource.tags:
             name = f"aws:ResourceTag/{key}"
@@ -403,7 +449,7 @@ class RequestBuilder:
                     f"({exception.source}; {exception.note})"
                 )
             elif cat.supports_condition_key(info, name, rt):
-                entries.append(context_entry(cat, name, [value]))
+                entries.append(self._entry(name, [value]))
             else:
                 notes.append(
                     f"{name} not sent: the Service Authorization Reference lists no "
@@ -427,11 +473,9 @@ class RequestBuilder:
             )
         entries: list[ContextEntry] = []
         if takes_tags:
-            entries.extend(
-                context_entry(cat, f"aws:RequestTag/{k}", [v]) for k, v in request_tags.items()
-            )
+            entries.extend(self._entry(f"aws:RequestTag/{k}", [v]) for k, v in request_tags.items())
         if takes_keys:
-            entries.append(context_entry(cat, "aws:TagKeys", list(request_tags)))
+            entries.append(self._entry("aws:TagKeys", list(request_tags)))
         return entries
 
     def _stated_entries(
@@ -464,7 +508,7 @@ class RequestBuilder:
                     f"{key} comes from the scenario itself (tags, request tags, the principal, "
                     "the resource); do not state it as context"
                 )
-            entry = context_entry(self.catalog, key, values)
+            entry = self._entry(key, values)
             if not self.catalog.supports_condition_key(info, key, rt):
                 raise ScenarioInputError(
                     f"{info.full_name} requests do not carry {key}: the Service Authorization "

@@ -28,7 +28,7 @@ from iamspec.harness.backends import ApiOptions, Backend, CallBudget, make_backe
 from iamspec.harness.options import Options
 from iamspec.harness.policies import PolicyFile, PolicyStore
 from iamspec.harness.reporting import DriftReporter, ResultsCollector
-from iamspec.harness.world import World
+from iamspec.harness.world import World, WorldTools
 from iamspec.project.settings import Settings, load_settings
 from iamspec.records.results import RunRecord, text_sha256, timestamp
 
@@ -41,6 +41,7 @@ __all__ = [
     "find_session",
     "keep_records",
     "new_world",
+    "release_world",
     "report_header",
     "session_of",
     "start",
@@ -66,6 +67,7 @@ class IamSpecSession:
         self.deselected_live = 0
         self._settings: Settings | None = None
         self._store: PolicyStore | None = None
+        self._tools: WorldTools | None = None
         self._backend: Backend | None = None
         self.catalog: Catalog = default_catalog()
         self._hashes: dict[PolicyFile, str] = {}
@@ -85,6 +87,13 @@ class IamSpecSession:
         if self._settings is None:
             self._settings = load_settings(Path(self.config.rootpath))
         return self._settings
+
+    @property
+    def world_tools(self) -> WorldTools:
+        """The request builder, phrase parser and ARN builder every scenario's world shares."""
+        if self._tools is None:
+            self._tools = WorldTools(self.settings, self.catalog)
+        return self._tools
 
     @property
     def store(self) -> PolicyStore:
@@ -281,11 +290,19 @@ def new_world(request: pytest.FixtureRequest, backend: Backend) -> World:
     """A fresh world for the scenario ``request`` runs, answered by ``backend``."""
     state = session_of(request.config)
     backend.begin_scenario()
-    created = World(state.settings, state.catalog, state.store, backend)
+    created = World(state.settings, state.catalog, state.store, backend, state.world_tools)
     created.step = request.node.stash.get(STEP, None)
     created.live_only = request.node.get_closest_marker("live") is not None
     request.node.stash[WORLD] = created
     return created
+
+
+def release_world(item: pytest.Item) -> None:
+    """Drop the scenario's world from its node once the scenario has run (its records are made
+    and sent by then): pytest keeps every collected item until the run ends, and a thousand
+    worlds kept alive would only make Python's garbage collector slower."""
+    if WORLD in item.stash:
+        del item.stash[WORLD]
 
 
 def report_header(config: pytest.Config) -> str:

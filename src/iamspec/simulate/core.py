@@ -16,7 +16,7 @@ from typing import Any
 from iamspec.catalog import Catalog, default_catalog
 from iamspec.engine.compiled import CompiledPolicy
 from iamspec.engine.context import RequestContext
-from iamspec.engine.evaluator import Evaluation, Request, evaluate, most_restrictive
+from iamspec.engine.evaluator import Decision, Evaluation, Request, evaluate, most_restrictive
 from iamspec.errors import CatalogError, InvalidInputError
 from iamspec.simulate.response import evaluation_result
 
@@ -27,6 +27,57 @@ class SimulationRun:
 
     results: tuple[dict[str, Any], ...]
     evaluations: tuple[tuple[Evaluation, ...], ...]
+
+
+@dataclass(frozen=True)
+class ActionEvaluations:
+    """One action evaluated against every resource: what :func:`run` shapes into its result.
+
+    ``template`` is the result's ``EvalResourceName``; ``organizations`` the SCP levels'
+    decision per resource (None when the call simulates no organization).
+    """
+
+    action: str
+    template: str
+    evaluations: tuple[Evaluation, ...]
+    organizations: list[Decision] | None
+
+
+def evaluate_actions(
+    *,
+    identity: Sequence[CompiledPolicy],
+    boundary: Sequence[CompiledPolicy],
+    resource_policy: CompiledPolicy | None,
+    actions: Sequence[str],
+    resources: Sequence[str],
+    context: RequestContext,
+    caller_arn: str | None,
+    catalog: Catalog | None = None,
+    organization: Sequence[Sequence[CompiledPolicy]] = (),
+) -> tuple[ActionEvaluations, ...]:
+    """Evaluate every action against every resource, as :func:`run` does, without shaping the
+    results (the harness's local backend reads the evaluations themselves).
+
+    Raises InvalidInput for an action the IAM service reference does not define.
+    """
+    cat = catalog or default_catalog()
+    concrete = next((r for r in resources if r != "*"), None)
+    done: list[ActionEvaluations] = []
+    for i, action in enumerate(actions, 1):
+        template = _arn_template(cat, action, i, concrete)
+        used_policy = None if _ignores_resource_policy(action) else resource_policy
+        requests = [Request(action, arn, context, caller_arn) for arn in resources]
+        evs = tuple(evaluate(r, identity, boundary, used_policy) for r in requests)
+        organizations = (
+            [
+                most_restrictive([evaluate(r, level).decision for level in organization])
+                for r in requests
+            ]
+            if organization
+            else None
+        )
+        done.append(ActionEvaluations(action, template, evs, organizations))
+    return tuple(done)
 
 
 def run(
@@ -55,26 +106,21 @@ def run(
     ``sts:AssumeRole*`` actions: the verdict comes from the identity policies alone, even
     when the trust policy denies the caller (aws/aws-cli#10314, docs/iam-semantics.md 1.6).
     """
-    cat = catalog or default_catalog()
-    concrete = next((r for r in resources if r != "*"), None)
-    results: list[dict[str, Any]] = []
-    evaluations: list[tuple[Evaluation, ...]] = []
-    for i, action in enumerate(actions, 1):
-        template = _arn_template(cat, action, i, concrete)
-        used_policy = None if _ignores_resource_policy(action) else resource_policy
-        requests = [Request(action, arn, context, caller_arn) for arn in resources]
-        evs = tuple(evaluate(r, identity, boundary, used_policy) for r in requests)
-        organizations = (
-            [
-                most_restrictive([evaluate(r, level).decision for level in organization])
-                for r in requests
-            ]
-            if organization
-            else None
-        )
-        results.append(evaluation_result(action, template, list(evs), organizations))
-        evaluations.append(evs)
-    return SimulationRun(tuple(results), tuple(evaluations))
+    done = evaluate_actions(
+        identity=identity,
+        boundary=boundary,
+        resource_policy=resource_policy,
+        actions=actions,
+        resources=resources,
+        context=context,
+        caller_arn=caller_arn,
+        catalog=catalog,
+        organization=organization,
+    )
+    results = tuple(
+        evaluation_result(a.action, a.template, list(a.evaluations), a.organizations) for a in done
+    )
+    return SimulationRun(results, tuple(a.evaluations for a in done))
 
 
 def _ignores_resource_policy(action: str) -> bool:

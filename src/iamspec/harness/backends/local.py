@@ -11,7 +11,7 @@ from iamspec.harness.outcome import Answer
 from iamspec.harness.policies import PolicyFile
 from iamspec.harness.requests import Batch
 from iamspec.simulate import core, inputs
-from iamspec.simulate.response import statement_dict
+from iamspec.simulate.response import matched_statements, statement_dict
 
 # --------------------------------------------------------------------------------------------
 # local
@@ -52,8 +52,8 @@ class LocalBackend(Backend):
             if caller.boundary is not None
             else []
         )
-        context = inputs.context_entries(batch.context_entries())
-        run = core.run(
+        context = inputs.typed_context_entries((e.name, e.values, e.type) for e in batch.context)
+        evaluated = core.evaluate_actions(
             identity=identity,
             boundary=boundary,
             resource_policy=None,
@@ -65,18 +65,15 @@ class LocalBackend(Backend):
         )
         self.simulate_calls += 1
         answers: dict[tuple[str, str], Answer] = {}
-        for action, result, evaluations in zip(
-            batch.actions, run.results, run.evaluations, strict=True
-        ):
-            per_resource = result["ResourceSpecificResults"]
-            for resource, item, evaluation in zip(
-                batch.resources, per_resource, evaluations, strict=True
-            ):
+        for action, done in zip(batch.actions, evaluated, strict=True):
+            for resource, evaluation in zip(batch.resources, done.evaluations, strict=True):
+                # As the simulator's result has them (iamspec.simulate.response); without SCPs
+                # a resource's decision is its evaluation's. The trace is rendered when read.
                 answers[(action, resource)] = Answer(
                     decision=evaluation.decision,
-                    matched_statements=tuple(item["MatchedStatements"]),
-                    missing_context_values=tuple(item["MissingContextValues"]),
-                    explanation=evaluation.explain(),
+                    matched_statements=tuple(matched_statements(evaluation)),
+                    missing_context_values=evaluation.missing_context_keys,
+                    explanation=evaluation.explain,
                     backend=self.name,
                     boundary_statements=_boundary_statements(evaluation) if boundary else (),
                 )
