@@ -50,8 +50,13 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-def _remember(memo: dict[K, V], key: K, value: V) -> V:
-    if len(memo) >= _MEMO_LIMIT:
+_ARN_MEMO_LIMIT = 64
+"""Entries the memo of ARNs' resource types keeps: ARNs seldom repeat beyond a scenario (whose
+builder and simulator ask about the same ARN in turn), so it stays small and short-lived."""
+
+
+def _remember(memo: dict[K, V], key: K, value: V, limit: int = _MEMO_LIMIT) -> V:
+    if len(memo) >= limit:
         memo.clear()
     memo[key] = value
     return value
@@ -279,7 +284,7 @@ class Catalog:
         parse_arn(arn)
         matching = [rt for rt, _ in self.resource_types(action) if rt.matches(arn)]
         found = max(matching, key=lambda rt: rt.specificity) if matching else None
-        return _remember(self._arn_types, key, (action, found))[1]
+        return _remember(self._arn_types, key, (action, found), _ARN_MEMO_LIMIT)[1]
 
     def arn_template(self, action: ActionInfo) -> str:
         """The ARN template of the action's first required resource type, else its first.

@@ -49,6 +49,9 @@ class CompiledStatement:
     matches depends on the resource ARN alone (the evaluator may then memoise it)."""
     resource_cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """The evaluator's memo of resource match results; not part of the statement's value."""
+    action_matches: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The evaluator's memo of action match results (they name no policy, so the policies that
+    share the statement share them); not part of the statement's value."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,9 @@ records go), :mod:`~iamspec.harness.collection` (feature files),
 :mod:`~iamspec.harness.deselection` (the records of deselected scenarios),
 :mod:`~iamspec.harness.xdist` (what the controller and its workers exchange),
 :mod:`~iamspec.harness.locations` (the current step), :mod:`~iamspec.harness.recording` (the
-scenario's record) and :mod:`~iamspec.harness.failures` (how a failure reads, an unknown step,
-a question no Then-step checked).
+scenario's record), :mod:`~iamspec.harness.failures` (how a failure reads, an unknown step,
+a question no Then-step checked) and :mod:`~iamspec.harness.release` (what a finished
+scenario leaves behind).
 
 Options (see :func:`iamspec.harness.options.add_options`):
 
@@ -65,6 +66,7 @@ from iamspec.harness import (
     locations,
     options,
     recording,
+    release,
     session,
 )
 from iamspec.harness.backends import Backend
@@ -155,9 +157,15 @@ def iam_backend(request: pytest.FixtureRequest) -> Backend:
 
 
 @pytest.fixture
-def world(request: pytest.FixtureRequest, iam_backend: Backend) -> World:
-    """A fresh scenario world."""
-    created = session.new_world(request, iam_backend)
+def world(request: pytest.FixtureRequest) -> World:
+    """A fresh scenario world, answered by ``iam_backend``.
+
+    The backend is looked up, not taken as an argument: pytest hooks each function fixture's
+    teardown onto the session fixtures it names, which would keep every scenario's fixtures
+    (and their values) alive until the run ends.
+    """
+    backend: Backend = request.getfixturevalue("iam_backend")
+    created = session.new_world(request, backend)
     created.table_rows = locations.table_rows(request)
     recording.world_created(request.node, created)
     return created
@@ -226,7 +234,7 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scen
 
 @pytest.hookimpl(trylast=True)
 def pytest_runtest_teardown(item: pytest.Item) -> None:
-    session.release_world(item)
+    release.release_scenario(item)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -46,7 +46,8 @@ batch.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -138,7 +139,7 @@ def context_entry(catalog: Catalog, name: str, values: Sequence[str]) -> Context
     return ContextEntry(name, tuple(values), aws_type)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SimRequest:
     """One (action, resource) question under one context, as sent to every backend.
 
@@ -157,7 +158,7 @@ class SimRequest:
         return [e.to_aws() for e in self.context]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Call:
     """One action as a scenario asks it: on one or more resources (one part each).
 
@@ -187,7 +188,7 @@ class Expansion(Enum):
     """Every action the pattern matches that takes the resources; the others are left out."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Batch:
     """What one Simulate* call asks: every action against every resource, one context."""
 
@@ -280,8 +281,7 @@ def policy_tag_keys(caller: Caller) -> dict[str, str]:
         files.append(caller.boundary)
     for policy_file in files:
         role = PolicyRole.BOUNDARY if policy_file is caller.boundary else PolicyRole.IDENTITY
-        compiled = policy_file.compiled(policy_file.display, role)
-        for key in _tag_keys_of(policy_file.policy, compiled.referenced_keys):
+        for key in policy_file.tag_keys(role, _tag_keys_of):
             found.setdefault(key, policy_file.display)
     return found
 
@@ -292,11 +292,44 @@ def check_tag_keys(caller: Caller, tagged: Iterable[tuple[str, str]]) -> None:
     if not known:
         return
     for key, where in tagged:
-        if key in known:
-            continue
-        for policy_key, policy in known.items():
-            if is_typo(key, policy_key):
-                raise TagKeyTypoError(key, policy_key, where, policy)
+        _check_tag_key(key, known, where)
+
+
+def _check_tag_key(key: str, known: Mapping[str, str], where: str | Callable[[], str]) -> None:
+    """Raise TagKeyTypoError when ``key`` is not a key of ``known`` (policy key → policy file)
+    but a near miss of one; ``where`` says where the key was written (a function is called only
+    then)."""
+    if key in known:
+        return
+    for policy_key, policy in known.items():
+        if is_typo(key, policy_key):
+            place = where if isinstance(where, str) else where()
+            raise TagKeyTypoError(key, policy_key, place, policy)
+
+
+def _tag_of(resource: Resource) -> str:
+    return f"tag of {resource.label}"
+
+
+def _check_request_tag_keys(
+    caller: Caller, request_tags: Mapping[str, str], resources: Sequence[Resource]
+) -> None:
+    """:func:`check_tag_keys` for the caller's tags, the request tags and the resources' tags
+    (but the ones the harness set), in that order."""
+    known = policy_tag_keys(caller)
+    if not known:
+        return
+    if caller.tags:
+        principal_tag = f'principal tag of "{caller.name}"'
+        for key, _ in caller.tags:
+            _check_tag_key(key, known, principal_tag)
+    for key in request_tags:
+        _check_tag_key(key, known, "request tag")
+    for resource in resources:
+        where = functools.partial(_tag_of, resource)
+        for key, _ in resource.tags:
+            if key not in resource.implicit_tag_keys:
+                _check_tag_key(key, known, where)
 
 
 # --------------------------------------------------------------------------------------------
@@ -314,8 +347,9 @@ def _type_name(resource: Resource) -> str:
     return f"a {resource.resource_type.name}, " if resource.resource_type is not None else ""
 
 
-_INTERNED = 4096
-"""Context entries a :class:`RequestBuilder` keeps to hand out again."""
+_INTERNED = 64
+"""Context entries a :class:`RequestBuilder` keeps to hand out again: enough for a scenario's
+requests (a resource's tag under each action asked of it), few enough to die young."""
 
 
 class RequestBuilder:
@@ -548,15 +582,7 @@ class RequestBuilder:
                 "in the group"
             )
         tags = dict(request_tags or {})
-        tagged = [(k, f'principal tag of "{caller.name}"') for k, _ in caller.tags]
-        tagged += [(k, "request tag") for k in tags]
-        for resource in resources:
-            tagged += [
-                (k, f"tag of {resource.label}")
-                for k, _ in resource.tags
-                if k not in resource.implicit_tag_keys
-            ]
-        check_tag_keys(caller, tagged)
+        _check_request_tag_keys(caller, tags, resources)
 
         infos = self.actions(action, expansion)
         principal_entries = self._principal_entries(caller)

@@ -41,7 +41,6 @@ __all__ = [
     "find_session",
     "keep_records",
     "new_world",
-    "release_world",
     "report_header",
     "session_of",
     "start",
@@ -295,14 +294,6 @@ def new_world(request: pytest.FixtureRequest, backend: Backend) -> World:
     created.live_only = request.node.get_closest_marker("live") is not None
     request.node.stash[WORLD] = created
     return created
-
-
-def release_world(item: pytest.Item) -> None:
-    """Drop the scenario's world from its node once the scenario has run (its records are made
-    and sent by then): pytest keeps every collected item until the run ends, and a thousand
-    worlds kept alive would only make Python's garbage collector slower."""
-    if WORLD in item.stash:
-        del item.stash[WORLD]
 
 
 def report_header(config: pytest.Config) -> str:

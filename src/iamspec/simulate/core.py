@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from iamspec.catalog import Catalog, default_catalog
+from iamspec.catalog import ActionInfo, Catalog, default_catalog
 from iamspec.engine.compiled import CompiledPolicy
 from iamspec.engine.context import RequestContext
-from iamspec.engine.evaluator import Decision, Evaluation, Request, evaluate, most_restrictive
+from iamspec.engine.evaluator import Evaluation, Request, evaluate, most_restrictive
 from iamspec.errors import CatalogError, InvalidInputError
 from iamspec.simulate.response import evaluation_result
 
@@ -27,57 +27,6 @@ class SimulationRun:
 
     results: tuple[dict[str, Any], ...]
     evaluations: tuple[tuple[Evaluation, ...], ...]
-
-
-@dataclass(frozen=True)
-class ActionEvaluations:
-    """One action evaluated against every resource: what :func:`run` shapes into its result.
-
-    ``template`` is the result's ``EvalResourceName``; ``organizations`` the SCP levels'
-    decision per resource (None when the call simulates no organization).
-    """
-
-    action: str
-    template: str
-    evaluations: tuple[Evaluation, ...]
-    organizations: list[Decision] | None
-
-
-def evaluate_actions(
-    *,
-    identity: Sequence[CompiledPolicy],
-    boundary: Sequence[CompiledPolicy],
-    resource_policy: CompiledPolicy | None,
-    actions: Sequence[str],
-    resources: Sequence[str],
-    context: RequestContext,
-    caller_arn: str | None,
-    catalog: Catalog | None = None,
-    organization: Sequence[Sequence[CompiledPolicy]] = (),
-) -> tuple[ActionEvaluations, ...]:
-    """Evaluate every action against every resource, as :func:`run` does, without shaping the
-    results (the harness's local backend reads the evaluations themselves).
-
-    Raises InvalidInput for an action the IAM service reference does not define.
-    """
-    cat = catalog or default_catalog()
-    concrete = next((r for r in resources if r != "*"), None)
-    done: list[ActionEvaluations] = []
-    for i, action in enumerate(actions, 1):
-        template = _arn_template(cat, action, i, concrete)
-        used_policy = None if _ignores_resource_policy(action) else resource_policy
-        requests = [Request(action, arn, context, caller_arn) for arn in resources]
-        evs = tuple(evaluate(r, identity, boundary, used_policy) for r in requests)
-        organizations = (
-            [
-                most_restrictive([evaluate(r, level).decision for level in organization])
-                for r in requests
-            ]
-            if organization
-            else None
-        )
-        done.append(ActionEvaluations(action, template, evs, organizations))
-    return tuple(done)
 
 
 def run(
@@ -106,21 +55,51 @@ def run(
     ``sts:AssumeRole*`` actions: the verdict comes from the identity policies alone, even
     when the trust policy denies the caller (aws/aws-cli#10314, docs/iam-semantics.md 1.6).
     """
-    done = evaluate_actions(
-        identity=identity,
-        boundary=boundary,
-        resource_policy=resource_policy,
-        actions=actions,
-        resources=resources,
-        context=context,
-        caller_arn=caller_arn,
-        catalog=catalog,
-        organization=organization,
-    )
-    results = tuple(
-        evaluation_result(a.action, a.template, list(a.evaluations), a.organizations) for a in done
-    )
-    return SimulationRun(results, tuple(a.evaluations for a in done))
+    cat = catalog or default_catalog()
+    concrete = next((r for r in resources if r != "*"), None)
+    results: list[dict[str, Any]] = []
+    evaluations: list[tuple[Evaluation, ...]] = []
+    for i, action in enumerate(actions, 1):
+        template = _arn_template(cat, action, i, concrete)
+        used_policy = None if _ignores_resource_policy(action) else resource_policy
+        requests = [Request(action, arn, context, caller_arn) for arn in resources]
+        evs = tuple(evaluate(r, identity, boundary, used_policy) for r in requests)
+        organizations = (
+            [
+                most_restrictive([evaluate(r, level).decision for level in organization])
+                for r in requests
+            ]
+            if organization
+            else None
+        )
+        results.append(evaluation_result(action, template, list(evs), organizations))
+        evaluations.append(evs)
+    return SimulationRun(tuple(results), tuple(evaluations))
+
+
+def evaluate_actions(
+    *,
+    identity: Sequence[CompiledPolicy],
+    boundary: Sequence[CompiledPolicy],
+    actions: Sequence[str],
+    resources: Sequence[str],
+    context: RequestContext,
+    caller_arn: str | None,
+    catalog: Catalog | None = None,
+) -> tuple[tuple[Evaluation, ...], ...]:
+    """Every action's evaluations against every resource, as :func:`run` makes them for a
+    call without a resource policy or SCPs, without shaping AWS's results (the harness's
+    local backend reads the evaluations themselves).
+
+    An action the IAM service reference does not define is InvalidInput, as in :func:`run`.
+    """
+    cat = catalog or default_catalog()
+    evaluations: list[tuple[Evaluation, ...]] = []
+    for i, action in enumerate(actions, 1):
+        _action_info(cat, action, i)
+        requests = [Request(action, arn, context, caller_arn) for arn in resources]
+        evaluations.append(tuple(evaluate(r, identity, boundary) for r in requests))
+    return tuple(evaluations)
 
 
 def _ignores_resource_policy(action: str) -> bool:
@@ -147,13 +126,7 @@ def _arn_template(catalog: Catalog, action: str, index: int, arn: str | None) ->
     found = _TEMPLATES.get(key)
     if found is not None:
         return found[1]
-    try:
-        info = catalog.action(action)
-    except CatalogError as err:
-        # The catalog adds the reason for a malformed name and "did you mean the action ..."
-        # for a misspelt prefix as exception notes; they belong in the message.
-        notes = "".join(f" ({note})" for note in getattr(err, "__notes__", ()))
-        raise InvalidInputError(f"ActionNames.{index}: {err}{notes}") from err
+    info = _action_info(catalog, action, index)
     template = "*"
     if arn is not None:
         simulated = catalog.resource_type_for_arn(info, arn)
@@ -165,6 +138,17 @@ def _arn_template(catalog: Catalog, action: str, index: int, arn: str | None) ->
         _TEMPLATES.clear()
     _TEMPLATES[key] = (catalog, template)
     return template
+
+
+def _action_info(catalog: Catalog, action: str, index: int) -> ActionInfo:
+    """The action ``ActionNames.<index>`` names; InvalidInput when the catalog does not know it."""
+    try:
+        return catalog.action(action)
+    except CatalogError as err:
+        # The catalog adds the reason for a malformed name and "did you mean the action ..."
+        # for a misspelt prefix as exception notes; they belong in the message.
+        notes = "".join(f" ({note})" for note in getattr(err, "__notes__", ()))
+        raise InvalidInputError(f"ActionNames.{index}: {err}{notes}") from err
 
 
 def _fingerprint(params: Any) -> str:

@@ -262,14 +262,18 @@ _VALUES_CACHE: dict[tuple[str, tuple[str, ...], str], ContextValue] = {}
 
 
 def _context_value(index: int, name: str, strings: tuple[str, ...], type_name: str) -> ContextValue:
-    """One checked ContextValue (of ``ContextEntries.<index>``); memoised, as scenarios repeat
-    the same entries."""
+    """One checked ContextValue (of ``ContextEntries.<index>``). Values whose type is parsed
+    to be checked (numbers, dates, IP addresses...) are memoised, as scenarios repeat the same
+    entries; strings, which need no check, are not (they would only fill the memo)."""
     key = (name, strings, type_name)
     found = _VALUES_CACHE.get(key)
     if found is not None:
         return found
     try:
         vtype, multi = parse_context_key_type(type_name)
+        parse = _PARSERS.get(vtype)
+        if parse is None:
+            return ContextValue(name, strings, vtype, multi)
         for v in strings:
             _check_value(v, vtype)
     except SimulationInputError as err:

@@ -56,7 +56,6 @@ class LocalBackend(Backend):
         evaluated = core.evaluate_actions(
             identity=identity,
             boundary=boundary,
-            resource_policy=None,
             actions=batch.actions,
             resources=batch.resources,
             context=context,
@@ -65,8 +64,8 @@ class LocalBackend(Backend):
         )
         self.simulate_calls += 1
         answers: dict[tuple[str, str], Answer] = {}
-        for action, done in zip(batch.actions, evaluated, strict=True):
-            for resource, evaluation in zip(batch.resources, done.evaluations, strict=True):
+        for action, evaluations in zip(batch.actions, evaluated, strict=True):
+            for resource, evaluation in zip(batch.resources, evaluations, strict=True):
                 # As the simulator's result has them (iamspec.simulate.response); without SCPs
                 # a resource's decision is its evaluation's. The trace is rendered when read.
                 answers[(action, resource)] = Answer(
