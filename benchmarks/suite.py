@@ -86,13 +86,13 @@ import iamspec.harness.plugin
 from iamspec.harness.steps import LIBRARY
 
 # What pytest-bdd itself costs per scenario running iamspec's vocabulary with steps that do
-# nothing (run with -p no:iamspec, so iamspec's plugin and step library are not registered;
-# features/test_generated.py binds the scenarios). pytest-bdd looks a step up by scanning every
-# registered fixture name, reads the step function's signature and resolves the fixtures it
-# names, so this registry mirrors iamspec's: one step definition for each step definition of
-# the whole library (same parser, type, converters, target fixture and parameters) and one
-# fixture for each fixture of iamspec's plugin (same name, scope and parameters), each with an
-# empty body.
+# nothing (run with -p no:iamspec, so iamspec's plugin and step library are not registered; a
+# test module beside the feature file binds the scenarios). pytest-bdd looks a step up by
+# scanning every registered fixture name, reads the step function's signature and resolves the
+# fixtures it names, so this registry mirrors iamspec's: one step definition for each step
+# definition of the whole library (same parser, type, converters, target fixture and
+# parameters) and one fixture for each fixture of iamspec's plugin (same name, scope and
+# parameters), each with an empty body.
 
 
 def _empty_like(function):

@@ -76,6 +76,13 @@ def _compile_arn_template(template: str, open_tail: bool) -> re.Pattern[str]:
     return re.compile("".join(parts), re.DOTALL)
 
 
+def _compile_alternatives(templates: tuple[str, ...], open_tail: bool) -> re.Pattern[str]:
+    """One full-match regex for a type's templates: an ARN matches it when it matches one of
+    them (each alternative is :func:`_compile_arn_template`'s)."""
+    parts = [_compile_arn_template(t, open_tail).pattern for t in templates]
+    return re.compile("|".join(f"(?:{p})" for p in parts) or "(?!)", re.DOTALL)
+
+
 def split_templates(arn_template: str) -> tuple[str, ...]:
     # A few types list alternatives: "arn:...:/apis/${ApiId}/stages, arn:...:/restapis/..."
     return tuple(part.strip() for part in arn_template.split(", ") if part.strip())
@@ -126,9 +133,7 @@ class ResourceType:
     arn_template: str
     condition_keys: tuple[str, ...] = ()
     open_tail: bool = field(default=False, compare=False)
-    _patterns: tuple[re.Pattern[str], ...] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
+    _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
     _templates: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
     _specificity: tuple[int, int] | None = field(
         default=None, init=False, repr=False, compare=False
@@ -145,11 +150,11 @@ class ResourceType:
 
     def matches(self, arn: str) -> bool:
         """True when ``arn`` has this type's ARN format (case-sensitive, as ARNs are)."""
-        patterns = self._patterns
-        if patterns is None:  # compiled on first use: loading a service stays cheap
-            patterns = tuple(_compile_arn_template(t, self.open_tail) for t in self.arn_templates)
-            object.__setattr__(self, "_patterns", patterns)
-        return any(pattern.fullmatch(arn) is not None for pattern in patterns)
+        pattern = self._pattern
+        if pattern is None:  # compiled on first use: loading a service stays cheap
+            pattern = _compile_alternatives(self.arn_templates, self.open_tail)
+            object.__setattr__(self, "_pattern", pattern)
+        return pattern.fullmatch(arn) is not None
 
     @property
     def specificity(self) -> tuple[int, int]:

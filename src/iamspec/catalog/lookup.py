@@ -83,6 +83,7 @@ class Catalog:
         # key's entry are kept in the value, so an id in the key is never reused meanwhile).
         self._actions: dict[str, ActionInfo] = {}
         self._arn_types: dict[tuple[int, str], tuple[ActionInfo, ResourceType | None]] = {}
+        self._arns: dict[str, bool] = {}
         self._key_types: dict[str, str | None] = {}
         self._key_support: dict[
             tuple[int, str, int], tuple[ActionInfo, ResourceType | None, bool]
@@ -281,9 +282,13 @@ class Catalog:
         hit = self._arn_types.get(key)
         if hit is not None and hit[0] is action:
             return hit[1]
-        parse_arn(arn)
-        matching = [rt for rt, _ in self.resource_types(action) if rt.matches(arn)]
-        found = max(matching, key=lambda rt: rt.specificity) if matching else None
+        if arn not in self._arns:  # the actions a wildcard expands to ask of the same ARN
+            parse_arn(arn)
+            _remember(self._arns, arn, True, _ARN_MEMO_LIMIT)
+        found: ResourceType | None = None
+        for rt, _ in self.resource_types(action):
+            if rt.matches(arn) and (found is None or rt.specificity > found.specificity):
+                found = rt
         return _remember(self._arn_types, key, (action, found), _ARN_MEMO_LIMIT)[1]
 
     def arn_template(self, action: ActionInfo) -> str:

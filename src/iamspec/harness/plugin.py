@@ -126,6 +126,10 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     live_scenarios.summary(terminalreporter, config)
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    recording.register_hooks(session.config)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     session.close(config)
 
@@ -181,11 +185,8 @@ def outcome() -> Outcome:
 
 
 # --------------------------------------------------------------------------------------------
-# pytest-bdd hooks: locations, records, failures
-
-
-def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
-    recording.begin(request, feature, scenario)
+# pytest-bdd hooks: locations, records, failures (the hooks that only fill records are
+# recording.RecordingHooks, registered at session start when the run keeps records)
 
 
 def pytest_bdd_before_step(
@@ -196,17 +197,6 @@ def pytest_bdd_before_step(
     step_func: Callable[..., object],
 ) -> None:
     locations.enter_step(request, feature, step)
-
-
-def pytest_bdd_after_step(
-    request: pytest.FixtureRequest,
-    feature: Any,
-    scenario: Any,
-    step: Any,
-    step_func: Callable[..., object],
-    step_func_args: dict[str, object],
-) -> None:
-    recording.step_passed(request, scenario, step)
 
 
 def pytest_bdd_step_error(

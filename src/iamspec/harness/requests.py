@@ -47,6 +47,7 @@ batch.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -102,10 +103,13 @@ class ContextEntry:
     values: tuple[str, ...]
     type: str
     _hash: int = field(init=False, repr=False, compare=False)
+    _order: str = field(init=False, repr=False, compare=False)
+    """The name lower-cased: a request's entries are sorted by it."""
 
     def __post_init__(self) -> None:
         # Requests are grouped into batches by their context: hashed often, so hashed once.
         object.__setattr__(self, "_hash", hash((self.name, self.values, self.type)))
+        object.__setattr__(self, "_order", self.name.lower())
 
     def __hash__(self) -> int:
         return self._hash
@@ -121,6 +125,9 @@ class ContextEntry:
     def __str__(self) -> str:
         shown = ", ".join(repr(v) for v in self.values)
         return f"{self.name} ({self.type}) = [{shown}]"
+
+
+_ENTRY_ORDER = operator.attrgetter("_order")
 
 
 def context_entry(catalog: Catalog, name: str, values: Sequence[str]) -> ContextEntry:
@@ -597,7 +604,7 @@ class RequestBuilder:
                     entries += resource_entries
                 entries += self._request_tag_entries(info, rt, tags)
                 entries += self._stated_entries(info, rt, context, entries)
-                entries.sort(key=lambda e: e.name.lower())
+                entries.sort(key=_ENTRY_ORDER)
                 parts.append(
                     SimRequest(
                         caller=caller,

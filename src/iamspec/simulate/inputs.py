@@ -21,7 +21,7 @@ iamspec's bound, not AWS's.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from iamspec.arns import is_arn
@@ -297,23 +297,14 @@ def context_entries(value: Any) -> RequestContext:
             raise InvalidInputError(f"ContextEntries.{i}.ContextKeyName must be a string")
         raw_values = entry.get("ContextKeyValues", [])
         type_name = str(entry.get("ContextKeyType", ""))
-        values.append(_checked_entry(i, name, raw_values, type_name))
-    return _request_context(values)
+        values.append(checked_entry(i, name, raw_values, type_name))
+    return request_context(values)
 
 
-def typed_context_entries(entries: Iterable[tuple[str, Sequence[str], str]]) -> RequestContext:
-    """ContextEntries given as (name, values, type) triples, as the harness's requests carry
-    them: checked exactly as :func:`context_entries` checks the API's structures."""
-    values = [
-        _checked_entry(i, name, raw_values, type_name)
-        for i, (name, raw_values, type_name) in enumerate(entries, 1)
-    ]
-    return _request_context(values)
-
-
-def _checked_entry(index: int, name: str, raw_values: Any, type_name: str) -> ContextValue:
-    """The ``ContextEntries.<index>`` entry checked: its name, the number and length of its
-    values, each value against the type. Messages are formatted only on failure."""
+def checked_entry(index: int, name: str, raw_values: Any, type_name: str) -> ContextValue:
+    """The ``ContextEntries.<index>`` entry, given as its name, values and type, checked as
+    :func:`context_entries` checks each: its name, the number and length of its values, each
+    value against the type. Messages are formatted only on failure."""
     i = index
     if not name.isascii():
         check_text(name, f"ContextEntries.{i}.ContextKeyName")
@@ -346,7 +337,8 @@ def _checked_entry(index: int, name: str, raw_values: Any, type_name: str) -> Co
     return _context_value(i, name, strings, type_name)
 
 
-def _request_context(values: list[ContextValue]) -> RequestContext:
+def request_context(values: list[ContextValue]) -> RequestContext:
+    """The request context of checked values; InvalidInput for a key given twice."""
     try:
         return RequestContext(values)
     except SimulationInputError as err:

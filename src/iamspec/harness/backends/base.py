@@ -56,7 +56,8 @@ class Backend(ABC):
         """One answer per (action, resource) of the batch."""
 
     def ask(self, calls: Sequence[Call], step: str | None = None) -> Outcome:
-        """Answer every part of every call, one batch (Simulate* call) per :func:`plan` group."""
+        """Answer every part of every call, one batch (Simulate* call) per
+        :func:`~iamspec.harness.requests.plan` group."""
         parts = [p for c in calls for p in c.parts]
         answers: dict[int, Answer] = {}  # by id() of a part of ``parts``, alive meanwhile
         for batch, members in plan_parts(parts, cross=self.cross_batches):

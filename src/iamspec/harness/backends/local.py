@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from iamspec.catalog import Catalog
 from iamspec.engine.compiled import PolicyRole
+from iamspec.engine.context import ContextValue, RequestContext
 from iamspec.engine.evaluator import Evaluation
 from iamspec.harness.backends.base import Backend
 from iamspec.harness.outcome import Answer
 from iamspec.harness.policies import PolicyFile
-from iamspec.harness.requests import Batch
+from iamspec.harness.requests import Batch, ContextEntry
+from iamspec.project.settings import Settings
 from iamspec.simulate import core, inputs
 from iamspec.simulate.response import matched_statements, statement_dict
 
@@ -34,10 +37,33 @@ def _boundary_statements(evaluation: Evaluation) -> tuple[dict[str, Any], ...]:
     )
 
 
+_CHECKED_ENTRIES = 64
+"""Context entries whose checked value the local backend keeps (the request builder hands
+out the same entry objects for a scenario's requests)."""
+
+
 class LocalBackend(Backend):
     """The engine in process; explanations are the engine's traces."""
 
     name = "local"
+
+    def __init__(self, catalog: Catalog, settings: Settings) -> None:
+        super().__init__(catalog, settings)
+        self._checked: dict[ContextEntry, ContextValue] = {}
+
+    def _context(self, entries: tuple[ContextEntry, ...]) -> RequestContext:
+        """The batch's ContextEntries checked as the Simulate* APIs check them
+        (:mod:`iamspec.simulate.inputs`); an entry checked before is not checked again."""
+        values: list[ContextValue] = []
+        for index, entry in enumerate(entries, 1):
+            value = self._checked.get(entry)
+            if value is None:
+                value = inputs.checked_entry(index, entry.name, entry.values, entry.type)
+                if len(self._checked) >= _CHECKED_ENTRIES:
+                    self._checked.clear()
+                self._checked[entry] = value
+            values.append(value)
+        return inputs.request_context(values)
 
     def answer_batch(self, batch: Batch) -> dict[tuple[str, str], Answer]:
         caller = batch.caller
@@ -52,7 +78,7 @@ class LocalBackend(Backend):
             if caller.boundary is not None
             else []
         )
-        context = inputs.typed_context_entries((e.name, e.values, e.type) for e in batch.context)
+        context = self._context(batch.context)
         evaluated = core.evaluate_actions(
             identity=identity,
             boundary=boundary,
