@@ -166,9 +166,9 @@ def world(request: pytest.FixtureRequest) -> World:
 
     The backend is looked up, not taken as an argument: pytest hooks each function fixture's
     teardown onto the session fixtures it names, which would keep every scenario's fixtures
-    (and their values) alive until the run ends.
+    (and their values) alive until the run ends (see :func:`.session.scenario_backend`).
     """
-    backend: Backend = request.getfixturevalue("iam_backend")
+    backend = session.scenario_backend(request, iam_backend)
     created = session.new_world(request, backend)
     created.table_rows = locations.table_rows(request)
     recording.world_created(request.node, created)

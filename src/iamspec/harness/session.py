@@ -16,7 +16,7 @@ import signal
 import tempfile
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -42,6 +42,7 @@ __all__ = [
     "keep_records",
     "new_world",
     "report_header",
+    "scenario_backend",
     "session_of",
     "start",
 ]
@@ -283,6 +284,41 @@ def configure_worker(node: Any) -> None:
     state = find_session(node.config)
     if state is not None and state.budget_file is not None:
         xdist.to_worker(node, _BUDGET_INPUT, state.budget_file)
+
+
+_OVERRIDES_BACKEND = pytest.StashKey[bool]()
+"""On a scenario's parent node: whether a fixture other than the plugin's gives
+``iam_backend`` there."""
+
+
+def scenario_backend(request: pytest.FixtureRequest, plugin_fixture: object) -> Backend:
+    """What the ``iam_backend`` fixture gives the scenario ``request`` runs.
+
+    The run's backend, read from the session, when the fixture visible to the scenario is the
+    plugin's own (``plugin_fixture``); through pytest when a project overrides it (a
+    ``conftest.py`` or test module fixture, or a parametrization of the scenario), exactly as
+    asking for the fixture would. Asking pytest for a session fixture from each scenario costs
+    more than the rest of the world's making, so the question whether it is overridden is
+    asked once per parent node (a fixture cannot be overridden for one item but by
+    parametrizing it).
+    """
+    node = request.node
+    callspec = getattr(node, "callspec", None)
+    parent = node.parent
+    if (callspec is not None and "iam_backend" in callspec.params) or parent is None:
+        return cast(Backend, request.getfixturevalue("iam_backend"))
+    overridden = parent.stash.get(_OVERRIDES_BACKEND, None)
+    if overridden is None:
+        overridden = True
+        manager = getattr(request, "_fixturemanager", None)
+        with contextlib.suppress(AttributeError, TypeError):
+            definitions = manager.getfixturedefs("iam_backend", parent) if manager else None
+            own = getattr(plugin_fixture, "_get_wrapped_function", lambda: plugin_fixture)()
+            overridden = not definitions or definitions[-1].func is not own
+        parent.stash[_OVERRIDES_BACKEND] = overridden
+    if overridden:
+        return cast(Backend, request.getfixturevalue("iam_backend"))
+    return session_of(request.config).backend
 
 
 def new_world(request: pytest.FixtureRequest, backend: Backend) -> World:
