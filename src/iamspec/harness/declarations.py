@@ -69,7 +69,7 @@ class Principal:
     deployed: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class GroupView:
     """A group the caller is in, with the policies attached to it."""
 
@@ -78,7 +78,7 @@ class GroupView:
     policies: tuple[PolicyFile, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Caller:
     """A frozen snapshot of the principal that makes a request, with everything that decides it.
 

@@ -89,7 +89,7 @@ class Answer:
         return self.reference is not None and self.reference.decision is not self.decision
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class PartResult:
     """A request as sent, with its answer."""
 
@@ -97,7 +97,7 @@ class PartResult:
     answer: Answer
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, weakref_slot=True)
 class CallResult:
     """The answers to one call; ``expected``/``passed`` are set by the Then-step that checks it.
 
@@ -125,7 +125,7 @@ class CallResult:
         return most_restrictive([p.answer.decision for p in self.parts])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Outcome:
     """What one When-step asked and got: one result per real action."""
 

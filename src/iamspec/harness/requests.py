@@ -146,7 +146,7 @@ def context_entry(catalog: Catalog, name: str, values: Sequence[str]) -> Context
     return ContextEntry(name, tuple(values), aws_type)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class SimRequest:
     """One (action, resource) question under one context, as sent to every backend.
 
@@ -165,7 +165,7 @@ class SimRequest:
         return [e.to_aws() for e in self.context]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Call:
     """One action as a scenario asks it: on one or more resources (one part each).
 
@@ -195,7 +195,7 @@ class Expansion(Enum):
     """Every action the pattern matches that takes the resources; the others are left out."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Batch:
     """What one Simulate* call asks: every action against every resource, one context."""
 
