@@ -17,11 +17,14 @@ feature file with N scenarios using this project's policies and step library) an
   target fixture) and a no-op fixture for each fixture of iamspec's plugin;
 - ``--collect-only`` of each, to take start-up and collection out of the per-scenario figure.
 
-Per-scenario cost = (run time - collect-only time) / N, in wall time and in CPU time (user +
-system of pytest and its xdist workers; steadier than wall time on a machine other work
-shares). The difference between the iamspec and the no-op figure is what iamspec costs per
-scenario (its steps, fixtures and hooks). With ``--repeat`` the rows run interleaved and the
-best of each counts; the load average before and after is printed.
+Per-scenario cost, three ways from the same runs: (run time - collect-only time) / N in wall
+time and in CPU time (user + system of pytest and its xdist workers), and the CPU time of
+pytest's run loop / N (measured inside the serial run by a small plugin the projects load,
+``bench_clock``: every scenario's setup, steps, reports and teardown, and nothing of start-up,
+collection or exit, so the steadiest of the three on a machine other work shares). The
+difference between the iamspec and the no-op figure is what iamspec costs per scenario (its
+steps, fixtures and hooks). With ``--repeat`` the rows run interleaved and the best of each
+counts; the load average before and after is printed.
 
 Every pytest gets its own ``--basetemp`` (pytest otherwise cleans its shared
 ``/tmp/pytest-of-<user>`` of old runs, other projects' included, in the timed run). Modules
@@ -63,11 +66,34 @@ main = "11111111-2222-3333-4444-555555555555"
 
 CONFTEST_IAMSPEC = """
 # iamspec's plugin registers its step library and collects the generated .feature file itself
+pytest_plugins = ["bench_clock"]
 """
 
 CONFTEST_NOOP = """
 # registered as a plugin, as iamspec's step library is: its fixtures are global, like iamspec's
-pytest_plugins = ["noop_steps"]
+pytest_plugins = ["bench_clock", "noop_steps"]
+"""
+
+BENCH_CLOCK = """
+# The CPU time of pytest's run loop (every scenario's setup, steps, reports and teardown; no
+# start-up, collection or exit), written where IAMSPEC_BENCH_CLOCK says (serial runs only).
+import json
+import os
+import time
+
+import pytest
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtestloop(session):
+    start = time.process_time()
+    try:
+        return (yield)
+    finally:
+        path = os.environ.get("IAMSPEC_BENCH_CLOCK")
+        if path and not hasattr(session.config, "workerinput"):
+            with open(path, "w") as out:
+                json.dump({"loop_cpu": time.process_time() - start}, out)
 """
 
 NOOP_STEPS = f"""
@@ -185,6 +211,7 @@ def write_project(root: Path, scenarios: int, *, noop: bool) -> None:
     policies = (ROOT / "policies").as_posix()
     (root / "pyproject.toml").write_text(PYPROJECT.format(policies=policies))
     (root / "conftest.py").write_text(CONFTEST_NOOP if noop else CONFTEST_IAMSPEC)
+    (root / "bench_clock.py").write_text(BENCH_CLOCK)
     body = "".join(_scenario(i) for i in range(scenarios))
     (root / "features" / "generated.feature").write_text(
         "Feature: generated scenarios\n" + textwrap.dedent(body)
@@ -198,10 +225,12 @@ def write_project(root: Path, scenarios: int, *, noop: bool) -> None:
 
 @dataclass(frozen=True)
 class Timing:
-    """One pytest run: wall time, and CPU time (user + system) of pytest and its workers."""
+    """One pytest run: wall time, CPU time (user + system) of pytest and its workers, and the
+    CPU time of the run loop (serial runs)."""
 
     wall: float
     cpu: float
+    loop_cpu: float | None
     tail: str
 
 
@@ -220,6 +249,9 @@ def run(root: Path, env: dict[str, str], *args: str) -> Timing:
         f"--basetemp={root / 'basetemp'}",
         *args,
     ]
+    clock = root / "clock.json"
+    clock.unlink(missing_ok=True)
+    env = {**env, "IAMSPEC_BENCH_CLOCK": str(clock)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False, env=env)
@@ -230,7 +262,8 @@ def run(root: Path, env: dict[str, str], *args: str) -> Timing:
     if done.returncode != 0:
         print(done.stdout[-4000:], done.stderr[-4000:], file=sys.stderr)
         raise SystemExit(f"pytest {' '.join(args)} failed in {root}: {tail}")
-    return Timing(wall, cpu, tail)
+    loop_cpu = json.loads(clock.read_text())["loop_cpu"] if clock.exists() else None
+    return Timing(wall, cpu, loop_cpu, tail)
 
 
 def environment(tmp: Path, bytecode_cache: bool) -> dict[str, str]:
@@ -345,10 +378,16 @@ def main() -> None:
                 runs[label].append(run(root, env, *args))
         wall = {label: min(t.wall for t in timings) for label, timings in runs.items()}
         cpu = {label: min(t.cpu for t in timings) for label, timings in runs.items()}
-        print(f"best of {options.repeat}:{'':15} wall       CPU")
+        loop = {  # the serial rows' (a -n 2 run's loop is the controller's, waiting)
+            label: min(t.loop_cpu for t in timings if t.loop_cpu is not None)
+            for label, timings in runs.items()
+            if label.endswith("serial")
+        }
+        print(f"best of {options.repeat}:{'':15} wall       CPU  run loop CPU")
         for label, timings in runs.items():
             tail = min(timings, key=lambda t: t.wall).tail
-            print(f"  {label:<28} {wall[label]:6.2f} s {cpu[label]:7.2f} s   ({tail})")
+            looped = f"{loop[label]:6.2f} s" if label in loop else " " * 8
+            print(f"  {label:<28} {wall[label]:6.2f} s {cpu[label]:7.2f} s {looped}   ({tail})")
         print(f"after: {load()}")
         run(real, env, "--iam-results", "results.json")
         results = json.loads((real / "results.json").read_text())
@@ -358,19 +397,24 @@ def main() -> None:
     def per(figures: dict[str, float], label: str) -> float:
         return (figures[f"{label}, serial"] - figures[f"{label}, collect only"]) / n * 1000
 
-    print("per scenario (serial run minus collect-only):    wall      CPU")
+    def per_loop(label: str) -> float:
+        return loop[f"{label}, serial"] / n * 1000
+
+    print("per scenario, serial:         run minus collect-only (wall, CPU); run loop CPU")
     for name, label in (
         ("pytest-bdd with no-op steps", "no-op steps"),
         ("with iamspec", "iamspec"),
     ):
-        print(f"  {name:<44} {per(wall, label):5.2f} ms {per(cpu, label):5.2f} ms")
-    own_wall = per(wall, "iamspec") - per(wall, "no-op steps")
-    own_cpu = per(cpu, "iamspec") - per(cpu, "no-op steps")
-    print(f"  {'iamspec own':<44} {own_wall:5.2f} ms {own_cpu:5.2f} ms")
-    print(
-        f"  {'iamspec own / pytest-bdd own':<44} {own_wall / per(wall, 'no-op steps'):5.2f}"
-        f"    {own_cpu / per(cpu, 'no-op steps'):5.2f}"
-    )
+        print(
+            f"  {name:<30} {per(wall, label):5.2f} ms {per(cpu, label):5.2f} ms"
+            f" {per_loop(label):5.2f} ms"
+        )
+    bdd = [per(wall, "no-op steps"), per(cpu, "no-op steps"), per_loop("no-op steps")]
+    ours = [per(wall, "iamspec"), per(cpu, "iamspec"), per_loop("iamspec")]
+    own = [o - b for o, b in zip(ours, bdd, strict=True)]
+    print(f"  {'iamspec own':<30} " + " ".join(f"{v:5.2f} ms" for v in own))
+    ratios = " ".join(f"{o / b:5.2f}   " for o, b in zip(own, bdd, strict=True))
+    print(f"  {'iamspec own / pytest-bdd own':<30} {ratios}")
     for label in ("iamspec", "no-op steps"):
         speedup = wall[f"{label}, serial"] / wall[f"{label}, -n 2"]
         print(f"-n 2 vs serial ({label}, wall): {speedup:.2f}x")
