@@ -3,7 +3,7 @@
 scenarios, records are still made when asked, and a finished scenario leaves nothing behind.
 
 Black-box through pytester (a project with feature files, as ``tests/harness/
-test_harness_features.py`` builds them); what is measured, not asserted, is in
+test_features.py`` builds them); what is measured, not asserted, is in
 ``benchmarks/suite.py``.
 """
 
