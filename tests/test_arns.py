@@ -201,3 +201,21 @@ def test_building_and_parsing_are_inverse(
 ) -> None:
     arn = Arn(partition, service, region, account, resource)
     assert parse_arn(str(arn)) == arn
+
+
+def test_arn_splitting_and_account_ids_have_one_home() -> None:
+    """Every module splits ARNs and recognises account IDs through iamspec.arns: a second
+    rule set (a ``split(":", 5)`` or a twelve-digit pattern elsewhere) drifts from it."""
+    import pathlib
+    import re
+
+    src = pathlib.Path(__file__).resolve().parents[1] / "src" / "iamspec"
+    own = re.compile(r'split\(\s*":"\s*,\s*5\s*\)|\\d\{12\}|\[0-9\]\{12\}')
+    elsewhere = [
+        f"{path.relative_to(src).as_posix()}:{number}"
+        for path in sorted(src.rglob("*.py"))
+        if path.name != "arns.py" or path.parent != src
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if own.search(line)
+    ]
+    assert elsewhere == []

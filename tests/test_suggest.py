@@ -82,9 +82,7 @@ def _imports_difflib(path: pathlib.Path) -> bool:
     return False
 
 
-# Modules that still call difflib for a suggestion, pending their move out of the harness;
-# livingdoc/policies.py uses difflib for a unified diff, not a suggestion.
-NOT_YET_CONVERTED: set[str] = set()
+# livingdoc/policies.py uses difflib for a unified diff of two policy texts, not a suggestion.
 DIFF_NOT_SUGGESTION = {"livingdoc/policies.py", "suggest.py"}
 
 
@@ -92,7 +90,7 @@ def test_every_suggestion_goes_through_the_one_helper():
     users = {
         path.relative_to(SRC).as_posix() for path in SRC.rglob("*.py") if _imports_difflib(path)
     }
-    assert users - DIFF_NOT_SUGGESTION <= NOT_YET_CONVERTED
+    assert users - DIFF_NOT_SUGGESTION == set()
 
 
 @pytest.mark.parametrize(

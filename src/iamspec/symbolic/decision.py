@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import z3
 
+from iamspec.arns import split_arn
 from iamspec.engine.compiled import CompiledPolicy, CompiledStatement
 from iamspec.engine.evaluator import Decision
 from iamspec.engine.variables import parse_template
@@ -74,7 +75,7 @@ def _resource_entry(encoder: Encoder, located: Located, variables_enabled: bool)
     arn = encoder.request.arn
     if text == "*":
         return z3.BoolVal(True)
-    segments = text.split(":", 5)
+    segments = split_arn(text)
     if len(segments) < 6:
         return z3.InRe(arn, patterns.regex_of(patterns.resource_prefix_items(segments)))
     prefix = [*patterns.resource_prefix_items(segments[:5]), patterns.lit(":")]

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+from iamspec.arns import parse_iam_entity
 from iamspec.engine.evaluator import Decision
 from iamspec.resource_kinds import RESOURCE_KINDS, ResourceKind
 from iamspec.symbolic.concrete import ConcreteRequest
@@ -73,7 +74,6 @@ _TAG_PREFIXES = {
 }
 _ID = re.compile(r"[^\s/:\"]+")
 _NAME = re.compile(r"[\w+=,.@-]{1,64}")
-_ARN_PRINCIPAL = re.compile(r"arn:[^:]+:iam::(\d{12}):(user|role)/(?:.*/)?([\w+=,.@-]{1,64})")
 
 
 def _quote_ok(text: str) -> bool:
@@ -143,9 +143,9 @@ class _Scenario:
         context = self.context()
         found = context.get("aws:principalarn")
         if found is not None and len(found[1]) == 1:
-            match = _ARN_PRINCIPAL.fullmatch(found[1][0])
-            if match is not None:
-                return f"IAM {match.group(2)}", match.group(3), match.group(1)
+            entity = parse_iam_entity(found[1][0])
+            if entity is not None and entity.kind != "group" and _NAME.fullmatch(entity.name):
+                return f"IAM {entity.kind}", entity.name, entity.account
         username = context.get("aws:username")
         if username is not None and len(username[1]) == 1 and _NAME.fullmatch(username[1][0]):
             return "IAM user", username[1][0], None

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 
+from iamspec.arns import split_arn
 from iamspec.catalog import Catalog
 from iamspec.engine.compiled import CompiledPolicy
 from iamspec.engine.conditions.registry import parse_operator
@@ -148,7 +149,7 @@ class Usage:
         policy = compiled.policy
         for statement in policy.statements:
             for located in statement.resource_patterns:
-                segments = located.text.split(":", 5)
+                segments = split_arn(located.text)
                 if len(segments) == 6:
                     template = parse_template(segments[5], policy.variables_enabled)
                     for key in template.keys:

@@ -30,6 +30,7 @@ from decimal import Decimal
 
 import z3
 
+from iamspec.arns import split_arn
 from iamspec.catalog import ARN_TEMPLATE_VARIABLE, Catalog, default_catalog
 from iamspec.engine.evaluator import Decision
 from iamspec.policy.model import Effect
@@ -405,7 +406,7 @@ def _policy_words(setup: Setup) -> dict[str, list[str]]:
         for policy in policy_set.policies():
             for statement in policy.policy.statements:
                 for located in statement.resource_patterns:
-                    parts = located.text.split(":", 5)
+                    parts = split_arn(located.text)
                     if len(parts) != 6:
                         continue
                     for name, value in (("Partition", parts[1]), ("Region", parts[3])):
