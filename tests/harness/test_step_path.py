@@ -13,6 +13,8 @@ import json
 
 import pytest
 
+from tests.harness.kit import DEPARTMENT_POLICY
+
 PYPROJECT = """
 [tool.pytest.ini_options]
 bdd_features_base_dir = "features"
@@ -25,18 +27,6 @@ region = "us-east-1"
 [tool.iamspec.connect_instances]
 main = "11111111-2222-3333-4444-555555555555"
 """
-
-DEPARTMENT = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Action": ["connect:DescribeUser", "connect:UpdateUser*"],
-            "Resource": "*",
-            "Condition": {"StringEquals": {"aws:ResourceTag/Department": "Test"}},
-        }
-    ],
-}
 
 FEATURE = """\
 Feature: Department admins
@@ -70,7 +60,7 @@ class CountingBackend(LocalBackend):
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
     pytester.makefile(".toml", pyproject=PYPROJECT)
-    (pytester.mkdir("policies") / "department.json").write_text(json.dumps(DEPARTMENT))
+    (pytester.mkdir("policies") / "department.json").write_text(json.dumps(DEPARTMENT_POLICY))
     (pytester.mkdir("features") / "dept.feature").write_text(FEATURE)
     pytester.makepyfile(counting_backend=COUNTING_BACKEND)
     return pytester
