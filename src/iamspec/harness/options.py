@@ -73,6 +73,14 @@ def add_options(parser: pytest.Parser) -> None:
         default=8,
         help="moto/live: attempts per API request, the first included (default 8)",
     )
+    group.addoption(
+        "--iam-claim-timeout",
+        metavar="SECONDS",
+        type=float,
+        default=30.0,
+        help="give up on one solver call of a universal claim after this long: the claim is "
+        "then unknown and its scenario fails, never passes (default 30)",
+    )
 
 
 def add_markers(config: pytest.Config) -> None:
@@ -95,6 +103,7 @@ class Options:
     max_calls: int
     retry_mode: str
     max_attempts: int
+    claim_timeout: float = 30.0
 
     @classmethod
     def of(cls, config: pytest.Config) -> Options:
@@ -107,6 +116,7 @@ class Options:
             max_calls=config.getoption("iam_max_calls"),
             retry_mode=config.getoption("iam_retry_mode"),
             max_attempts=config.getoption("iam_max_attempts"),
+            claim_timeout=config.getoption("iam_claim_timeout"),
         )
 
 
@@ -121,6 +131,8 @@ def check(options: Options) -> None:
         raise pytest.UsageError("iamspec: --iam-max-calls must be 0 (no cap) or more")
     if options.max_attempts < 1:
         raise pytest.UsageError("iamspec: --iam-max-attempts must be at least 1")
+    if not options.claim_timeout > 0 or options.claim_timeout == float("inf"):
+        raise pytest.UsageError("iamspec: --iam-claim-timeout must be a positive number of seconds")
 
 
 def check_outputs(options: Options, base: Path) -> None:

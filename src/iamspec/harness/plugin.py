@@ -32,12 +32,16 @@ Options (see :func:`iamspec.harness.options.add_options`):
   checks included, through a counter file under a lock); reaching it fails the scenario and
   stops the run. The summary states the run's total.
 - ``--iam-retry-mode standard|adaptive``, ``--iam-max-attempts N``: botocore's retries.
+- ``--iam-claim-timeout SECONDS`` (default 30): how long one solver call of a universal
+  claim (:mod:`~iamspec.harness.claims`) may take; a claim that needs longer is unknown and
+  fails its scenario.
 
 Scenarios tagged ``@live`` (they name deployed principals) run only with
 ``--iam-backend=live``; other runs deselect them and say so in the summary.
 
 Fixtures: ``iam_settings`` (session; ``[tool.iamspec]`` of the rootdir's pyproject.toml),
-``iam_catalog`` (session), ``iam_backend`` (session), ``world`` (one per scenario) and
+``iam_catalog`` (session), ``iam_backend`` (session), ``iam_claim_timeout`` (session;
+``--iam-claim-timeout``), ``world`` (one per scenario) and
 ``outcome`` (what the last When-step got; an error before any When-step).
 
 Every error raised in a step gets a note naming the feature file and line of the step
@@ -152,6 +156,12 @@ def iam_catalog(request: pytest.FixtureRequest) -> Catalog:
 def iam_backend(request: pytest.FixtureRequest) -> Backend:
     """The backend chosen with ``--iam-backend``, started."""
     return session_of(request.config).backend
+
+
+@pytest.fixture(scope="session")
+def iam_claim_timeout(request: pytest.FixtureRequest) -> float:
+    """Seconds one solver call of a universal claim may take (``--iam-claim-timeout``)."""
+    return session_of(request.config).options.claim_timeout
 
 
 @pytest.fixture

@@ -44,6 +44,7 @@ from iamspec.harness.requests import Call, Expansion, RequestBuilder
 from iamspec.harness.resource_arns import ResourceArns, connect_instance_id
 from iamspec.policy.parser import PolicyKind
 from iamspec.project.settings import Settings
+from iamspec.records.results import ClaimRecord
 from iamspec.resource_kinds import (
     KINDS_BY_PHRASE,
     RAW_ARN,
@@ -90,6 +91,8 @@ class World:
         """The scenario carries the ``@live`` tag (set by the plugin)."""
         self.known_differences: list[KnownDifferenceDeclaration] = []
         """The actions AWS's simulator is known to answer otherwise here, and why."""
+        self.claims: list[ClaimRecord] = []
+        """The universal claims the scenario stated, answered (:mod:`iamspec.harness.claims`)."""
         self._principals: dict[str, Principal] = {}
         self._resources: dict[tuple[str, str], Resource] = {}
 
