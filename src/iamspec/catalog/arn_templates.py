@@ -76,6 +76,13 @@ def _compile_arn_template(template: str, open_tail: bool) -> re.Pattern[str]:
     return re.compile("".join(parts), re.DOTALL)
 
 
+def _compile_alternatives(templates: tuple[str, ...], open_tail: bool) -> re.Pattern[str]:
+    """One full-match regex for a type's templates: an ARN matches it when it matches one of
+    them (each alternative is :func:`_compile_arn_template`'s)."""
+    parts = [_compile_arn_template(t, open_tail).pattern for t in templates]
+    return re.compile("|".join(f"(?:{p})" for p in parts) or "(?!)", re.DOTALL)
+
+
 def split_templates(arn_template: str) -> tuple[str, ...]:
     # A few types list alternatives: "arn:...:/apis/${ApiId}/stages, arn:...:/restapis/..."
     return tuple(part.strip() for part in arn_template.split(", ") if part.strip())
@@ -126,26 +133,36 @@ class ResourceType:
     arn_template: str
     condition_keys: tuple[str, ...] = ()
     open_tail: bool = field(default=False, compare=False)
-    _patterns: tuple[re.Pattern[str], ...] | None = field(
+    _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _templates: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
+    _specificity: tuple[int, int] | None = field(
         default=None, init=False, repr=False, compare=False
     )
 
     @property
     def arn_templates(self) -> tuple[str, ...]:
         """The ARN templates, one or more (API Gateway, Lex and Greengrass list alternatives)."""
-        return split_templates(self.arn_template)
+        templates = self._templates
+        if templates is None:  # split on first use, then kept (the type is immutable)
+            templates = split_templates(self.arn_template)
+            object.__setattr__(self, "_templates", templates)
+        return templates
 
     def matches(self, arn: str) -> bool:
         """True when ``arn`` has this type's ARN format (case-sensitive, as ARNs are)."""
-        patterns = self._patterns
-        if patterns is None:  # compiled on first use: loading a service stays cheap
-            patterns = tuple(_compile_arn_template(t, self.open_tail) for t in self.arn_templates)
-            object.__setattr__(self, "_patterns", patterns)
-        return any(p.fullmatch(arn) is not None for p in patterns)
+        pattern = self._pattern
+        if pattern is None:  # compiled on first use: loading a service stays cheap
+            pattern = _compile_alternatives(self.arn_templates, self.open_tail)
+            object.__setattr__(self, "_pattern", pattern)
+        return pattern.fullmatch(arn) is not None
 
     @property
     def specificity(self) -> tuple[int, int]:
         """Sort key, larger is more specific: (no literal '*', count of literal characters)."""
-        template = self.arn_templates[0] if self.arn_templates else ""
-        literal = ARN_TEMPLATE_VARIABLE.sub("", template).replace("*", "")
-        return (0 if "*" in template else 1, len(literal))
+        found = self._specificity
+        if found is None:
+            template = self.arn_templates[0] if self.arn_templates else ""
+            literal = ARN_TEMPLATE_VARIABLE.sub("", template).replace("*", "")
+            found = (0 if "*" in template else 1, len(literal))
+            object.__setattr__(self, "_specificity", found)
+        return found

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from importlib.resources.abc import Traversable
+from typing import TypeVar
 
 from iamspec.arns import parse_arn
 from iamspec.catalog.actions import (
@@ -40,6 +41,26 @@ from iamspec.suggest import close_matches
 
 __all__ = ["Catalog", "default_catalog"]
 
+_MEMO_LIMIT = 8192
+"""Entries a lookup memo keeps before it starts afresh: a suite repeats a few hundred
+lookups, and the bound keeps input with endless distinct names or ARNs from growing memory."""
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+_ARN_MEMO_LIMIT = 64
+"""Entries the memo of ARNs' resource types keeps: ARNs seldom repeat beyond a scenario (whose
+builder and simulator ask about the same ARN in turn), so it stays small and short-lived."""
+
+
+def _remember(memo: dict[K, V], key: K, value: V, limit: int = _MEMO_LIMIT) -> V:
+    if len(memo) >= limit:
+        memo.clear()
+    memo[key] = value
+    return value
+
 
 class Catalog:
     """Lookups in the IAM service reference, loaded lazily per service and cached.
@@ -58,6 +79,15 @@ class Catalog:
         self._expansions: dict[str, tuple[ActionInfo, ...]] = {}
         self._resource_types: dict[str, tuple[tuple[ResourceType, bool], ...]] = {}
         self._action_keys: dict[tuple[str, str | None], KeyTable] = {}
+        # Memos of answers that depend only on their arguments and the data (the objects in a
+        # key's entry are kept in the value, so an id in the key is never reused meanwhile).
+        self._actions: dict[str, ActionInfo] = {}
+        self._arn_types: dict[tuple[int, str], tuple[ActionInfo, ResourceType | None]] = {}
+        self._arns: dict[str, bool] = {}
+        self._key_types: dict[str, str | None] = {}
+        self._key_support: dict[
+            tuple[int, str, int], tuple[ActionInfo, ResourceType | None, bool]
+        ] = {}
 
     # -- data set -----------------------------------------------------------------------------
 
@@ -134,6 +164,9 @@ class Catalog:
         repaired name exists, suggests it (``app-integrations::ListEventIntegrations`` suggests
         ``app-integrations:ListEventIntegrations``).
         """
+        found = self._actions.get(full_name)
+        if found is not None:
+            return found
         service_part, action_part = self._split(full_name)
         try:
             service = self._service(service_part)
@@ -152,7 +185,7 @@ class Catalog:
             if has_wildcard(action_part):
                 unknown.add_note("this is a wildcard pattern; Catalog.expand() expands it")
             raise unknown
-        return info
+        return _remember(self._actions, full_name, info)
 
     def find_action(self, full_name: str) -> ActionInfo | None:
         """Like :meth:`action` but None instead of an error."""
@@ -245,11 +278,18 @@ class Catalog:
         """
         if arn == "*":
             return None
-        parse_arn(arn)
-        matching = [rt for rt, _ in self.resource_types(action) if rt.matches(arn)]
-        if not matching:
-            return None
-        return max(matching, key=lambda rt: rt.specificity)
+        key = (id(action), arn)
+        hit = self._arn_types.get(key)
+        if hit is not None and hit[0] is action:
+            return hit[1]
+        if arn not in self._arns:  # the actions a wildcard expands to ask of the same ARN
+            parse_arn(arn)
+            _remember(self._arns, arn, True, _ARN_MEMO_LIMIT)
+        found: ResourceType | None = None
+        for rt, _ in self.resource_types(action):
+            if rt.matches(arn) and (found is None or rt.specificity > found.specificity):
+                found = rt
+        return _remember(self._arn_types, key, (action, found), _ARN_MEMO_LIMIT)[1]
 
     def arn_template(self, action: ActionInfo) -> str:
         """The ARN template of the action's first required resource type, else its first.
@@ -313,6 +353,15 @@ class Catalog:
         case-insensitive and template-aware. With ``resource_type=None`` the union over all the
         action's resource types counts.
         """
+        memo_key = (id(action), key, id(resource_type))
+        hit = self._key_support.get(memo_key)
+        if hit is not None and hit[0] is action and hit[1] is resource_type:
+            return hit[2]
+        supported = self._supports(action, key, resource_type)
+        _remember(self._key_support, memo_key, (action, resource_type, supported))
+        return supported
+
+    def _supports(self, action: ActionInfo, key: str, resource_type: ResourceType | None) -> bool:
         global_key = find_global_condition_key(key)
         if global_key is not None and global_key.applies_to_all_actions:
             return True
@@ -339,13 +388,17 @@ class Catalog:
         ``conditionKeys`` file of its prefix (``connect:InstanceId``), templates included
         (``connect:SearchTag/Team``).
         """
+        try:
+            return self._key_types[key]
+        except KeyError:
+            pass
         global_key = find_global_condition_key(key)
         if global_key is not None:
-            return global_key.type
+            return _remember(self._key_types, key, global_key.type)
         hit = self._service_key(key)
         if hit is None and WEB_IDENTITY_KEY.fullmatch(key.lower()):
-            return "String"
-        return None if hit is None else hit[1]
+            return _remember(self._key_types, key, "String")
+        return _remember(self._key_types, key, None if hit is None else hit[1])
 
     def is_known_context_key(self, key: str) -> bool:
         """True when a global key or some service's reference defines ``key``."""

@@ -1,7 +1,8 @@
 """Compiled policies: each policy is turned into matchers once, then evaluated many times.
 
 The compile cache is keyed by the policy's text, its id and its type, so a decision never
-re-parses JSON, and the same document under two ids still reports each id.
+re-parses JSON, and the same document under two ids still reports each id (its statements,
+which name no id, are compiled once per text).
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ class CompiledStatement:
     matches depends on the resource ARN alone (the evaluator may then memoise it)."""
     resource_cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """The evaluator's memo of resource match results; not part of the statement's value."""
+    action_matches: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The evaluator's memo of action match results (they name no policy, so the policies that
+    share the statement share them); not part of the statement's value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +115,10 @@ def _compile_statement(statement: Statement, variables_enabled: bool) -> Compile
 
 
 _CACHE: dict[tuple[str, str, str, PolicyRole], CompiledPolicy] = {}
+_STATEMENTS: dict[str, tuple[CompiledStatement, ...]] = {}
+"""Compiled statements by policy text: they do not depend on the policy's id, type or role,
+so the same document under another id (a group's policy seen through each of its users)
+compiles its statements once."""
 
 
 def compile_policy(
@@ -121,7 +129,14 @@ def compile_policy(
     found = _CACHE.get(cache_key)
     if found is not None:
         return found
-    statements = tuple(_compile_statement(s, policy.variables_enabled) for s in policy.statements)
+    statements = _STATEMENTS.get(policy.text)
+    if statements is None:
+        statements = tuple(
+            _compile_statement(s, policy.variables_enabled) for s in policy.statements
+        )
+        if len(_STATEMENTS) > 4096:
+            _STATEMENTS.clear()
+        _STATEMENTS[policy.text] = statements
     keys: dict[str, str] = {}
     for st in statements:
         for key in st.referenced_keys:

@@ -398,7 +398,12 @@ def _action_plan(policy: CompiledPolicy, action: str) -> _Plan:
     if plan is None:
         entries: list[_Step] = []
         for st in policy.statements:
-            matched = _match_action(st, action)
+            matched = st.action_matches.get(action)
+            if matched is None:
+                matched = _match_action(st, action)
+                if len(st.action_matches) >= _CACHE_SIZE:
+                    st.action_matches.clear()
+                st.action_matches[action] = matched
             done = (
                 None
                 if matched.matched

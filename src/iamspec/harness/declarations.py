@@ -60,7 +60,7 @@ class Principal:
     deployed: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class GroupView:
     """A group the caller is in, with the policies attached to it."""
 
@@ -69,7 +69,7 @@ class GroupView:
     policies: tuple[PolicyFile, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Caller:
     """A frozen snapshot of the principal that makes a request, with everything that decides it.
 
@@ -85,6 +85,15 @@ class Caller:
     boundary: PolicyFile | None
     tags: tuple[tuple[str, str], ...]
     deployed: bool = False
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Requests are grouped into batches by caller: hashed often, so hashed once.
+        fields = (self.kind, self.name, self.arn, self.policies, self.groups, self.boundary)
+        object.__setattr__(self, "_hash", hash((*fields, self.tags, self.deployed)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @property
     def iam_name(self) -> str:

@@ -43,16 +43,17 @@ def step_location(request: pytest.FixtureRequest, feature: Any, step: Any) -> st
 
 def enter_step(request: pytest.FixtureRequest, feature: Any, step: Any) -> None:
     """Remember ``step`` as the scenario's current step (the world names it in its calls)."""
-    location = step_location(request, feature, step)
     path = feature_path(request.config, feature.filename)
+    location = f"{path}:{step.line_number}"
     rows = (
         tuple(f"{path}:{row.location.line}" for row in step.datatable.rows)
         if step.datatable
         else ()
     )
-    request.node.stash[STEP] = location
-    request.node.stash[TABLE_ROWS] = rows
-    world = request.node.stash.get(WORLD, None)
+    stash = request.node.stash
+    stash[STEP] = location
+    stash[TABLE_ROWS] = rows
+    world = stash.get(WORLD, None)
     if world is not None:
         world.step = location
         world.table_rows = rows

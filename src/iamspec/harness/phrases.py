@@ -280,6 +280,9 @@ def parse_resources(phrase: str, fill: Fill = _as_is) -> ResourceTargets:
     raise ScenarioInputError(f"{phrase!r} names more than {_MAX_ITEMS} resources")
 
 
+_KINDS_LONGEST_FIRST = tuple(sorted(KINDS_BY_PHRASE, key=len, reverse=True))
+
+
 def table_resources(cell: str, fill: Fill = _as_is) -> ResourceTargets | None:
     """A decision table's resource cell: empty or ``-`` = none (None), ``*`` = any resource.
 
@@ -296,7 +299,7 @@ def table_resources(cell: str, fill: Fill = _as_is) -> ResourceTargets | None:
     if text.startswith("arn:"):
         return parse_resources(f'the ARN "{text}"', fill)
     body = text.removeprefix("the ").strip()
-    for kind in sorted(KINDS_BY_PHRASE, key=len, reverse=True):
+    for kind in _KINDS_LONGEST_FIRST:
         if body.lower().startswith(kind + " "):
             return parse_resources(f'the {body[: len(kind)]} "{body[len(kind) :].strip()}"', fill)
     return parse_resources(text, fill)
@@ -712,7 +715,8 @@ def parse_request_facts(
 
 
 class Phrases:
-    """The phrase parser with a project's ``{{placeholder}}`` values (one per scenario world)."""
+    """The phrase parser with a project's ``{{placeholder}}`` values (one per run, shared by its
+    scenario worlds: it keeps no state)."""
 
     def __init__(self, placeholders: Mapping[str, str]) -> None:
         self.placeholders = placeholders

@@ -12,8 +12,9 @@ records go), :mod:`~iamspec.harness.collection` (feature files),
 :mod:`~iamspec.harness.deselection` (the records of deselected scenarios),
 :mod:`~iamspec.harness.xdist` (what the controller and its workers exchange),
 :mod:`~iamspec.harness.locations` (the current step), :mod:`~iamspec.harness.recording` (the
-scenario's record) and :mod:`~iamspec.harness.failures` (how a failure reads, an unknown step,
-a question no Then-step checked).
+scenario's record), :mod:`~iamspec.harness.failures` (how a failure reads, an unknown step,
+a question no Then-step checked) and :mod:`~iamspec.harness.release` (what a finished
+scenario leaves behind).
 
 Options (see :func:`iamspec.harness.options.add_options`):
 
@@ -69,6 +70,7 @@ from iamspec.harness import (
     locations,
     options,
     recording,
+    release,
     session,
 )
 from iamspec.harness.backends import Backend
@@ -128,6 +130,10 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     live_scenarios.summary(terminalreporter, config)
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    recording.register_hooks(session.config)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     session.close(config)
 
@@ -165,9 +171,15 @@ def iam_claim_timeout(request: pytest.FixtureRequest) -> float:
 
 
 @pytest.fixture
-def world(request: pytest.FixtureRequest, iam_backend: Backend) -> World:
-    """A fresh scenario world."""
-    created = session.new_world(request, iam_backend)
+def world(request: pytest.FixtureRequest) -> World:
+    """A fresh scenario world, answered by ``iam_backend``.
+
+    The backend is looked up, not taken as an argument: pytest hooks each function fixture's
+    teardown onto the session fixtures it names, which would keep every scenario's fixtures
+    (and their values) alive until the run ends (see :func:`.session.scenario_backend`).
+    """
+    backend = session.scenario_backend(request, iam_backend)
+    created = session.new_world(request, backend)
     created.table_rows = locations.table_rows(request)
     recording.world_created(request.node, created)
     return created
@@ -183,11 +195,8 @@ def outcome() -> Outcome:
 
 
 # --------------------------------------------------------------------------------------------
-# pytest-bdd hooks: locations, records, failures
-
-
-def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
-    recording.begin(request, feature, scenario)
+# pytest-bdd hooks: locations, records, failures (the hooks that only fill records are
+# recording.RecordingHooks, registered at session start when the run keeps records)
 
 
 def pytest_bdd_before_step(
@@ -198,17 +207,6 @@ def pytest_bdd_before_step(
     step_func: Callable[..., object],
 ) -> None:
     locations.enter_step(request, feature, step)
-
-
-def pytest_bdd_after_step(
-    request: pytest.FixtureRequest,
-    feature: Any,
-    scenario: Any,
-    step: Any,
-    step_func: Callable[..., object],
-    step_func_args: dict[str, object],
-) -> None:
-    recording.step_passed(request, scenario, step)
 
 
 def pytest_bdd_step_error(
@@ -232,6 +230,11 @@ def pytest_bdd_step_func_lookup_error(
 def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
     recording.finish(request)
     failures.require_checked(request)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    release.release_scenario(item)
 
 
 @pytest.hookimpl(wrapper=True)

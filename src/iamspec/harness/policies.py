@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,9 @@ IDENTITY_POLICY_TYPE = "IAM Policy"
 """The ``SourcePolicyType`` AWS reports for identity policies (observed value)."""
 
 _IAM_NAME_CHARS = re.compile(r"[^\w+=,.@-]")
+_COMPILED_IDS = 64
+"""Policy ids a :class:`PolicyFile` keeps compiled (its own, and one per group it is seen
+through)."""
 
 MAX_POLICY_FILE_BYTES = 4 * 131_072
 """The largest policy file read: SimulateCustomPolicy takes policies of up to 131,072
@@ -69,6 +73,9 @@ class PolicyFile:
     )
     lint_warnings: tuple[Finding, ...] = ()
     """Linter findings below error severity: the policy runs, the findings are reported."""
+    _tag_keys: dict[PolicyRole, tuple[str, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def text(self) -> str:
@@ -87,12 +94,26 @@ class PolicyFile:
         return f"{base}-{digest}"
 
     def compiled(self, policy_id: str, role: PolicyRole) -> CompiledPolicy:
-        """The policy compiled for the engine under ``policy_id`` (cached)."""
+        """The policy compiled for the engine under ``policy_id`` (cached; a group's policy has
+        an id per group, so the cache is bounded)."""
         key = (policy_id, role)
         found = self._compiled.get(key)
         if found is None:
             found = compile_policy(self.policy, policy_id, IDENTITY_POLICY_TYPE, role)
+            if len(self._compiled) >= _COMPILED_IDS:
+                self._compiled.clear()
             self._compiled[key] = found
+        return found
+
+    def tag_keys(
+        self, role: PolicyRole, read: Callable[[Policy, Iterable[str]], list[str]]
+    ) -> tuple[str, ...]:
+        """The tag keys the policy reads, as ``read`` finds them in the policy and the keys
+        its conditions reference (computed once per role: the file does not change)."""
+        found = self._tag_keys.get(role)
+        if found is None:
+            compiled = self.compiled(self.display, role)
+            found = self._tag_keys[role] = tuple(read(self.policy, compiled.referenced_keys))
         return found
 
     def statement_at(self, line: int, column: int) -> Statement | None:

@@ -4,7 +4,8 @@ The records themselves (their classes and their format) belong to :mod:`iamspec.
 module knows the harness's side of them. When the run keeps records (``--iam-results``, an API
 backend, the living docs), :func:`begin` starts a scenario's
 :class:`~iamspec.records.results.ScenarioRecord` before its first step, each step is marked as
-it ends, :func:`finish` fills in what the scenario declared and asked from its
+it ends (those two through :class:`RecordingHooks`, registered only then), :func:`finish`
+fills in what the scenario declared and asked from its
 :class:`~iamspec.harness.world.World`, and :func:`attach` sends the record, as JSON, with the
 scenario's test report (so that pytest-xdist workers deliver it to the controller's
 :class:`~iamspec.harness.reporting.ResultsCollector`).
@@ -40,11 +41,13 @@ from iamspec.records.results import (
 )
 
 __all__ = [
+    "RecordingHooks",
     "attach",
     "begin",
     "call_record",
     "deselected_record",
     "finish",
+    "register_hooks",
     "step_failed",
     "step_passed",
     "world_created",
@@ -55,6 +58,31 @@ _TEXTS = pytest.StashKey[list[PolicyTextRecord]]()
 _CALLS_BEFORE = pytest.StashKey[int]()
 _RETRIES_BEFORE = pytest.StashKey[int]()
 _STARTED = pytest.StashKey[float]()
+
+
+class RecordingHooks:
+    """The pytest-bdd hooks that only fill records: registered (:func:`register_hooks`) only
+    when the run keeps records, so that a plain run does not call them for every step."""
+
+    def pytest_bdd_before_scenario(
+        self, request: pytest.FixtureRequest, feature: Any, scenario: Any
+    ) -> None:
+        begin(request, feature, scenario)
+
+    def pytest_bdd_after_step(
+        self, request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any
+    ) -> None:
+        step_passed(request, scenario, step)
+
+
+_HOOKS = "iamspec-recording"
+
+
+def register_hooks(config: pytest.Config) -> None:
+    """At session start: register :class:`RecordingHooks` when the run keeps records
+    (``--iam-results``, an API backend, the living docs), once."""
+    if session_of(config).collecting and not config.pluginmanager.has_plugin(_HOOKS):
+        config.pluginmanager.register(RecordingHooks(), _HOOKS)
 
 
 def begin(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
@@ -100,8 +128,10 @@ def _mark_step(
     request: pytest.FixtureRequest, scenario: Any, step: Any, status: str, error: str | None
 ) -> None:
     record = request.node.stash.get(_RECORD, None)
+    if record is None:  # the run keeps no records
+        return
     index = _step_index(scenario, step)
-    if record is not None and index is not None and index < len(record.steps):
+    if index is not None and index < len(record.steps):
         record.steps[index].status = status
         record.steps[index].error = error
 
@@ -200,6 +230,9 @@ def attach(
         record.status = report.outcome
     report.user_properties.append((SCENARIO_PROPERTY, json.dumps(record.to_dict())))
     _attach_policy_texts(item, report)
+    del item.stash[_RECORD]  # sent: the item, kept until the run ends, need not keep it
+    if _TEXTS in item.stash:
+        del item.stash[_TEXTS]
 
 
 def _attach_policy_texts(item: pytest.Item, report: pytest.TestReport) -> None:

@@ -46,8 +46,10 @@ batch.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+import functools
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -69,6 +71,7 @@ __all__ = [
     "SimRequest",
     "TagException",
     "plan",
+    "plan_parts",
     "policy_tag_keys",
 ]
 
@@ -99,6 +102,17 @@ class ContextEntry:
     name: str
     values: tuple[str, ...]
     type: str
+    _hash: int = field(init=False, repr=False, compare=False)
+    _order: str = field(init=False, repr=False, compare=False)
+    """The name lower-cased: a request's entries are sorted by it."""
+
+    def __post_init__(self) -> None:
+        # Requests are grouped into batches by their context: hashed often, so hashed once.
+        object.__setattr__(self, "_hash", hash((self.name, self.values, self.type)))
+        object.__setattr__(self, "_order", self.name.lower())
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def to_aws(self) -> dict[str, Any]:
         """``{"ContextKeyName": ..., "ContextKeyValues": [...], "ContextKeyType": ...}``."""
@@ -111,6 +125,9 @@ class ContextEntry:
     def __str__(self) -> str:
         shown = ", ".join(repr(v) for v in self.values)
         return f"{self.name} ({self.type}) = [{shown}]"
+
+
+_ENTRY_ORDER = operator.attrgetter("_order")
 
 
 def context_entry(catalog: Catalog, name: str, values: Sequence[str]) -> ContextEntry:
@@ -129,7 +146,7 @@ def context_entry(catalog: Catalog, name: str, values: Sequence[str]) -> Context
     return ContextEntry(name, tuple(values), aws_type)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class SimRequest:
     """One (action, resource) question under one context, as sent to every backend.
 
@@ -148,7 +165,7 @@ class SimRequest:
         return [e.to_aws() for e in self.context]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Call:
     """One action as a scenario asks it: on one or more resources (one part each).
 
@@ -178,7 +195,7 @@ class Expansion(Enum):
     """Every action the pattern matches that takes the resources; the others are left out."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Batch:
     """What one Simulate* call asks: every action against every resource, one context."""
 
@@ -201,14 +218,27 @@ def plan(parts: Iterable[SimRequest], *, cross: bool = False) -> list[Batch]:
     cross product and the caller keeps the pairs it asked for. Either way ``*`` never shares
     a batch with ARNs: the API expresses it by omitting ResourceArns. Order is first-seen.
     """
-    groups: dict[tuple[Caller, tuple[ContextEntry, ...]], dict[str, list[str]]] = {}
+    return [batch for batch, _ in plan_parts(parts, cross=cross)]
+
+
+def plan_parts(
+    parts: Iterable[SimRequest], *, cross: bool = False
+) -> list[tuple[Batch, list[SimRequest]]]:
+    """:func:`plan`'s batches, each with the parts it answers (every part in exactly one)."""
+    groups: dict[
+        tuple[Caller, tuple[ContextEntry, ...]], tuple[dict[str, list[str]], list[SimRequest]]
+    ] = {}
     for part in parts:
-        by_resource = groups.setdefault((part.caller, part.context), {})
-        actions = by_resource.setdefault(part.resource, [])
+        key = (part.caller, part.context)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = ({}, [])
+        actions = group[0].setdefault(part.resource, [])
         if part.action not in actions:
             actions.append(part.action)
-    batches: list[Batch] = []
-    for (caller, context), by_resource in groups.items():
+        group[1].append(part)
+    planned: list[tuple[Batch, list[SimRequest]]] = []
+    for (caller, context), (by_resource, members) in groups.items():
         merged: dict[tuple[bool, tuple[str, ...]], list[str]] = {}
         if cross:
             for star in (False, True):
@@ -219,9 +249,15 @@ def plan(parts: Iterable[SimRequest], *, cross: bool = False) -> list[Batch]:
         else:
             for resource, actions in by_resource.items():
                 merged.setdefault((resource == "*", tuple(actions)), []).append(resource)
+        of_resource: dict[str, list[SimRequest]] = {}
         for (_, actions_key), resources in merged.items():
-            batches.append(Batch(caller, context, actions_key, tuple(resources)))
-    return batches
+            answered: list[SimRequest] = []
+            planned.append((Batch(caller, context, actions_key, tuple(resources)), answered))
+            for resource in resources:
+                of_resource[resource] = answered
+        for part in members:
+            of_resource[part.resource].append(part)
+    return planned
 
 
 # --------------------------------------------------------------------------------------------
@@ -252,8 +288,7 @@ def policy_tag_keys(caller: Caller) -> dict[str, str]:
         files.append(caller.boundary)
     for policy_file in files:
         role = PolicyRole.BOUNDARY if policy_file is caller.boundary else PolicyRole.IDENTITY
-        compiled = policy_file.compiled(policy_file.display, role)
-        for key in _tag_keys_of(policy_file.policy, compiled.referenced_keys):
+        for key in policy_file.tag_keys(role, _tag_keys_of):
             found.setdefault(key, policy_file.display)
     return found
 
@@ -264,11 +299,44 @@ def check_tag_keys(caller: Caller, tagged: Iterable[tuple[str, str]]) -> None:
     if not known:
         return
     for key, where in tagged:
-        if key in known:
-            continue
-        for policy_key, policy in known.items():
-            if is_typo(key, policy_key):
-                raise TagKeyTypoError(key, policy_key, where, policy)
+        _check_tag_key(key, known, where)
+
+
+def _check_tag_key(key: str, known: Mapping[str, str], where: str | Callable[[], str]) -> None:
+    """Raise TagKeyTypoError when ``key`` is not a key of ``known`` (policy key → policy file)
+    but a near miss of one; ``where`` says where the key was written (a function is called only
+    then)."""
+    if key in known:
+        return
+    for policy_key, policy in known.items():
+        if is_typo(key, policy_key):
+            place = where if isinstance(where, str) else where()
+            raise TagKeyTypoError(key, policy_key, place, policy)
+
+
+def _tag_of(resource: Resource) -> str:
+    return f"tag of {resource.label}"
+
+
+def _check_request_tag_keys(
+    caller: Caller, request_tags: Mapping[str, str], resources: Sequence[Resource]
+) -> None:
+    """:func:`check_tag_keys` for the caller's tags, the request tags and the resources' tags
+    (but the ones the harness set), in that order."""
+    known = policy_tag_keys(caller)
+    if not known:
+        return
+    if caller.tags:
+        principal_tag = f'principal tag of "{caller.name}"'
+        for key, _ in caller.tags:
+            _check_tag_key(key, known, principal_tag)
+    for key in request_tags:
+        _check_tag_key(key, known, "request tag")
+    for resource in resources:
+        where = functools.partial(_tag_of, resource)
+        for key, _ in resource.tags:
+            if key not in resource.implicit_tag_keys:
+                _check_tag_key(key, known, where)
 
 
 # --------------------------------------------------------------------------------------------
@@ -286,12 +354,32 @@ def _type_name(resource: Resource) -> str:
     return f"a {resource.resource_type.name}, " if resource.resource_type is not None else ""
 
 
+_INTERNED = 64
+"""Context entries a :class:`RequestBuilder` keeps to hand out again: enough for a scenario's
+requests (a resource's tag under each action asked of it), few enough to die young."""
+
+
 class RequestBuilder:
-    """Builds :class:`Call` objects for one caller; see the module docstring for the rules."""
+    """Builds :class:`Call` objects; see the module docstring for the rules. It keeps no
+    scenario state (only the entries it made, to hand the same objects out again), so one
+    serves a whole run."""
 
     def __init__(self, catalog: Catalog, account_id: str) -> None:
         self.catalog = catalog
         self.account_id = account_id
+        self._entries: dict[tuple[str, tuple[str, ...]], ContextEntry] = {}
+
+    def _entry(self, name: str, values: Sequence[str]) -> ContextEntry:
+        """:func:`context_entry`, one object per (name, values): scenarios repeat entries (a
+        resource's tag under each action asked of it), and requests share them."""
+        key = (name, tuple(values))
+        found = self._entries.get(key)
+        if found is None:
+            found = context_entry(self.catalog, name, values)
+            if len(self._entries) >= _INTERNED:
+                self._entries.clear()
+            self._entries[key] = found
+        return found
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -374,14 +462,13 @@ class RequestBuilder:
     # -- context ------------------------------------------------------------------------------
 
     def _principal_entries(self, caller: Caller) -> list[ContextEntry]:
-        cat = self.catalog
         entries = [
-            context_entry(cat, "aws:PrincipalArn", [caller.arn]),
-            context_entry(cat, "aws:PrincipalAccount", [caller.account]),
+            self._entry("aws:PrincipalArn", [caller.arn]),
+            self._entry("aws:PrincipalAccount", [caller.account]),
         ]
         if caller.kind is PrincipalKind.USER:
-            entries.append(context_entry(cat, "aws:username", [caller.iam_name]))
-        entries.extend(context_entry(cat, f"aws:PrincipalTag/{k}", [v]) for k, v in caller.tags)
+            entries.append(self._entry("aws:username", [caller.iam_name]))
+        entries.extend(self._entry(f"aws:PrincipalTag/{k}", [v]) for k, v in caller.tags)
         return entries
 
     def _resource_entries(
@@ -393,7 +480,7 @@ class RequestBuilder:
         if resource.instance_id is not None and cat.supports_condition_key(
             info, "connect:InstanceId", rt
         ):
-            entries.append(context_entry(cat, "connect:InstanceId", [resource.instance_id]))
+            entries.append(self._entry("connect:InstanceId", [resource.instance_id]))
         exception = untaggable(info.full_name)
         for key, value in resource.tags:
             name = f"aws:ResourceTag/{key}"
@@ -403,7 +490,7 @@ class RequestBuilder:
                     f"({exception.source}; {exception.note})"
                 )
             elif cat.supports_condition_key(info, name, rt):
-                entries.append(context_entry(cat, name, [value]))
+                entries.append(self._entry(name, [value]))
             else:
                 notes.append(
                     f"{name} not sent: the Service Authorization Reference lists no "
@@ -427,11 +514,9 @@ class RequestBuilder:
             )
         entries: list[ContextEntry] = []
         if takes_tags:
-            entries.extend(
-                context_entry(cat, f"aws:RequestTag/{k}", [v]) for k, v in request_tags.items()
-            )
+            entries.extend(self._entry(f"aws:RequestTag/{k}", [v]) for k, v in request_tags.items())
         if takes_keys:
-            entries.append(context_entry(cat, "aws:TagKeys", list(request_tags)))
+            entries.append(self._entry("aws:TagKeys", list(request_tags)))
         return entries
 
     def _stated_entries(
@@ -464,7 +549,7 @@ class RequestBuilder:
                     f"{key} comes from the scenario itself (tags, request tags, the principal, "
                     "the resource); do not state it as context"
                 )
-            entry = context_entry(self.catalog, key, values)
+            entry = self._entry(key, values)
             if not self.catalog.supports_condition_key(info, key, rt):
                 raise ScenarioInputError(
                     f"{info.full_name} requests do not carry {key}: the Service Authorization "
@@ -504,15 +589,7 @@ class RequestBuilder:
                 "in the group"
             )
         tags = dict(request_tags or {})
-        tagged = [(k, f'principal tag of "{caller.name}"') for k, _ in caller.tags]
-        tagged += [(k, "request tag") for k in tags]
-        for resource in resources:
-            tagged += [
-                (k, f"tag of {resource.label}")
-                for k, _ in resource.tags
-                if k not in resource.implicit_tag_keys
-            ]
-        check_tag_keys(caller, tagged)
+        _check_request_tag_keys(caller, tags, resources)
 
         infos = self.actions(action, expansion)
         principal_entries = self._principal_entries(caller)
@@ -527,7 +604,7 @@ class RequestBuilder:
                     entries += resource_entries
                 entries += self._request_tag_entries(info, rt, tags)
                 entries += self._stated_entries(info, rt, context, entries)
-                entries.sort(key=lambda e: e.name.lower())
+                entries.sort(key=_ENTRY_ORDER)
                 parts.append(
                     SimRequest(
                         caller=caller,

@@ -30,22 +30,32 @@ def connect_instance_id(arn: Arn) -> str | None:
     return arn.resource.removeprefix("instance/").split("/", 1)[0] or None
 
 
+_PLANS_LIMIT = 4096
+"""Templates a :class:`ResourceArns` keeps ready (one per kind and Connect instance)."""
+
+
 class ResourceArns:
-    """Builds the ARN of a scenario's resource in the project's partition, region and account."""
+    """Builds the ARN of a scenario's resource in the project's partition, region and account.
+
+    Stateless but for a memo of each (kind, instance)'s template and known values, so one
+    instance serves every scenario of a run.
+    """
 
     def __init__(self, catalog: Catalog, settings: Settings) -> None:
         self.catalog = catalog
         self.settings = settings
+        self._plans: dict[
+            tuple[str, str, str | None], tuple[ResourceType, str, dict[str, str], str]
+        ] = {}
 
-    def build(
-        self, kind: ResourceKind, resource_id: str, instance_id: str | None
-    ) -> tuple[str, ResourceType]:
-        """The ARN of the ``kind`` resource ``resource_id`` (in the Connect instance
-        ``instance_id``, for Connect resources) and its IAM resource type.
-
-        Raises ScenarioInputError for an id with ``/``, ``:``, quotes or spaces, or one whose
-        ARN does not match the resource type's format.
-        """
+    def _plan(
+        self, kind: ResourceKind, instance_id: str | None
+    ) -> tuple[ResourceType, str, dict[str, str], str]:
+        """The type, its template, the values the run knows and the one variable left."""
+        key = (kind.service, kind.resource_type, instance_id)
+        found = self._plans.get(key)
+        if found is not None:
+            return found
         rt = self.catalog.resource_type(kind.service, kind.resource_type)
         template = rt.arn_templates[0]
         known = {
@@ -60,12 +70,27 @@ class ResourceArns:
             raise ScenarioInputError(  # pragma: no cover - guarded by tests of RESOURCE_KINDS
                 f"cannot build an ARN from {template} (unfilled: {', '.join(own)})"
             )
+        if len(self._plans) >= _PLANS_LIMIT:
+            self._plans.clear()
+        found = self._plans[key] = (rt, template, known, own[0])
+        return found
+
+    def build(
+        self, kind: ResourceKind, resource_id: str, instance_id: str | None
+    ) -> tuple[str, ResourceType]:
+        """The ARN of the ``kind`` resource ``resource_id`` (in the Connect instance
+        ``instance_id``, for Connect resources) and its IAM resource type.
+
+        Raises ScenarioInputError for an id with ``/``, ``:``, quotes or spaces, or one whose
+        ARN does not match the resource type's format.
+        """
+        rt, template, known, variable = self._plan(kind, instance_id)
         if not _RESOURCE_ID.fullmatch(resource_id):
             raise ScenarioInputError(
                 f"{resource_id!r} cannot be the id of a {kind.phrase}: an id has no '/', ':', "
                 'quotes or spaces (name any other resource by its ARN: the ARN "arn:...")'
             )
-        arn = fill_template(template, {**known, own[0]: resource_id})
+        arn = fill_template(template, {**known, variable: resource_id})
         if not rt.matches(arn):
             raise ScenarioInputError(
                 f"{resource_id!r} cannot be the id of a {kind.phrase}: {arn} does not match "

@@ -16,7 +16,7 @@ import signal
 import tempfile
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -28,7 +28,7 @@ from iamspec.harness.backends import ApiOptions, Backend, CallBudget, make_backe
 from iamspec.harness.options import Options
 from iamspec.harness.policies import PolicyFile, PolicyStore
 from iamspec.harness.reporting import DriftReporter, ResultsCollector
-from iamspec.harness.world import World
+from iamspec.harness.world import World, WorldTools
 from iamspec.project.settings import Settings, load_settings
 from iamspec.records.results import RunRecord, text_sha256, timestamp
 
@@ -42,6 +42,7 @@ __all__ = [
     "keep_records",
     "new_world",
     "report_header",
+    "scenario_backend",
     "session_of",
     "start",
 ]
@@ -66,6 +67,7 @@ class IamSpecSession:
         self.deselected_live = 0
         self._settings: Settings | None = None
         self._store: PolicyStore | None = None
+        self._tools: WorldTools | None = None
         self._backend: Backend | None = None
         self.catalog: Catalog = default_catalog()
         self._hashes: dict[PolicyFile, str] = {}
@@ -85,6 +87,13 @@ class IamSpecSession:
         if self._settings is None:
             self._settings = load_settings(Path(self.config.rootpath))
         return self._settings
+
+    @property
+    def world_tools(self) -> WorldTools:
+        """The request builder, phrase parser and ARN builder every scenario's world shares."""
+        if self._tools is None:
+            self._tools = WorldTools(self.settings, self.catalog)
+        return self._tools
 
     @property
     def store(self) -> PolicyStore:
@@ -277,11 +286,46 @@ def configure_worker(node: Any) -> None:
         xdist.to_worker(node, _BUDGET_INPUT, state.budget_file)
 
 
+_OVERRIDES_BACKEND = pytest.StashKey[bool]()
+"""On a scenario's parent node: whether a fixture other than the plugin's gives
+``iam_backend`` there."""
+
+
+def scenario_backend(request: pytest.FixtureRequest, plugin_fixture: object) -> Backend:
+    """What the ``iam_backend`` fixture gives the scenario ``request`` runs.
+
+    The run's backend, read from the session, when the fixture visible to the scenario is the
+    plugin's own (``plugin_fixture``); through pytest when a project overrides it (a
+    ``conftest.py`` or test module fixture, or a parametrization of the scenario), exactly as
+    asking for the fixture would. Asking pytest for a session fixture from each scenario costs
+    more than the rest of the world's making, so the question whether it is overridden is
+    asked once per parent node (a fixture cannot be overridden for one item but by
+    parametrizing it).
+    """
+    node = request.node
+    callspec = getattr(node, "callspec", None)
+    parent = node.parent
+    if (callspec is not None and "iam_backend" in callspec.params) or parent is None:
+        return cast(Backend, request.getfixturevalue("iam_backend"))
+    overridden = parent.stash.get(_OVERRIDES_BACKEND, None)
+    if overridden is None:
+        overridden = True
+        manager = getattr(request, "_fixturemanager", None)
+        with contextlib.suppress(AttributeError, TypeError):
+            definitions = manager.getfixturedefs("iam_backend", parent) if manager else None
+            own = getattr(plugin_fixture, "_get_wrapped_function", lambda: plugin_fixture)()
+            overridden = not definitions or definitions[-1].func is not own
+        parent.stash[_OVERRIDES_BACKEND] = overridden
+    if overridden:
+        return cast(Backend, request.getfixturevalue("iam_backend"))
+    return session_of(request.config).backend
+
+
 def new_world(request: pytest.FixtureRequest, backend: Backend) -> World:
     """A fresh world for the scenario ``request`` runs, answered by ``backend``."""
     state = session_of(request.config)
     backend.begin_scenario()
-    created = World(state.settings, state.catalog, state.store, backend)
+    created = World(state.settings, state.catalog, state.store, backend, state.world_tools)
     created.step = request.node.stash.get(STEP, None)
     created.live_only = request.node.get_closest_marker("live") is not None
     request.node.stash[WORLD] = created

@@ -53,11 +53,22 @@ from iamspec.resource_kinds import (
 )
 from iamspec.suggest import close_matches
 
-__all__ = ["World"]
+__all__ = ["World", "WorldTools"]
 
 
 def _suggest(name: str, known: Sequence[str]) -> list[str]:
     return close_matches(name, known, ignore_case=True)
+
+
+class WorldTools:
+    """What every world of a run reads with and builds with: the request builder, the phrase
+    parser and the ARN builder. They keep no scenario state (only memos of the catalog's
+    answers), so the run makes them once (``tools`` of :class:`World`)."""
+
+    def __init__(self, settings: Settings, catalog: Catalog) -> None:
+        self.builder = RequestBuilder(catalog, settings.account_id)
+        self.phrases = Phrases(settings.placeholder_values())
+        self.arns = ResourceArns(catalog, settings)
 
 
 class World:
@@ -73,15 +84,17 @@ class World:
         catalog: Catalog,
         policies: PolicyStore,
         backend: Backend,
+        tools: WorldTools | None = None,
     ) -> None:
         self.settings = settings
         self.catalog = catalog
         self.policies = policies
         self.backend = backend
-        self.builder = RequestBuilder(catalog, settings.account_id)
-        self.phrases = Phrases(settings.placeholder_values())
+        shared = tools if tools is not None else WorldTools(settings, catalog)
+        self.builder = shared.builder
+        self.phrases = shared.phrases
         """The phrase parser, with the project's ``{{placeholders}}``."""
-        self.arns = ResourceArns(catalog, settings)
+        self.arns = shared.arns
         self.results: list[CallResult] = []
         self.step: str | None = None
         self.table_rows: tuple[str, ...] = ()

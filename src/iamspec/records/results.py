@@ -51,10 +51,21 @@ a signal (``signal``) or stopped early (``state_reason``: ``-x``, the call cap);
 by an internal error; ``complete`` when every selected scenario ran."""
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+"""Each record class's field names, read once (a run converts thousands of records)."""
+
+
 def _plain(value: Any) -> Any:
     """Dataclasses, lists and dicts to plain JSON values (faster than dataclasses.asdict)."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    names = _FIELD_NAMES.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if isinstance(value, dict):

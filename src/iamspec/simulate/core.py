@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from iamspec.catalog import Catalog, default_catalog
+from iamspec.catalog import ActionInfo, Catalog, default_catalog
 from iamspec.engine.compiled import CompiledPolicy
 from iamspec.engine.context import RequestContext
 from iamspec.engine.evaluator import Evaluation, Request, evaluate, most_restrictive
@@ -77,6 +77,31 @@ def run(
     return SimulationRun(tuple(results), tuple(evaluations))
 
 
+def evaluate_actions(
+    *,
+    identity: Sequence[CompiledPolicy],
+    boundary: Sequence[CompiledPolicy],
+    actions: Sequence[str],
+    resources: Sequence[str],
+    context: RequestContext,
+    caller_arn: str | None,
+    catalog: Catalog | None = None,
+) -> tuple[tuple[Evaluation, ...], ...]:
+    """Every action's evaluations against every resource, as :func:`run` makes them for a
+    call without a resource policy or SCPs, without shaping AWS's results (the harness's
+    local backend reads the evaluations themselves).
+
+    An action the IAM service reference does not define is InvalidInput, as in :func:`run`.
+    """
+    cat = catalog or default_catalog()
+    evaluations: list[tuple[Evaluation, ...]] = []
+    for i, action in enumerate(actions, 1):
+        _action_info(cat, action, i)
+        requests = [Request(action, arn, context, caller_arn) for arn in resources]
+        evaluations.append(tuple(evaluate(r, identity, boundary) for r in requests))
+    return tuple(evaluations)
+
+
 def _ignores_resource_policy(action: str) -> bool:
     """The simulator's ``sts:AssumeRole*`` quirk (aws/aws-cli#10314)."""
     return action.lower().startswith("sts:assumerole")
@@ -101,13 +126,7 @@ def _arn_template(catalog: Catalog, action: str, index: int, arn: str | None) ->
     found = _TEMPLATES.get(key)
     if found is not None:
         return found[1]
-    try:
-        info = catalog.action(action)
-    except CatalogError as err:
-        # The catalog adds the reason for a malformed name and "did you mean the action ..."
-        # for a misspelt prefix as exception notes; they belong in the message.
-        notes = "".join(f" ({note})" for note in getattr(err, "__notes__", ()))
-        raise InvalidInputError(f"ActionNames.{index}: {err}{notes}") from err
+    info = _action_info(catalog, action, index)
     template = "*"
     if arn is not None:
         simulated = catalog.resource_type_for_arn(info, arn)
@@ -119,6 +138,17 @@ def _arn_template(catalog: Catalog, action: str, index: int, arn: str | None) ->
         _TEMPLATES.clear()
     _TEMPLATES[key] = (catalog, template)
     return template
+
+
+def _action_info(catalog: Catalog, action: str, index: int) -> ActionInfo:
+    """The action ``ActionNames.<index>`` names; InvalidInput when the catalog does not know it."""
+    try:
+        return catalog.action(action)
+    except CatalogError as err:
+        # The catalog adds the reason for a malformed name and "did you mean the action ..."
+        # for a misspelt prefix as exception notes; they belong in the message.
+        notes = "".join(f" ({note})" for note in getattr(err, "__notes__", ()))
+        raise InvalidInputError(f"ActionNames.{index}: {err}{notes}") from err
 
 
 def _fingerprint(params: Any) -> str:

@@ -261,18 +261,23 @@ def _check_value(value: str, vtype: ValueType) -> None:
 _VALUES_CACHE: dict[tuple[str, tuple[str, ...], str], ContextValue] = {}
 
 
-def _context_value(where: str, name: str, strings: tuple[str, ...], type_name: str) -> ContextValue:
-    """One checked ContextValue; memoised, as scenarios repeat the same entries."""
+def _context_value(index: int, name: str, strings: tuple[str, ...], type_name: str) -> ContextValue:
+    """One checked ContextValue (of ``ContextEntries.<index>``). Values whose type is parsed
+    to be checked (numbers, dates, IP addresses...) are memoised, as scenarios repeat the same
+    entries; strings, which need no check, are not (they would only fill the memo)."""
     key = (name, strings, type_name)
     found = _VALUES_CACHE.get(key)
     if found is not None:
         return found
     try:
         vtype, multi = parse_context_key_type(type_name)
+        parse = _PARSERS.get(vtype)
+        if parse is None:
+            return ContextValue(name, strings, vtype, multi)
         for v in strings:
             _check_value(v, vtype)
     except SimulationInputError as err:
-        raise InvalidInputError(f"{where} ({name}): {err}") from err
+        raise InvalidInputError(f"ContextEntries.{index} ({name}): {err}") from err
     found = ContextValue(name, strings, vtype, multi)
     if len(_VALUES_CACHE) >= 4096:
         _VALUES_CACHE.clear()
@@ -285,39 +290,55 @@ def context_entries(value: Any) -> RequestContext:
     entries = optional_list(value, "ContextEntries")
     values: list[ContextValue] = []
     for i, entry in enumerate(entries, 1):
-        where = f"ContextEntries.{i}"
         if not isinstance(entry, Mapping):
-            raise InvalidInputError(f"{where} must be a ContextEntry structure")
+            raise InvalidInputError(f"ContextEntries.{i} must be a ContextEntry structure")
         name = entry.get("ContextKeyName")
         if not isinstance(name, str):
-            raise InvalidInputError(f"{where}.ContextKeyName must be a string")
-        check_text(name, f"{where}.ContextKeyName")
-        if not 5 <= len(name) <= 256:
-            raise ValidationError(
-                f"contextEntries.{i}.member.contextKeyName", name, _length_constraint(5, 256)
-            )
+            raise InvalidInputError(f"ContextEntries.{i}.ContextKeyName must be a string")
         raw_values = entry.get("ContextKeyValues", [])
-        if not isinstance(raw_values, (list, tuple)):
-            raise InvalidInputError(f"{where}.ContextKeyValues must be a list of strings")
-        if len(raw_values) > MAX_CONTEXT_VALUES:
+        type_name = str(entry.get("ContextKeyType", ""))
+        values.append(checked_entry(i, name, raw_values, type_name))
+    return request_context(values)
+
+
+def checked_entry(index: int, name: str, raw_values: Any, type_name: str) -> ContextValue:
+    """The ``ContextEntries.<index>`` entry, given as its name, values and type, checked as
+    :func:`context_entries` checks each: its name, the number and length of its values, each
+    value against the type. Messages are formatted only on failure."""
+    i = index
+    if not name.isascii():
+        check_text(name, f"ContextEntries.{i}.ContextKeyName")
+    if not 5 <= len(name) <= 256:
+        raise ValidationError(
+            f"contextEntries.{i}.member.contextKeyName", name, _length_constraint(5, 256)
+        )
+    if not isinstance(raw_values, (list, tuple)):
+        raise InvalidInputError(f"ContextEntries.{i}.ContextKeyValues must be a list of strings")
+    if len(raw_values) > MAX_CONTEXT_VALUES:
+        raise InvalidInputError(
+            f"ContextEntries.{i}.ContextKeyValues ({name}): {len(raw_values):,} values; "
+            f"iamspec simulates at most {MAX_CONTEXT_VALUES:,} values per context key (a "
+            "bound of iamspec's: AWS documents none)"
+        )
+    strings = tuple(raw_values)
+    for j, v in enumerate(strings, 1):
+        if not isinstance(v, str):
             raise InvalidInputError(
-                f"{where}.ContextKeyValues ({name}): {len(raw_values):,} values; iamspec "
-                f"simulates at most {MAX_CONTEXT_VALUES:,} values per context key (a bound of "
-                "iamspec's: AWS documents none)"
+                f"ContextEntries.{i}.ContextKeyValues must be a list of strings"
             )
-        strings = tuple(raw_values)
-        for j, v in enumerate(strings, 1):
-            if not isinstance(v, str):
-                raise InvalidInputError(f"{where}.ContextKeyValues must be a list of strings")
-            check_text(v, f"{where}.ContextKeyValues.{j} ({name})")
-            if len(v) > MAX_CONTEXT_VALUE_CHARS:
-                raise InvalidInputError(
-                    f"{where}.ContextKeyValues.{j} ({name}): {len(v):,} characters; iamspec "
-                    f"simulates context values of at most {MAX_CONTEXT_VALUE_CHARS:,} "
-                    "characters (a bound of iamspec's: AWS documents none)"
-                )
-        type_name = entry.get("ContextKeyType", "")
-        values.append(_context_value(where, name, strings, str(type_name)))
+        if not v.isascii():
+            check_text(v, f"ContextEntries.{i}.ContextKeyValues.{j} ({name})")
+        if len(v) > MAX_CONTEXT_VALUE_CHARS:
+            raise InvalidInputError(
+                f"ContextEntries.{i}.ContextKeyValues.{j} ({name}): {len(v):,} characters; "
+                f"iamspec simulates context values of at most {MAX_CONTEXT_VALUE_CHARS:,} "
+                "characters (a bound of iamspec's: AWS documents none)"
+            )
+    return _context_value(i, name, strings, type_name)
+
+
+def request_context(values: list[ContextValue]) -> RequestContext:
+    """The request context of checked values; InvalidInput for a key given twice."""
     try:
         return RequestContext(values)
     except SimulationInputError as err:

@@ -33,7 +33,8 @@ def statement_dict(trace: StatementTrace) -> dict[str, Any]:
     }
 
 
-def _matched(evaluation: Evaluation) -> list[dict[str, Any]]:
+def matched_statements(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """A resource's ``MatchedStatements``: the deciding statements but the boundary's."""
     return [
         statement_dict(t) for t in evaluation.deciding if t.policy.role is not PolicyRole.BOUNDARY
     ]
@@ -94,7 +95,7 @@ def evaluation_result(
         item: dict[str, Any] = {
             "EvalResourceName": ev.request.resource,
             "EvalResourceDecision": decision.value,
-            "MatchedStatements": _matched(ev) if decision is ev.decision else [],
+            "MatchedStatements": matched_statements(ev) if decision is ev.decision else [],
             "MissingContextValues": list(ev.missing_context_keys),
         }
         if ev.request.resource != "*" and org is Decision.ALLOWED:

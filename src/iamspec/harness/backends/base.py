@@ -8,13 +8,10 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from iamspec.catalog import Catalog
-from iamspec.harness.declarations import Caller
 from iamspec.harness.errors import HarnessError
 from iamspec.harness.outcome import Answer, CallResult, Outcome, PartResult
-from iamspec.harness.requests import Batch, Call, ContextEntry, plan
+from iamspec.harness.requests import Batch, Call, plan_parts
 from iamspec.project.settings import Settings
-
-_AnswerKey = tuple[Caller, tuple[ContextEntry, ...], str, str]
 
 
 class Backend(ABC):
@@ -59,20 +56,19 @@ class Backend(ABC):
         """One answer per (action, resource) of the batch."""
 
     def ask(self, calls: Sequence[Call], step: str | None = None) -> Outcome:
-        """Answer every part of every call, one batch (Simulate* call) per :func:`plan` group."""
+        """Answer every part of every call, one batch (Simulate* call) per
+        :func:`~iamspec.harness.requests.plan` group."""
         parts = [p for c in calls for p in c.parts]
-        answers: dict[_AnswerKey, Answer] = {}
-        for batch in plan(parts, cross=self.cross_batches):
-            for (action, resource), answer in self.answer_batch(batch).items():
-                answers[(batch.caller, batch.context, action, resource)] = answer
+        answers: dict[int, Answer] = {}  # by id() of a part of ``parts``, alive meanwhile
+        for batch, members in plan_parts(parts, cross=self.cross_batches):
+            answered = self.answer_batch(batch)
+            for part in members:
+                answers[id(part)] = answered[(part.action, part.resource)]
         now = time.time()
         results = tuple(
             CallResult(
                 call=call,
-                parts=tuple(
-                    PartResult(p, answers[(p.caller, p.context, p.action, p.resource)])
-                    for p in call.parts
-                ),
+                parts=tuple(PartResult(p, answers[id(p)]) for p in call.parts),
                 backend=self.name,
                 step=step,
                 asked_at=now,
