@@ -61,4 +61,7 @@ Feature: Test-department admins describe and update only Test-department agents
     Then "test-admin" may call "connect:DescribeUser, connect:UpdateUser*" only when the resource's tag "Department" is "Test"
     And "test-admin" may call "connect:DescribeUser" on a Connect user exactly when the resource's tag "Department" is "Test"
     And "test-admin" may never call "connect:DeleteUser, connect:CreateUser"
-    And "test-admin" may call "connect:DescribeUser" only when the resource's tag "Team" is "Test"
+    And the claim "test-admin" may call "connect:DescribeUser" only when the resource's tag "Team" is "Test" is refuted by a request like:
+      | action        | connect:DescribeUser |
+      | resource tags | Department=Test      |
+      | decision      | allowed              |

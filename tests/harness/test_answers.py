@@ -9,13 +9,13 @@ import dataclasses
 import pickle
 
 import pytest
-from harness_helpers import make_world
 
 from iamspec import simulate_custom_policy
 from iamspec.engine.evaluator import Decision
 from iamspec.errors import InvalidInputError
 from iamspec.harness.outcome import Answer
 from iamspec.harness.requests import Batch, ContextEntry
+from tests.harness.kit import make_world
 
 
 def test_an_explanation_given_as_a_function_is_rendered_once_when_read() -> None:

@@ -4,13 +4,12 @@ instance for ARNs, per group for compiled policies, per part for batches."""
 
 from __future__ import annotations
 
-from harness_helpers import INSTANCE_ID, make_settings, make_world
-
 from iamspec.catalog import default_catalog
 from iamspec.harness.backends import LocalBackend
 from iamspec.harness.policies import PolicyStore
 from iamspec.harness.requests import plan, plan_parts
 from iamspec.harness.world import World, WorldTools
+from tests.harness.kit import INSTANCE_ID, make_settings, make_world
 
 OTHER = "99999999-8888-7777-6666-555555555555"
 

@@ -41,8 +41,8 @@ Scenarios tagged ``@live`` (they name deployed principals) run only with
 ``--iam-backend=live``; other runs deselect them and say so in the summary.
 
 Fixtures: ``iam_settings`` (session; ``[tool.iamspec]`` of the rootdir's pyproject.toml),
-``iam_catalog`` (session), ``iam_backend`` (session), ``iam_claim_timeout`` (session;
-``--iam-claim-timeout``), ``world`` (one per scenario) and
+``iam_catalog`` (session), ``iam_backend`` (session), ``world`` (one per scenario; it
+carries ``--iam-claim-timeout`` as ``claim_timeout``) and
 ``outcome`` (what the last When-step got; an error before any When-step).
 
 Every error raised in a step gets a note naming the feature file and line of the step
@@ -162,12 +162,6 @@ def iam_catalog(request: pytest.FixtureRequest) -> Catalog:
 def iam_backend(request: pytest.FixtureRequest) -> Backend:
     """The backend chosen with ``--iam-backend``, started."""
     return session_of(request.config).backend
-
-
-@pytest.fixture(scope="session")
-def iam_claim_timeout(request: pytest.FixtureRequest) -> float:
-    """Seconds one solver call of a universal claim may take (``--iam-claim-timeout``)."""
-    return session_of(request.config).options.claim_timeout
 
 
 @pytest.fixture

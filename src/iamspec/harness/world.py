@@ -30,6 +30,7 @@ from iamspec.harness.declarations import (
     Resource,
 )
 from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownNameError
+from iamspec.harness.options import DEFAULT_CLAIM_TIMEOUT
 from iamspec.harness.outcome import CallResult, Outcome
 from iamspec.harness.phrases import (
     Phrases,
@@ -106,6 +107,9 @@ class World:
         """The actions AWS's simulator is known to answer otherwise here, and why."""
         self.claims: list[ClaimRecord] = []
         """The universal claims the scenario stated, answered (:mod:`iamspec.harness.claims`)."""
+        self.claim_timeout = DEFAULT_CLAIM_TIMEOUT
+        """Seconds one solver call of a claim may take (``--iam-claim-timeout``; set by the
+        plugin)."""
         self._principals: dict[str, Principal] = {}
         self._resources: dict[tuple[str, str], Resource] = {}
 

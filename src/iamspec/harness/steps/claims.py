@@ -31,23 +31,21 @@ from iamspec.harness.world import World
 
 
 @then(parsers.re(r'(?P<claim>"[^"]+"(?:, whatever its tags,)? may (?:always |never )?call ".*)'))
-def principal_claim(world: World, iam_claim_timeout: float, claim: str) -> None:
+def principal_claim(world: World, claim: str) -> None:
     from iamspec.harness.claims import prove_claim  # loads z3 on first use
 
-    prove_claim(world, claim, iam_claim_timeout)
+    prove_claim(world, claim, world.claim_timeout)
 
 
 @then(parsers.re(r'(?P<claim>the polic(?:y|ies) "[^"]+" grants? (?:nothing|exactly) .*)'))
-def policy_claim(world: World, iam_claim_timeout: float, claim: str) -> None:
+def policy_claim(world: World, claim: str) -> None:
     from iamspec.harness.claims import prove_claim
 
-    prove_claim(world, claim, iam_claim_timeout)
+    prove_claim(world, claim, world.claim_timeout)
 
 
 @then(parsers.re(r"the claim (?P<claim>.+) is refuted by a request like:"))
-def refuted_claim(
-    world: World, iam_claim_timeout: float, claim: str, datatable: Sequence[Sequence[str]]
-) -> None:
+def refuted_claim(world: World, claim: str, datatable: Sequence[Sequence[str]]) -> None:
     from iamspec.harness.claims import expect_refuted
 
-    expect_refuted(world, claim, datatable, iam_claim_timeout)
+    expect_refuted(world, claim, datatable, world.claim_timeout)
