@@ -23,29 +23,30 @@ The solver (z3) is loaded when the first claim runs, not with the plugin.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
+from types import ModuleType
 
 from pytest_bdd import parsers, then
 
 from iamspec.harness.world import World
 
 
+def _claims() -> ModuleType:
+    """:mod:`iamspec.harness.claims`, imported (with z3) when the first claim runs."""
+    return importlib.import_module("iamspec.harness.claims")
+
+
 @then(parsers.re(r'(?P<claim>"[^"]+"(?:, whatever its tags,)? may (?:always |never )?call ".*)'))
 def principal_claim(world: World, claim: str) -> None:
-    from iamspec.harness.claims import prove_claim  # loads z3 on first use
-
-    prove_claim(world, claim, world.claim_timeout)
+    _claims().prove_claim(world, claim, world.claim_timeout)
 
 
 @then(parsers.re(r'(?P<claim>the polic(?:y|ies) "[^"]+" grants? (?:nothing|exactly) .*)'))
 def policy_claim(world: World, claim: str) -> None:
-    from iamspec.harness.claims import prove_claim
-
-    prove_claim(world, claim, world.claim_timeout)
+    _claims().prove_claim(world, claim, world.claim_timeout)
 
 
 @then(parsers.re(r"the claim (?P<claim>.+) is refuted by a request like:"))
 def refuted_claim(world: World, claim: str, datatable: Sequence[Sequence[str]]) -> None:
-    from iamspec.harness.claims import expect_refuted
-
-    expect_refuted(world, claim, datatable, world.claim_timeout)
+    _claims().expect_refuted(world, claim, datatable, world.claim_timeout)
