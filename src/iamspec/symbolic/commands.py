@@ -31,16 +31,37 @@ EXIT_INTERNAL = 70
 read_policy: PolicyReader = read_policy_text
 """How both commands read policy files (``{{placeholders}}`` are not filled today)."""
 
-_EXITS = f"""exit status:
-  {EXIT_HOLDS}   every claim proven (diff: NEW allows nothing OLD does not)
-  {EXIT_FAILS}   a claim refuted (diff: NEW allows more), with a counterexample
+_INTERNAL_TEXT = f"""\
+  {EXIT_INTERNAL}  internal defect of iamspec (please report it): the solver and the engine
+      disagree on a counterexample (the message says which request), or any other
+      unexpected failure (with its traceback)
+"""
+
+_EXITS = (
+    f"""exit status:
+  {EXIT_HOLDS}   every claim proven
+  {EXIT_FAILS}   a claim refuted, with a counterexample
   {EXIT_BAD_INPUT}   bad input: a file that cannot be read, a policy that does not parse
       (file:line:column), an unknown action pattern, a malformed claims file
   {EXIT_UNKNOWN}   no claim refuted, but one is unknown (solver time-out, see --timeout) or
       "cannot prove" (a construct without an exact encoding): never a pass
-  {EXIT_INTERNAL}  internal error: the solver and the engine disagree on a counterexample
-      (a bug in iamspec; the message says which request)
 """
+    + _INTERNAL_TEXT
+)
+"""The exit statuses of ``iamspec prove`` (its ``--help`` epilog)."""
+
+_DIFF_EXITS = (
+    f"""exit status:
+  {EXIT_HOLDS}   NEW grants nothing OLD does not (access removed does not count)
+  {EXIT_FAILS}   NEW grants a request OLD does not: new access found, each request listed
+  {EXIT_BAD_INPUT}   bad input: a file that cannot be read, a policy that does not parse
+      (file:line:column), an unknown action pattern
+  {EXIT_UNKNOWN}   no new access found, but the answer is unknown (solver time-out, see
+      --timeout) or "cannot prove" (a construct without an exact encoding): never a pass
+"""
+    + _INTERNAL_TEXT
+)
+"""The exit statuses of ``iamspec diff`` (its ``--help`` epilog)."""
 
 _PROVE_HELP = """Prove universal claims about policies: for every request of a scope (every
 action a pattern matches, every ARN of its resource types, every value of every context key
@@ -89,10 +110,7 @@ def register(subparsers: Any) -> None:
         "diff",
         help="what NEW allows that OLD does not (and the reverse), as concrete requests",
         description=_DIFF_HELP,
-        epilog=_EXITS.replace("every claim proven (diff: ", "(").replace(
-            "a claim refuted (diff: NEW allows more), with a counterexample",
-            "NEW allows a request OLD does not",
-        ),
+        epilog=_DIFF_EXITS,
         formatter_class=formatter,
     )
     diff.add_argument("old", metavar="OLD", help="the policy as it is")
