@@ -1,10 +1,12 @@
 """``iamspec prove`` and ``iamspec diff``: the command-line face of the symbolic layer.
 
 :func:`register` adds both subcommands to the ``iamspec`` parser; each returns its exit
-status. Policy files are read through :data:`read_policy` (the text as written; swap it for
-a reader that fills ``{{placeholders}}`` when the command line learns to). The solver is
-imported only when one of the two commands runs, so the other commands start as fast as
-before.
+status. Policy files are read through a :class:`FillingReader`: their ``{{placeholders}}`` are
+filled from ``[tool.iamspec]`` of the nearest ``pyproject.toml`` that has it, from the current
+folder up, as ``iamspec simulate`` and the scenarios fill them (an unknown or unfilled one is
+bad input naming ``file:line:column``, and a parse error names the position as written). The
+solver is imported only when one of the two commands runs, so the other commands start as
+fast as before.
 """
 
 from __future__ import annotations
@@ -12,8 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from iamspec.errors import PolicyParseError, SimulationInputError
+from iamspec.project.placeholders import Filled, fill
+from iamspec.project.settings import find_project_root, load_settings
 from iamspec.symbolic.policies import PolicyReader, read_policy_text
 
 if TYPE_CHECKING:
@@ -29,7 +36,77 @@ EXIT_UNKNOWN = 3
 EXIT_INTERNAL = 70
 
 read_policy: PolicyReader = read_policy_text
-"""How both commands read policy files (``{{placeholders}}`` are not filled today)."""
+"""How both commands read a policy file's text, before its placeholders are filled."""
+
+
+class FillingReader:
+    """A :data:`~iamspec.symbolic.policies.PolicyReader` that fills ``{{placeholders}}``.
+
+    ``values`` are the project's placeholder values; :meth:`remap` turns a parse error of a
+    filled text back into the position as written.
+    """
+
+    def __init__(
+        self, values: Mapping[str, str], read: PolicyReader = read_policy_text, source: str = ""
+    ) -> None:
+        self._values = values
+        self.source = source
+        """Where the values come from (a pyproject.toml), for the note on stderr."""
+        self._read = read
+        self._filled: dict[str, Filled] = {}
+
+    def __call__(self, path: str) -> str:
+        """The text of ``path`` with its placeholders filled; PlaceholderError (bad input,
+        naming ``file:line:column``) for an unknown or malformed one."""
+        filled = fill(self._read(path), self._values, path)
+        self._filled[path] = filled
+        return filled.text
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The placeholders filled so far, sorted."""
+        return tuple(sorted({n for f in self._filled.values() for n in f.names}))
+
+    def remap(self, err: SimulationInputError) -> SimulationInputError:
+        """``err`` with a parse error's position as written (``err`` itself otherwise)."""
+        cause = err.__cause__
+        if not isinstance(cause, PolicyParseError):
+            return err
+        filled = self._filled.get(cause.source)
+        if filled is None or not filled.names:
+            return err
+        line, column = filled.original_position(cause.line, cause.column)
+        return SimulationInputError(str(PolicyParseError(cause.source, line, column, cause.reason)))
+
+
+def project_reader(start: Path | None = None) -> FillingReader:
+    """A filling reader with the placeholder values of the project found from ``start`` (the
+    current folder) up; without a project, the defaults of ``[tool.iamspec]``.
+
+    Raises SettingsError for a ``[tool.iamspec]`` that cannot be used.
+    """
+    folder = start if start is not None else Path.cwd()
+    root = find_project_root(folder)
+    settings = load_settings(root if root is not None else folder)
+    return FillingReader(settings.placeholder_values(), read_policy, str(settings.source))
+
+
+def _say_filled(command: str, reader: FillingReader) -> None:
+    if reader.names:
+        names = ", ".join("{{" + n + "}}" for n in reader.names)
+        print(f"iamspec {command}: filled {names} from {reader.source}", file=sys.stderr)
+
+
+def _loaded(reader: FillingReader, load: Callable[[], Any]) -> Any:
+    """``load()``, its parse errors named at the position as written."""
+    try:
+        return load()
+    except SimulationInputError as err:
+        remapped = reader.remap(err)
+        if remapped is err:
+            raise
+        raise remapped from err.__cause__
+
 
 _INTERNAL_TEXT = f"""\
   {EXIT_INTERNAL}  internal defect of iamspec (please report it): the solver and the engine
@@ -83,13 +160,18 @@ allowed_exactly_when = a predicate (resource_tag, principal_tag, request_tag, co
 resource_tag_equals_principal_tag, owned_by_instance, resource_arn_like, action_matches,
 any, not); no_new_access_over = [files]; equivalent_to = [files]. Scope: actions,
 resource_types, resource, principal, context, absent, any_context_key; boundary and scp
-(SCP levels, root first) beside policies.
+(SCP levels, root first) beside policies. {{placeholders}} in the policy files are filled
+from [tool.iamspec] of the nearest pyproject.toml that has it (from the current folder up),
+as iamspec simulate fills them.
 """
 
 _DIFF_HELP = """Compare two policy files: every request NEW allows that OLD does not (new
 access) and every one OLD allows that NEW does not (access removed), one concrete request
 per action, each replayed through the simulator. The pull-request gate for a policy
 repository: exit 0 when NEW grants nothing OLD does not.
+
+{{placeholders}} in the policy files are filled from [tool.iamspec] of the nearest
+pyproject.toml that has it (from the current folder up), as iamspec simulate fills them.
 """
 
 
@@ -179,7 +261,9 @@ def run_prove(args: argparse.Namespace) -> int:
     from iamspec.symbolic.replay import SoundnessError
 
     options = _options(args)
-    claims = load_claims(args.claims, read=read_policy)
+    reader = project_reader()
+    claims = _loaded(reader, lambda: load_claims(args.claims, read=reader))
+    _say_filled("prove", reader)
     results: list[tuple[str, ClaimResult]] = []
     try:
         for claim in claims:
@@ -260,8 +344,10 @@ def run_diff(args: argparse.Namespace) -> int:
     from iamspec.symbolic.scope import Scope
 
     options = _options(args)
-    old = load_policy_set([args.old], read=read_policy)
-    new = load_policy_set([args.new], read=read_policy)
+    reader = project_reader()
+    old = _loaded(reader, lambda: load_policy_set([args.old], read=reader))
+    new = _loaded(reader, lambda: load_policy_set([args.new], read=reader))
+    _say_filled("diff", reader)
     scope = Scope(actions=tuple(args.action) or ("*",))
     try:
         result = diff_policies(old, new, scope, options=options, max_requests=args.max_requests)
