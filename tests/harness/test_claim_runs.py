@@ -170,3 +170,34 @@ def test_the_claim_timeout_must_be_a_number(project):
     result = run(project, HOLDS, "--iam-claim-timeout=soon")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "--iam-claim-timeout" in result.stderr.str()
+
+
+def test_under_moto_the_refuting_request_reaches_the_results_and_the_drift_report(
+    project, fake_aws
+):
+    pytest.importorskip("iamspec.moto")
+    refuted = """
+        Then the claim "test-admin" may call "connect:DescribeUser" only when the resource's tag "Team" is "Test" is refuted by a request like:
+          | resource tags | Department=Test |
+          | decision      | allowed         |
+    """
+    result = run(
+        project,
+        refuted,
+        "--iam-backend=moto",
+        "--compare-local",
+        "--iam-results=out.json",
+        "--drift-report=drift.json",
+    )
+    result.assert_outcomes(passed=1)
+    (scenario,) = json.loads((project.path / "out.json").read_text())["scenarios"]
+    (call,) = scenario["calls"]
+    assert call["backend"] == "moto"
+    assert call["action"] == "connect:DescribeUser"
+    (request,) = call["requests"]
+    assert (request["decision"], request["local_decision"]) == ("allowed", "allowed")
+    (claim,) = scenario["claims"]
+    assert claim["backend_decision"] == "allowed"
+    drift = json.loads((project.path / "drift.json").read_text())
+    assert drift["requests_compared"] == 1
+    assert drift["disagreements"] == []

@@ -13,6 +13,7 @@ import pytest
 import z3
 
 from iamspec.errors import UnknownActionError
+from iamspec.harness.backends import ApiOptions, MotoBackend
 from iamspec.harness.claims import ClaimFailure, expect_refuted, prove_claim
 from iamspec.harness.errors import ScenarioInputError, TagKeyTypoError, UnknownNameError
 from iamspec.harness.world import World
@@ -280,3 +281,56 @@ def test_policy_claims_compare_two_files(tmp_path):
             30,
         )
     assert [r.status for r in world.claims] == ["proven", "refuted"]
+
+
+# --------------------------------------------------------------------------------------------
+# under an API backend, the refuting request is asked of it too
+
+
+@pytest.fixture
+def moto_world(tmp_path, fake_aws):
+    pytest.importorskip("iamspec.moto")
+    made = make_world(tmp_path)
+    backend = MotoBackend(made.catalog, made.settings, ApiOptions(compare_local=True))
+    backend.start()
+    try:
+        moto = World(made.settings, made.catalog, made.policies, backend)
+        backend.begin_scenario()
+        moto.add_principal("user", "test-admin", "department.json")
+        moto.step = "features/x.feature:9"
+        yield moto
+    finally:
+        backend.close()
+
+
+def test_under_moto_a_refuting_request_is_asked_and_kept_for_the_drift_report(moto_world):
+    with pytest.raises(ClaimFailure) as caught:
+        prove_claim(moto_world, ONLY_TEAM, 30)
+    assert "does not confirm" not in str(caught.value)
+    (asked,) = moto_world.results
+    assert asked.backend == "moto"
+    assert asked.step == "features/x.feature:9"
+    assert asked.call.action == "connect:DescribeUser"
+    (part,) = asked.parts
+    assert part.answer.decision.value == "allowed"
+    assert "answered by moto: SimulatePrincipalPolicy" in part.answer.explanation
+    assert part.answer.reference is not None  # --compare-local: the local evaluator answered too
+    assert not part.answer.drift
+    (record,) = moto_world.claims
+    assert (record.decision, record.backend_decision) == ("allowed", "allowed")
+
+
+def test_under_moto_an_expected_refutation_is_confirmed_by_the_backend(moto_world):
+    expect_refuted(
+        moto_world,
+        ONLY_TEAM,
+        [["resource tags", "Department=Test"], ["decision", "allowed"]],
+        30,
+    )
+    assert moto_world.claims[0].passed
+    assert [r.backend for r in moto_world.results] == ["moto"]
+
+
+def test_under_moto_a_proven_claim_asks_nothing(moto_world):
+    prove_claim(moto_world, ONLY_DEPARTMENT, 30)
+    assert moto_world.results == []
