@@ -32,6 +32,7 @@ sys.path.insert(0, {str(PROJECT)!r})
 """
 
 UNDECIDED = """
+import pytest
 import z3
 from iamspec.symbolic import prover
 
@@ -44,7 +45,10 @@ class Undecided(z3.Solver):
         return "timeout"
 
 
-prover.z3.Solver = Undecided
+@pytest.fixture(autouse=True)
+def undecided(monkeypatch):
+    # a fixture, so the in-process run leaves z3 as it found it
+    monkeypatch.setattr(prover.z3, "Solver", Undecided)
 """
 
 DEPARTMENT = {
@@ -123,6 +127,9 @@ def test_a_refuted_claim_fails_and_its_scenario_passes_when_pasted(project):
 
 
 def test_an_unknown_answer_fails_the_scenario(project):
+    import z3  # the project's conftest patches z3 for its own run only
+
+    solver = z3.Solver
     (project.path / "conftest.py").write_text(CONFTEST + UNDECIDED)
     result = run(project, HOLDS, "--iam-claim-timeout=0.5")
     result.assert_outcomes(failed=1)
@@ -130,6 +137,7 @@ def test_an_unknown_answer_fails_the_scenario(project):
     assert "the claim is not proven" in output
     assert "an undecided claim never passes" in output
     assert "--iam-claim-timeout (now 0.5 s)" in output
+    assert z3.Solver is solver
 
 
 def test_a_claim_that_cannot_be_read_names_the_step_and_is_no_decision(project):
