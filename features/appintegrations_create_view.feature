@@ -29,3 +29,7 @@ Feature: Create and view Amazon AppIntegrations event integrations
       | app-integrations:UpdateEventIntegration | event integration "order-events" |
       | app-integrations:DeleteEventIntegration | event integration "order-events" |
       | app-integrations:GetDataIntegration     | data integration "crm-data"      |
+
+  Scenario: the rule, for every request
+    Then "integration-viewer" may always call "app-integrations:CreateEventIntegration, app-integrations:GetEventIntegration, app-integrations:ListEventIntegrations"
+    And "integration-viewer" may never call "app-integrations:Update*, app-integrations:Delete*, app-integrations:*DataIntegration*"

@@ -42,3 +42,7 @@ Feature: IAM users integrate Amazon Connect with external applications
   Scenario: other AppIntegrations actions are not granted
     When "integrator" calls "app-integrations:CreateApplication" on any resource
     Then the request is implicitly denied
+
+  Scenario: the rule, for every request
+    Then "integrator" may always call "app-integrations:ListEventIntegrations, app-integrations:CreateEventIntegration, app-integrations:GetEventIntegration, app-integrations:UpdateEventIntegration, app-integrations:DeleteEventIntegration, app-integrations:ListDataIntegrations, app-integrations:CreateDataIntegration, app-integrations:GetDataIntegration, app-integrations:UpdateDataIntegration, app-integrations:DeleteDataIntegration"
+    And "integrator" may never call "app-integrations:*Application*"

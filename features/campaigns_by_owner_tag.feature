@@ -55,3 +55,10 @@ Feature: Operators see only the campaigns of their own Amazon Connect instance
       | connect-campaigns:ListCampaigns         |                                | allowed           |
       | connect-campaigns:GetCampaignStateBatch | outbound campaign other-spring | allowed           |
       | connect-campaigns:DescribeCampaign      | outbound campaign other-spring | implicitly denied |
+
+  Scenario: the rule, for every campaign and every owner tag
+    Then "main-operator" may call "connect-campaigns:*" only when the resource is owned by the Connect instance "main"
+    And "main-operator" may call "connect-campaigns:DescribeCampaign, connect-campaigns:GetCampaignState" exactly when the resource's tag "owner" is "arn:aws:connect:us-east-1:111122223333:instance/{{connect_instances.main}}"
+    And the claim "main-operator" may always call "connect-campaigns:ListCampaigns, connect-campaigns:GetCampaignStateBatch" is refuted by a request like:
+      | action   | connect-campaigns:ListCampaigns |
+      | decision | implicitly denied               |

@@ -34,3 +34,7 @@ Feature: Disable outbound campaigns for an Amazon Connect instance
       | action                                       | resource | decision          |
       | connect-campaigns:StartInstanceOnboardingJob |          | implicitly denied |
       | events:PutRule                               |          | implicitly denied |
+
+  Scenario: the rule, for every key and every request
+    Then "campaigns-offboarding" may call "kms:*" only when the resource's ARN is "arn:aws:kms:us-east-1:111122223333:key/{{key-id}}"
+    And "campaigns-offboarding" may never call "connect-campaigns:StartInstanceOnboardingJob, kms:CreateGrant, iam:CreateServiceLinkedRole"

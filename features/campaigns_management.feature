@@ -52,3 +52,7 @@ Feature: Campaign managers run outbound campaigns
       | connect-campaigns:StartCampaign          |
       | connect-campaigns:UpdateCampaignSchedule |
       | connect-campaigns:TagResource            |
+
+  Scenario: the rule, for every campaign and every request
+    Then "campaign-manager" may always call "connect-campaigns:CreateCampaign, connect-campaigns:DeleteCampaign, connect-campaigns:DescribeCampaign, connect-campaigns:UpdateCampaignName, connect-campaigns:GetCampaignState, connect-campaigns:UpdateCampaignOutboundCallConfig, connect-campaigns:UpdateCampaignDialerConfig, connect-campaigns:PauseCampaign, connect-campaigns:ResumeCampaign, connect-campaigns:StopCampaign, connect-campaigns:GetCampaignStateBatch, connect-campaigns:ListCampaigns"
+    And "campaign-manager" may never call "connect-campaigns:*InstanceOnboardingJob*, connect-campaigns:*ConnectInstanceConfig, connect-campaigns:TagResource"

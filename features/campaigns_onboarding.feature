@@ -49,3 +49,9 @@ Feature: Onboard an Amazon Connect instance to outbound campaigns
       | connect-campaigns:DeleteConnectInstanceConfig |                       | implicitly denied |
       | events:DeleteRule                             |                       | implicitly denied |
       | connect:DeleteInstance                        | Connect instance main | implicitly denied |
+
+  Scenario: the rule, for every key, instance and request
+    Then "campaigns-onboarding" may call "kms:DescribeKey, kms:CreateGrant" only when the resource's ARN is "arn:aws:kms:us-east-1:111122223333:key/{{key-id}}"
+    And "campaigns-onboarding" may call "connect:DescribeInstance" exactly when the resource's ARN is "arn:aws:connect:us-east-1:111122223333:instance/{{connect_instances.main}}"
+    And the claim "campaigns-onboarding" may call "iam:CreateServiceLinkedRole" only when the context key "iam:AWSServiceName" is "connect-campaigns.amazonaws.com" is refuted by a request like:
+      | decision | allowed |

@@ -22,3 +22,7 @@ Feature: Read-only access to outbound campaigns
   Scenario: no campaign action that changes something is granted
     When "campaign-auditor" calls each action matching "connect-campaigns:Update*" on the outbound campaign "spring-sale"
     Then every request is implicitly denied
+
+  Scenario: the rule, for every campaign and every request
+    Then "campaign-auditor" may always call "connect-campaigns:DescribeCampaign, connect-campaigns:GetCampaignState, connect-campaigns:GetCampaignStateBatch, connect-campaigns:ListCampaigns"
+    And "campaign-auditor" may never call "connect-campaigns:Create*, connect-campaigns:Delete*, connect-campaigns:Update*, connect-campaigns:Pause*, connect-campaigns:Resume*, connect-campaigns:Start*, connect-campaigns:Stop*, connect-campaigns:Put*, connect-campaigns:Tag*, connect-campaigns:Untag*"

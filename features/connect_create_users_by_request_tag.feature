@@ -39,3 +39,7 @@ Feature: Team A admins create agents only when they tag them Owner=TeamA
       | connect:UntagResource | Connect user "agent-9" | Owner=TeamA  | implicitly denied |
       | connect:DeleteUser    | Connect user "agent-9" |              | implicitly denied |
       | connect:DescribeUser  | Connect user "agent-9" |              | implicitly denied |
+
+  Scenario: the rule, for every request tag
+    Then "team-a-admin" may call "connect:CreateUser, connect:TagResource" exactly when the request tag "Owner" is "TeamA"
+    And "team-a-admin" may never call "connect:DeleteUser, connect:UntagResource, connect:UpdateUser*"

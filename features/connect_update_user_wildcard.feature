@@ -38,3 +38,10 @@ Feature: "connect:UpdateUser*" is nine actions, and not all of them update an ag
     Then "test-admin" gets these decisions:
       | action              | resource             | decision |
       | connect:UpdateUser* | Connect user jdoe    | allowed  |
+
+  Scenario: the page's rule, "update only agents", does not hold for the wildcard
+    Then the claim "test-admin" may call "connect:UpdateUser*" only when the resource's ARN is like "arn:aws:connect:*:*:instance/*/agent/*" is refuted by a request like:
+      | action        | connect:UpdateUserHierarchyGroupName |
+      | resource tags | Department=Test                      |
+      | decision      | allowed                              |
+    And "test-admin" may call "connect:UpdateUser*" on a Connect user only when the resource's tag "Department" is "Test"

@@ -56,3 +56,12 @@ Feature: Test-department admins describe and update only Test-department agents
       | action                           | resource                                                      | decision          |
       | connect:UpdateUserRoutingProfile | the Connect user "jdoe" and the routing profile "test-queue-profile" | allowed           |
       | connect:UpdateUserRoutingProfile | the Connect user "jdoe" and the routing profile "basic-profile"      | implicitly denied |
+
+  Scenario: the rule, for every agent and every tag value
+    Then "test-admin" may call "connect:DescribeUser, connect:UpdateUser*" only when the resource's tag "Department" is "Test"
+    And "test-admin" may call "connect:DescribeUser" on a Connect user exactly when the resource's tag "Department" is "Test"
+    And "test-admin" may never call "connect:DeleteUser, connect:CreateUser"
+    And the claim "test-admin" may call "connect:DescribeUser" only when the resource's tag "Team" is "Test" is refuted by a request like:
+      | action        | connect:DescribeUser |
+      | resource tags | Department=Test      |
+      | decision      | allowed              |

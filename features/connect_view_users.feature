@@ -31,3 +31,7 @@ Feature: Junior application developers view Amazon Connect users
     Given the IAM user "outsider"
     When "outsider" calls "connect:DescribeUser" on the Connect user "agent-1"
     Then the request is implicitly denied
+
+  Scenario: the rule, for every member's request
+    Then "dev-1" may always call "connect:DescribeUser, connect:ListUsers"
+    And "dev-1" may never call "connect:Create*, connect:Update*, connect:Delete*, connect:Tag*"

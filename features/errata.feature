@@ -96,3 +96,15 @@ Feature: Errata of the published Amazon Connect policy examples
       | position | severity | code                 | mentions                             |
       | 1:1      | error    | grammar              | statement fragment                   |
       | 1:246    | error    | unfilled-placeholder | 'customer_account_id' (account part) |
+
+  Scenario: "Describe and update Amazon Connect users based on tags" lets its admin update more than agents
+    The page says the policy allows describing and updating Amazon Connect users tagged
+    Department=Test. Its connect:UpdateUser* also matches UpdateUserHierarchyGroupName and
+    UpdateUserHierarchyStructure, which act on hierarchy groups and instances: the claim that
+    it updates only agents is refuted by a request the published file allows.
+    Given the IAM user "page-admin" with the policy "published/describe-and-update-amazon-connect-users-based-on-tags.json"
+    Then "page-admin" may call "connect:DescribeUser, connect:UpdateUser*" only when the resource's tag "Department" is "Test"
+    And the claim "page-admin" may call "connect:DescribeUser, connect:UpdateUser*" only when the resource's ARN is like "arn:aws:connect:*:*:instance/*/agent/*" is refuted by a request like:
+      | action        | connect:UpdateUserHierarchyGroupName |
+      | resource tags | Department=Test                      |
+      | decision      | allowed                              |

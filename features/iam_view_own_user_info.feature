@@ -42,3 +42,7 @@ Feature: IAM users view their own user and its policies
   Scenario: a user without the policy cannot even read himself
     When "bob" calls "iam:GetUser" on the IAM user "bob"
     Then the request is implicitly denied
+
+  Scenario: the rule, for every IAM user's ARN
+    Then "alice" may call "iam:GetUser, iam:GetUserPolicy, iam:ListGroupsForUser, iam:ListAttachedUserPolicies, iam:ListUserPolicies" exactly when the resource's ARN is like "arn:aws:iam::*:user/alice"
+    And "alice" may never call "iam:Create*, iam:Delete*, iam:Put*, iam:Attach*, iam:Update*"

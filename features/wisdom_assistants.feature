@@ -29,3 +29,7 @@ Feature: Create and view Amazon Connect Wisdom assistants
   Scenario: knowledge bases are not assistants
     When "wisdom-admin" calls "wisdom:CreateKnowledgeBase"
     Then the request is implicitly denied
+
+  Scenario: the rule, for every assistant and every request
+    Then "wisdom-admin" may always call "wisdom:CreateAssistant, wisdom:GetAssistant, wisdom:ListAssistants, wisdom:DeleteAssistant"
+    And "wisdom-admin" may never call "wisdom:*KnowledgeBase*, wisdom:*AssistantAssociation*, wisdom:TagResource"

@@ -30,6 +30,10 @@ def test_valid_options_pass():
         ({"backend": "local"}, "--compare-local compares an API backend with the local"),
         ({"max_calls": -1}, "--iam-max-calls must be 0 (no cap) or more"),
         ({"max_attempts": 0}, "--iam-max-attempts must be at least 1"),
+        *(
+            ({"claim_timeout": bad}, "--iam-claim-timeout must be a positive number of seconds")
+            for bad in (0.0, -1.0, float("inf"), float("nan"), -float("inf"))
+        ),
     ],
 )
 def test_bad_options_are_usage_errors(change, message):

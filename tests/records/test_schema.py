@@ -21,6 +21,7 @@ from iamspec.records import results as records_results
 from iamspec.records.loading import results_schema
 from iamspec.records.results import (
     CallRecord,
+    ClaimRecord,
     DeselectedScenarioRecord,
     KnownDifferenceRecord,
     LintWarningRecord,
@@ -53,6 +54,7 @@ _DEFS = {
     PolicyTextRecord: "policyText",
     PolicyRefRecord: "policyRef",
     DeselectedScenarioRecord: "deselectedScenario",
+    ClaimRecord: "claim",
 }
 
 SHARED_DEFS = {

@@ -302,6 +302,42 @@ def test_help_states_the_exit_statuses():
         assert "70" in result.stdout
 
 
+def _exit_lines(command: str) -> dict[str, str]:
+    """The first line of each exit status of ``iamspec COMMAND --help``, by status."""
+    text = subprocess.run(
+        [sys.executable, "-m", "iamspec.cli", command, "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lines = text[text.index("exit status:") :].splitlines()[1:]
+    found = {}
+    for line in lines:
+        status, _, rest = line.strip().partition(" ")
+        if status.isdigit() and line.startswith("  ") and not line.startswith("      "):
+            found[status] = rest.strip()
+    return found
+
+
+def test_diff_help_states_each_status_as_run_diff_returns_it():
+    found = _exit_lines("diff")
+    assert sorted(found, key=int) == ["0", "1", "2", "3", "70"]
+    assert found["0"].startswith("NEW grants nothing OLD does not")
+    assert found["1"].startswith("NEW grants a request OLD does not")
+    assert found["2"].startswith("bad input")
+    assert found["3"].startswith("no new access found, but the answer is unknown")
+    assert found["70"].startswith("internal defect of iamspec")
+    assert "claim" not in " ".join(found.values())
+
+
+def test_prove_help_states_each_status():
+    found = _exit_lines("prove")
+    assert sorted(found, key=int) == ["0", "1", "2", "3", "70"]
+    assert found["0"] == "every claim proven"
+    assert found["1"].startswith("a claim refuted")
+    assert found["70"].startswith("internal defect of iamspec")
+
+
 def test_other_commands_do_not_load_the_solver():
     result = subprocess.run(
         [sys.executable, "-c", "import sys, iamspec.cli; print('z3' in sys.modules)"],

@@ -8,6 +8,7 @@ not after the whole run) and :func:`add_markers` declares the ``live`` marker.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,18 @@ from iamspec.files import output_file_problem
 from iamspec.harness.backends import BACKENDS
 from iamspec.terminal import printable
 
-__all__ = ["GROUP", "Options", "add_markers", "add_options", "check", "check_outputs"]
+__all__ = [
+    "DEFAULT_CLAIM_TIMEOUT",
+    "GROUP",
+    "Options",
+    "add_markers",
+    "add_options",
+    "check",
+    "check_outputs",
+]
+
+DEFAULT_CLAIM_TIMEOUT = 30.0
+"""Seconds one solver call of a universal claim may take unless ``--iam-claim-timeout`` says."""
 
 GROUP = "iamspec"
 """The name of the harness's group of options in ``pytest --help``."""
@@ -73,6 +85,14 @@ def add_options(parser: pytest.Parser) -> None:
         default=8,
         help="moto/live: attempts per API request, the first included (default 8)",
     )
+    group.addoption(
+        "--iam-claim-timeout",
+        metavar="SECONDS",
+        type=float,
+        default=DEFAULT_CLAIM_TIMEOUT,
+        help="give up on one solver call of a universal claim after this long: the claim is "
+        "then unknown and its scenario fails, never passes (default 30)",
+    )
 
 
 def add_markers(config: pytest.Config) -> None:
@@ -95,6 +115,7 @@ class Options:
     max_calls: int
     retry_mode: str
     max_attempts: int
+    claim_timeout: float = DEFAULT_CLAIM_TIMEOUT
 
     @classmethod
     def of(cls, config: pytest.Config) -> Options:
@@ -107,6 +128,7 @@ class Options:
             max_calls=config.getoption("iam_max_calls"),
             retry_mode=config.getoption("iam_retry_mode"),
             max_attempts=config.getoption("iam_max_attempts"),
+            claim_timeout=config.getoption("iam_claim_timeout"),
         )
 
 
@@ -121,6 +143,8 @@ def check(options: Options) -> None:
         raise pytest.UsageError("iamspec: --iam-max-calls must be 0 (no cap) or more")
     if options.max_attempts < 1:
         raise pytest.UsageError("iamspec: --iam-max-attempts must be at least 1")
+    if not math.isfinite(options.claim_timeout) or options.claim_timeout <= 0:
+        raise pytest.UsageError("iamspec: --iam-claim-timeout must be a positive number of seconds")
 
 
 def check_outputs(options: Options, base: Path) -> None:

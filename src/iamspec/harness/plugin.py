@@ -33,12 +33,16 @@ Options (see :func:`iamspec.harness.options.add_options`):
   checks included, through a counter file under a lock); reaching it fails the scenario and
   stops the run. The summary states the run's total.
 - ``--iam-retry-mode standard|adaptive``, ``--iam-max-attempts N``: botocore's retries.
+- ``--iam-claim-timeout SECONDS`` (default 30): how long one solver call of a universal
+  claim (:mod:`~iamspec.harness.claims`) may take; a claim that needs longer is unknown and
+  fails its scenario.
 
 Scenarios tagged ``@live`` (they name deployed principals) run only with
 ``--iam-backend=live``; other runs deselect them and say so in the summary.
 
 Fixtures: ``iam_settings`` (session; ``[tool.iamspec]`` of the rootdir's pyproject.toml),
-``iam_catalog`` (session), ``iam_backend`` (session), ``world`` (one per scenario) and
+``iam_catalog`` (session), ``iam_backend`` (session), ``world`` (one per scenario; it
+carries ``--iam-claim-timeout`` as ``claim_timeout``) and
 ``outcome`` (what the last When-step got; an error before any When-step).
 
 Every error raised in a step gets a note naming the feature file and line of the step

@@ -150,7 +150,7 @@ def step_failed(
 
 def finish(request: pytest.FixtureRequest) -> None:
     """Complete the record from the scenario's world: calls, principals, resources, policies
-    (and their linter warnings), known differences, Simulate* calls and retries."""
+    (and their linter warnings), known differences, Simulate* calls and retries, claims."""
     node = request.node
     record = node.stash.get(_RECORD, None)
     if record is None:
@@ -205,6 +205,7 @@ def finish(request: pytest.FixtureRequest) -> None:
     record.known_difference = (
         "; ".join(f"{', '.join(k.actions)}: {k.reason}" for k in world.known_differences) or None
     )
+    record.claims = list(world.claims)
 
 
 def attach(

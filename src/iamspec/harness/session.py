@@ -328,6 +328,7 @@ def new_world(request: pytest.FixtureRequest, backend: Backend) -> World:
     created = World(state.settings, state.catalog, state.store, backend, state.world_tools)
     created.step = request.node.stash.get(STEP, None)
     created.live_only = request.node.get_closest_marker("live") is not None
+    created.claim_timeout = state.options.claim_timeout
     request.node.stash[WORLD] = created
     return created
 

@@ -125,6 +125,20 @@ def _then() -> list[str]:
             f'"P" is {word} every action of the services "S1, S2" at the access levels "{levels}"'
         )
     phrases.append('"P" is denied every action of the service "S" at the access level "Write"')
+    tag = 'the resource\'s tag "K" is "V"'
+    phrases += [
+        f'"P" may call "ACTIONS" only when {tag}',
+        f'"P" may call "ACTIONS" exactly when {tag}',
+        f'"P" may call "ACTIONS" on a Connect user only when {tag}',
+        '"P" may always call "ACTIONS"',
+        '"P" may never call "ACTIONS"',
+        '"P", whatever its tags, may call "ACTIONS" only when the resource\'s tag "K" equals '
+        'the caller\'s tag "K"',
+        'the policy "NEW" grants nothing that "OLD" does not',
+        'the policy "NEW" grants nothing that "OLD" does not for actions matching "PATTERNS"',
+        'the policy "A" grants exactly what "B" grants',
+        'the claim "P" may never call "ACTIONS" is refuted by a request like:',
+    ]
     return phrases
 
 

@@ -30,6 +30,7 @@ from iamspec.harness.declarations import (
     Resource,
 )
 from iamspec.harness.errors import ScenarioFailure, ScenarioInputError, UnknownNameError
+from iamspec.harness.options import DEFAULT_CLAIM_TIMEOUT
 from iamspec.harness.outcome import CallResult, Outcome
 from iamspec.harness.phrases import (
     Phrases,
@@ -44,6 +45,7 @@ from iamspec.harness.requests import Call, Expansion, RequestBuilder
 from iamspec.harness.resource_arns import ResourceArns, connect_instance_id
 from iamspec.policy.parser import PolicyKind
 from iamspec.project.settings import Settings
+from iamspec.records.results import ClaimRecord
 from iamspec.resource_kinds import (
     KINDS_BY_PHRASE,
     RAW_ARN,
@@ -103,6 +105,11 @@ class World:
         """The scenario carries the ``@live`` tag (set by the plugin)."""
         self.known_differences: list[KnownDifferenceDeclaration] = []
         """The actions AWS's simulator is known to answer otherwise here, and why."""
+        self.claims: list[ClaimRecord] = []
+        """The universal claims the scenario stated, answered (:mod:`iamspec.harness.claims`)."""
+        self.claim_timeout = DEFAULT_CLAIM_TIMEOUT
+        """Seconds one solver call of a claim may take (``--iam-claim-timeout``; set by the
+        plugin)."""
         self._principals: dict[str, Principal] = {}
         self._resources: dict[tuple[str, str], Resource] = {}
 

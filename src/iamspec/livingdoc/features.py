@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from iamspec.livingdoc.coverage import ScenarioLink
 from iamspec.livingdoc.deciding import StatementRef
+from iamspec.livingdoc.guarantees import Guarantee
 from iamspec.livingdoc.labels import Label, status_label
 from iamspec.livingdoc.matrix import Matrix
 from iamspec.livingdoc.not_run import NotRunGroup, NotRunScenario, reason_counts
@@ -34,6 +35,8 @@ class FeatureView:
     decided: Mapping[StatementRef, tuple[ScenarioLink, ...]]
     matrix: Matrix
     not_run: tuple[NotRunGroup, ...] = ()
+    guarantees: tuple[Guarantee, ...] = ()
+    """The universal claims its scenarios state, with the prover's answers."""
 
     @property
     def page(self) -> str:
@@ -57,6 +60,11 @@ class FeatureView:
     @property
     def skipped(self) -> int:
         return self.count("skipped")
+
+    @property
+    def guarantees_proven(self) -> int:
+        """Its claims proven (vacuous ones included)."""
+        return sum(1 for g in self.guarantees if g.holds)
 
     @property
     def not_run_rows(self) -> tuple[NotRunScenario, ...]:

@@ -26,7 +26,7 @@ from iamspec.livingdoc.drift import DriftView, build_drift
 from iamspec.livingdoc.errata import Errata, collect_errata
 from iamspec.livingdoc.feature_builder import FeatureBuilder
 from iamspec.livingdoc.features import FeatureView
-from iamspec.livingdoc.guarantees import GuaranteeSource
+from iamspec.livingdoc.guarantees import Guarantee, GuaranteeSource, RecordedGuarantees
 from iamspec.livingdoc.labels import format_date
 from iamspec.livingdoc.not_run import (
     NotRunScenario,
@@ -82,6 +82,13 @@ class Site:
     uncollected: tuple[UncollectedFeature, ...] = ()
     access: Access = field(default_factory=lambda: Access((), (), ()))
     """Who may do what: the answers by principal, action and resource kind."""
+    guarantee_counts: tuple[tuple[str, int], ...] = ()
+    """(state, claims) of the run's universal claims (none: the run stated no claim)."""
+
+    @property
+    def guarantees(self) -> tuple[Guarantee, ...]:
+        """Every feature's claims, in feature order."""
+        return tuple(g for f in self.features for g in f.guarantees)
 
     @property
     def scenarios(self) -> tuple[ScenarioView, ...]:
@@ -220,10 +227,18 @@ def build_site(
     for skipped in run.deselected:
         not_run.setdefault(skipped.feature_file, []).append(skipped)
     slugs: set[str] = set()
+    claims = RecordedGuarantees(run)
     features = tuple(
-        builder.feature(by_file.get(name, []), _feature_slug(name, slugs), not_run.get(name, []))
+        dataclasses.replace(
+            builder.feature(
+                by_file.get(name, []), _feature_slug(name, slugs), not_run.get(name, [])
+            ),
+            guarantees=claims.for_feature(name),
+        )
         for name in sorted(by_file.keys() | not_run.keys())
     )
+    if guarantees is None:
+        guarantees = claims
     uncollected = uncollected_features(root, by_file.keys() | not_run.keys())
     policies = tuple(sorted(library.views, key=lambda v: v.display))
     loaded = {v.display for v in policies}
@@ -248,5 +263,14 @@ def build_site(
     drift = build_drift(run, features) if run.compare_local else None
     access = build_access(features, library, _canonical_names(catalog), guarantees)
     return Site(
-        meta, features, policies, coverage, errata, format_date(stamp), drift, uncollected, access
+        meta,
+        features,
+        policies,
+        coverage,
+        errata,
+        format_date(stamp),
+        drift,
+        uncollected,
+        access,
+        claims.counts(),
     )

@@ -26,6 +26,7 @@ __all__ = [
     "RUN_STATES",
     "SCHEMA_VERSION",
     "CallRecord",
+    "ClaimRecord",
     "DeselectedScenarioRecord",
     "KnownDifferenceRecord",
     "LintWarningRecord",
@@ -212,6 +213,42 @@ class ResourceRecord:
 
 
 @dataclass
+class ClaimRecord:
+    """A universal claim a step stated, and how the prover answered it.
+
+    ``status`` is the prover's answer (``proven``, ``refuted``, ``unknown``, ``cannot
+    prove``); ``expected`` what the step wanted (``proven``, or ``refuted`` for a refutation
+    the feature expects); ``passed`` whether the step got it. A refuted claim carries the
+    request that breaks it (``counterexample``: action, resource, boto3 ContextEntries), its
+    decision under the claim's (first) policies, and the request as a scenario.
+    """
+
+    step: str | None
+    text: str
+    form: str
+    status: str
+    expected: str
+    passed: bool
+    statement: str
+    principal: str | None = None
+    actions: list[str] = field(default_factory=list)
+    resource_kind: str | None = None
+    policies: list[str] = field(default_factory=list)
+    boundary: str | None = None
+    compared: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    vacuous: bool = False
+    counterexample: dict[str, Any] | None = None
+    decision: str | None = None
+    scenario: str | None = None
+    explanation: str = ""
+    unsupported: list[str] = field(default_factory=list)
+    facts: dict[str, str] = field(default_factory=dict)
+    backend_decision: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
 class ScenarioRecord:
     """One scenario (one Examples row of an outline) of one run."""
 
@@ -239,6 +276,8 @@ class ScenarioRecord:
     simulate_retries: int = 0
     known_differences: list[KnownDifferenceRecord] = field(default_factory=list)
     evaluated_policies: list[PolicyRefRecord] = field(default_factory=list)
+    claims: list[ClaimRecord] = field(default_factory=list)
+    """The universal claims the scenario's steps stated (claim steps), in order."""
 
     def to_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = _plain(self)
@@ -263,6 +302,11 @@ class ScenarioRecord:
         ]
         values["evaluated_policies"] = [
             PolicyRefRecord(**r) for r in data.get("evaluated_policies", [])
+        ]
+        claim_fields = {f.name for f in fields(ClaimRecord)}
+        values["claims"] = [
+            ClaimRecord(**{k: v for k, v in c.items() if k in claim_fields})
+            for c in data.get("claims", [])
         ]
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in known})

@@ -1,10 +1,12 @@
 """``iamspec prove`` and ``iamspec diff``: the command-line face of the symbolic layer.
 
 :func:`register` adds both subcommands to the ``iamspec`` parser; each returns its exit
-status. Policy files are read through :data:`read_policy` (the text as written; swap it for
-a reader that fills ``{{placeholders}}`` when the command line learns to). The solver is
-imported only when one of the two commands runs, so the other commands start as fast as
-before.
+status. Policy files are read through a :class:`FillingReader`: their ``{{placeholders}}`` are
+filled from ``[tool.iamspec]`` of the nearest ``pyproject.toml`` that has it, from the current
+folder up, as ``iamspec simulate`` and the scenarios fill them (an unknown or unfilled one is
+bad input naming ``file:line:column``, and a parse error names the position as written). The
+solver is imported only when one of the two commands runs, so the other commands start as
+fast as before.
 """
 
 from __future__ import annotations
@@ -12,8 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from iamspec.errors import PolicyParseError, SimulationInputError
+from iamspec.project.placeholders import Filled, fill
+from iamspec.project.settings import find_project_root, load_settings
 from iamspec.symbolic.policies import PolicyReader, read_policy_text
 
 if TYPE_CHECKING:
@@ -29,18 +36,109 @@ EXIT_UNKNOWN = 3
 EXIT_INTERNAL = 70
 
 read_policy: PolicyReader = read_policy_text
-"""How both commands read policy files (``{{placeholders}}`` are not filled today)."""
+"""How both commands read a policy file's text, before its placeholders are filled."""
 
-_EXITS = f"""exit status:
-  {EXIT_HOLDS}   every claim proven (diff: NEW allows nothing OLD does not)
-  {EXIT_FAILS}   a claim refuted (diff: NEW allows more), with a counterexample
+
+class FillingReader:
+    """A :data:`~iamspec.symbolic.policies.PolicyReader` that fills ``{{placeholders}}``.
+
+    ``values`` are the project's placeholder values; :meth:`remap` turns a parse error of a
+    filled text back into the position as written.
+    """
+
+    def __init__(
+        self, values: Mapping[str, str], read: PolicyReader = read_policy_text, source: str = ""
+    ) -> None:
+        self._values = values
+        self.source = source
+        """Where the values come from (a pyproject.toml), for the note on stderr."""
+        self._read = read
+        self._filled: dict[str, Filled] = {}
+
+    def __call__(self, path: str) -> str:
+        """The text of ``path`` with its placeholders filled; PlaceholderError (bad input,
+        naming ``file:line:column``) for an unknown or malformed one."""
+        filled = fill(self._read(path), self._values, path)
+        self._filled[path] = filled
+        return filled.text
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The placeholders filled so far, sorted."""
+        return tuple(sorted({n for f in self._filled.values() for n in f.names}))
+
+    def remap(self, err: SimulationInputError) -> SimulationInputError:
+        """``err`` with a parse error's position as written (``err`` itself otherwise)."""
+        cause = err.__cause__
+        if not isinstance(cause, PolicyParseError):
+            return err
+        filled = self._filled.get(cause.source)
+        if filled is None or not filled.names:
+            return err
+        line, column = filled.original_position(cause.line, cause.column)
+        return SimulationInputError(str(PolicyParseError(cause.source, line, column, cause.reason)))
+
+
+def project_reader(start: Path | None = None) -> FillingReader:
+    """A filling reader with the placeholder values of the project found from ``start`` (the
+    current folder) up; without a project, the defaults of ``[tool.iamspec]``.
+
+    Raises SettingsError for a ``[tool.iamspec]`` that cannot be used.
+    """
+    folder = start if start is not None else Path.cwd()
+    root = find_project_root(folder)
+    settings = load_settings(root if root is not None else folder)
+    return FillingReader(settings.placeholder_values(), read_policy, str(settings.source))
+
+
+def _say_filled(command: str, reader: FillingReader) -> None:
+    if reader.names:
+        names = ", ".join("{{" + n + "}}" for n in reader.names)
+        print(f"iamspec {command}: filled {names} from {reader.source}", file=sys.stderr)
+
+
+def _loaded(reader: FillingReader, load: Callable[[], Any]) -> Any:
+    """``load()``, its parse errors named at the position as written."""
+    try:
+        return load()
+    except SimulationInputError as err:
+        remapped = reader.remap(err)
+        if remapped is err:
+            raise
+        raise remapped from err.__cause__
+
+
+_INTERNAL_TEXT = f"""\
+  {EXIT_INTERNAL}  internal defect of iamspec (please report it): the solver and the engine
+      disagree on a counterexample (the message says which request), or any other
+      unexpected failure (with its traceback)
+"""
+
+_EXITS = (
+    f"""exit status:
+  {EXIT_HOLDS}   every claim proven
+  {EXIT_FAILS}   a claim refuted, with a counterexample
   {EXIT_BAD_INPUT}   bad input: a file that cannot be read, a policy that does not parse
       (file:line:column), an unknown action pattern, a malformed claims file
   {EXIT_UNKNOWN}   no claim refuted, but one is unknown (solver time-out, see --timeout) or
       "cannot prove" (a construct without an exact encoding): never a pass
-  {EXIT_INTERNAL}  internal error: the solver and the engine disagree on a counterexample
-      (a bug in iamspec; the message says which request)
 """
+    + _INTERNAL_TEXT
+)
+"""The exit statuses of ``iamspec prove`` (its ``--help`` epilog)."""
+
+_DIFF_EXITS = (
+    f"""exit status:
+  {EXIT_HOLDS}   NEW grants nothing OLD does not (access removed does not count)
+  {EXIT_FAILS}   NEW grants a request OLD does not: new access found, each request listed
+  {EXIT_BAD_INPUT}   bad input: a file that cannot be read, a policy that does not parse
+      (file:line:column), an unknown action pattern
+  {EXIT_UNKNOWN}   no new access found, but the answer is unknown (solver time-out, see
+      --timeout) or "cannot prove" (a construct without an exact encoding): never a pass
+"""
+    + _INTERNAL_TEXT
+)
+"""The exit statuses of ``iamspec diff`` (its ``--help`` epilog)."""
 
 _PROVE_HELP = """Prove universal claims about policies: for every request of a scope (every
 action a pattern matches, every ARN of its resource types, every value of every context key
@@ -62,13 +160,18 @@ allowed_exactly_when = a predicate (resource_tag, principal_tag, request_tag, co
 resource_tag_equals_principal_tag, owned_by_instance, resource_arn_like, action_matches,
 any, not); no_new_access_over = [files]; equivalent_to = [files]. Scope: actions,
 resource_types, resource, principal, context, absent, any_context_key; boundary and scp
-(SCP levels, root first) beside policies.
+(SCP levels, root first) beside policies. {{placeholders}} in the policy files are filled
+from [tool.iamspec] of the nearest pyproject.toml that has it (from the current folder up),
+as iamspec simulate fills them.
 """
 
 _DIFF_HELP = """Compare two policy files: every request NEW allows that OLD does not (new
 access) and every one OLD allows that NEW does not (access removed), one concrete request
 per action, each replayed through the simulator. The pull-request gate for a policy
 repository: exit 0 when NEW grants nothing OLD does not.
+
+{{placeholders}} in the policy files are filled from [tool.iamspec] of the nearest
+pyproject.toml that has it (from the current folder up), as iamspec simulate fills them.
 """
 
 
@@ -89,10 +192,7 @@ def register(subparsers: Any) -> None:
         "diff",
         help="what NEW allows that OLD does not (and the reverse), as concrete requests",
         description=_DIFF_HELP,
-        epilog=_EXITS.replace("every claim proven (diff: ", "(").replace(
-            "a claim refuted (diff: NEW allows more), with a counterexample",
-            "NEW allows a request OLD does not",
-        ),
+        epilog=_DIFF_EXITS,
         formatter_class=formatter,
     )
     diff.add_argument("old", metavar="OLD", help="the policy as it is")
@@ -161,7 +261,9 @@ def run_prove(args: argparse.Namespace) -> int:
     from iamspec.symbolic.replay import SoundnessError
 
     options = _options(args)
-    claims = load_claims(args.claims, read=read_policy)
+    reader = project_reader()
+    claims = _loaded(reader, lambda: load_claims(args.claims, read=reader))
+    _say_filled("prove", reader)
     results: list[tuple[str, ClaimResult]] = []
     try:
         for claim in claims:
@@ -242,8 +344,10 @@ def run_diff(args: argparse.Namespace) -> int:
     from iamspec.symbolic.scope import Scope
 
     options = _options(args)
-    old = load_policy_set([args.old], read=read_policy)
-    new = load_policy_set([args.new], read=read_policy)
+    reader = project_reader()
+    old = _loaded(reader, lambda: load_policy_set([args.old], read=reader))
+    new = _loaded(reader, lambda: load_policy_set([args.new], read=reader))
+    _say_filled("diff", reader)
     scope = Scope(actions=tuple(args.action) or ("*",))
     try:
         result = diff_policies(old, new, scope, options=options, max_requests=args.max_requests)

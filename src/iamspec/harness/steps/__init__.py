@@ -61,6 +61,31 @@ Authorization Reference), each asked on ``*`` and on a probe ARN per resource ty
          "Write, Permissions management, Tagging"   (or: implicitly|explicitly denied;
                                                      the service "S"; the access level "L")
 
+Universal claims (:mod:`.claims`): proven for every request of the scope (every action the
+patterns match, every resource of their types, every value of every context key the
+policies read), about the scenario's own principal (its policies, groups, boundary and tags
+from the Given-steps); a refuted one fails with the request that breaks it as a
+ready-to-paste scenario; unknown (``--iam-claim-timeout``) and "cannot prove" fail too::
+
+    Then "P" may call "ACTIONS" [on a KIND] only when CONDITION
+    Then "P" may call "ACTIONS" [on a KIND] exactly when CONDITION
+    Then "P" may always call "ACTIONS" [on a KIND]
+    Then "P" may never call "ACTIONS" [on a KIND]
+    Then "P", whatever its tags, may ...                    (the caller's tags left free)
+    Then the policy "NEW" grants nothing that "OLD" does not [for actions matching "PATTERNS"]
+    Then the policy "A" grants exactly what "B" grants [for actions matching "PATTERNS"]
+    Then the claim CLAIM is refuted by a request like:      | action   | connect:DeleteUser |
+                                                            | decision | allowed            |
+    (facts: action, resource, resource tags, request tags, caller tags, context, decision)
+
+    CONDITION: clauses joined by "and" or by "or" (not both):
+      the resource's tag "K" is "V"      (is not "V", is like "V*", is present, is absent,
+                                          equals the caller's tag "K")
+      the caller's tag "K" ... / the request tag "K" ... / the context key "KEY" ...
+      the resource's ARN is "ARN"        (or: is like "arn:aws:iam::*:user/alice")
+      the resource is owned by the Connect instance "I"
+      the resource is the KIND "NAME"
+
 Policy linter (:mod:`.lint`)::
 
     Given the published example "FILE"                       (in <policy_dir>/published/)
@@ -81,5 +106,6 @@ LIBRARY = (
     "iamspec.harness.steps.access",
     "iamspec.harness.steps.lint",
     "iamspec.harness.steps.live",
+    "iamspec.harness.steps.claims",
 )
 """The modules of the step library, as the plugin registers them."""
