@@ -219,3 +219,14 @@ def test_arn_splitting_and_account_ids_have_one_home() -> None:
         if own.search(line)
     ]
     assert elsewhere == []
+
+
+def test_the_partitions_are_botocores():
+    """The partitions iamspec accepts are the ones the installed AWS SDK knows: a partition
+    AWS adds shows up here when botocore is upgraded."""
+    import botocore.loaders
+
+    from iamspec.arns import PARTITIONS
+
+    known = botocore.loaders.create_loader().load_data("partitions")["partitions"]
+    assert {partition["id"] for partition in known} == PARTITIONS

@@ -35,6 +35,7 @@ from iamspec.errors import MalformedArnError
 __all__ = [
     "ARN_FORMAT",
     "IAM_ENTITY_KINDS",
+    "PARTITIONS",
     "TEMPLATE_VARIABLE",
     "Arn",
     "IamEntity",
@@ -52,6 +53,13 @@ __all__ = [
 
 ARN_FORMAT = "arn:partition:service:region:account-id:resource"
 """The six parts, in AWS's words."""
+
+PARTITIONS = frozenset(
+    {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
+)
+"""Every AWS partition, the ARN's second part (botocore's ``partitions`` data lists the same;
+"Partitions", AWS Fault Isolation Boundaries,
+https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html)."""
 
 _PARTS = 6
 _ACCOUNT_ID = re.compile(r"[0-9]{12}")

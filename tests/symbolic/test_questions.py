@@ -6,6 +6,7 @@ import pytest
 import z3
 
 import iamspec
+from iamspec.arns import PARTITIONS
 from iamspec.engine.evaluator import Decision
 from iamspec.errors import SimulationInputError
 from iamspec.symbolic import (
@@ -265,16 +266,16 @@ def test_scope_pins_principal_and_resource():
     policies = _policy(_allow("iam:GetUser", resource="arn:aws:iam::*:user/${aws:username}"))
     bob = ClaimPrincipal("user", "bob", "111122223333")
     scope = Scope(actions=("iam:GetUser",), principal=bob, resource={"UserNameWithPath": "bob"})
-    # any partition: arn:aws-cn:iam::...:user/bob does not match the policy's arn:aws:iam
-    elsewhere = prove_always_allowed(policies, scope)
-    assert elsewhere.status is Status.REFUTED
-    assert not elsewhere.counterexample.request.resource.startswith("arn:aws:")
+    # the caller's partition (aws): credentials of one partition reach no other partition
+    assert prove_always_allowed(policies, scope).status is Status.PROVEN
     pinned = Scope(
         actions=("iam:GetUser",),
         principal=bob,
-        resource={"Partition": "aws", "UserNameWithPath": "bob"},
+        resource={"Partition": "aws-cn", "UserNameWithPath": "bob"},
     )
-    assert prove_always_allowed(policies, pinned).status is Status.PROVEN
+    elsewhere = prove_always_allowed(policies, pinned)
+    assert elsewhere.status is Status.REFUTED
+    assert elsewhere.counterexample.request.resource.startswith("arn:aws-cn:iam::")
     role = ClaimPrincipal("role", "ops", "111122223333")
     assert prove_never_allowed(policies, Scope(actions=("iam:GetUser",), principal=role)).holds
 
@@ -452,3 +453,32 @@ def test_a_scope_that_admits_no_request_is_bad_input():
     )
     with pytest.raises(SimulationInputError, match="no request AWS can send fits the scope"):
         prove_never_allowed(policies, scope)
+
+
+def test_a_caller_reaches_only_resources_of_its_own_partition():
+    """ "You cannot use IAM credentials from one partition to interact with resources in a
+    different partition" ("Partitions", AWS Fault Isolation Boundaries,
+    https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html):
+    with a caller, ``Resource: *`` reaches only ARNs of the caller's partition, so a claim
+    about them is proven, not refuted by ``arn:a:connect:...``."""
+    policies = load_policy_set([USERS])
+    in_aws = resource_arn().like("arn:aws:connect:*:*:instance/*/agent/*")
+    scope = Scope(actions=("connect:DescribeUser",), principal=TEST_ADMIN)
+    assert prove_only_if(policies, scope, in_aws).status is Status.PROVEN
+    china = ClaimPrincipal("user", "test-admin", "111122223333", partition="aws-cn", tags={})
+    in_china = resource_arn().like("arn:aws-cn:connect:*")
+    cn_scope = Scope(actions=("connect:DescribeUser",), principal=china)
+    assert prove_only_if(policies, cn_scope, in_china).status is Status.PROVEN
+
+
+def test_without_a_caller_a_counterexample_names_a_real_partition():
+    """Without a caller the resource's partition is free (the domain's docstring says why);
+    where a real partition (``aws-cn``, ...) breaks the claim, the counterexample names it
+    rather than ``arn:a:``."""
+    policies = load_policy_set([USERS])
+    in_aws = resource_arn().like("arn:aws:connect:*")
+    result = prove_only_if(policies, Scope(actions=("connect:DescribeUser",)), in_aws)
+    assert result.status is Status.REFUTED
+    resource = result.counterexample.request.resource
+    assert resource.split(":")[1] in PARTITIONS - {"aws"}
+    assert ":us-east-1:111122223333:instance/" in resource

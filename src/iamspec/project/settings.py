@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iamspec.arns import is_account_id, parse_iam_entity
+from iamspec.arns import PARTITIONS, is_account_id, parse_iam_entity
 from iamspec.project.errors import SettingsError
 from iamspec.suggest import close_matches
 
@@ -64,9 +64,6 @@ KNOWN_KEYS: tuple[str, ...] = (*DEFAULTS, *_TABLES, *_LISTS)
 _MAX_PARENTS = 64
 """How many folders :func:`find_project_root` climbs at most (deeper trees do not exist)."""
 
-PARTITIONS = frozenset(
-    {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
-)
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _RESOURCE_ID = re.compile(r"[^\s:/\"\\]+")

@@ -19,6 +19,13 @@ counterexample always satisfies them. They follow the harness's request builder
   exactly when ``aws:TagKeys`` holds ``<key>`` (keys compare case-insensitively), where the
   action takes both;
 - ``connect:InstanceId`` is the instance id in the resource's ARN;
+- with a caller in the scope, the ARN's partition is the caller's: "You cannot use IAM
+  credentials from one partition to interact with resources in a different partition"
+  ("Partitions", AWS Fault Isolation Boundaries,
+  https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html).
+  Without a caller the partition is any text of its class (the set of partition names made
+  z3's string search 30 to 300 times slower); a counterexample names a real partition
+  (:data:`iamspec.arns.PARTITIONS`) wherever one breaks the claim;
 - the scope's pins (:class:`~.scope.Scope`).
 
 The ARN's shape per type is kept apart (:attr:`Domain.shapes`): the search adds the one
@@ -253,7 +260,7 @@ class _DomainBuilder:
             actions = universe.actions_with_type(index)
             chosen = request.resource_type == index
             self.facts.append(z3.Implies(chosen, request.action_in(actions)))
-            pins = dict(self.scope.resource)
+            pins = self.scope.resource_pins()
             regex = z3.InRe(self.request.arn, type_regex(resource_type, pins))
             equation, segments = self._equation(index, resource_type, pins)
             self.shapes.append((equation, regex) if equation is not None else (regex,))

@@ -30,7 +30,7 @@ from decimal import Decimal
 
 import z3
 
-from iamspec.arns import split_arn
+from iamspec.arns import PARTITIONS, split_arn
 from iamspec.catalog import ARN_TEMPLATE_VARIABLE, Catalog, default_catalog
 from iamspec.engine.evaluator import Decision
 from iamspec.policy.model import Effect
@@ -52,7 +52,7 @@ _READABLE = z3.Loop(smt.union([smt.char_range(0x61, 0x7A), smt.char_range(0x30, 
 _FIRST_TRY = 0.3
 """Seconds the first encoding of an ARN shape gets before the second is tried."""
 _PREFERRED_SEGMENTS = {
-    "Partition": ("aws",),
+    "Partition": ("aws", *sorted(PARTITIONS - {"aws"})),
     "Region": ("us-east-1",),
     "Account": ("111122223333",),
 }
@@ -220,7 +220,7 @@ class Setup:
             templates = resource_type.arn_templates
             if not templates:
                 return None
-            pins = dict(self.scope.resource)
+            pins = self.scope.resource_pins()
             values = {}
             for name in template_variables(resource_type):
                 options = [
@@ -340,7 +340,7 @@ class _Minimiser:
                 self.first([*options, z3.InRe(term, _READABLE)])
             return
         resource_type = setup.universe.types[type_index]
-        pins = dict(setup.scope.resource)
+        pins = setup.scope.resource_pins()
         arn = setup.request.arn
         for name in template_variables(resource_type):
             if name in pins:

@@ -75,6 +75,15 @@ class Scope:
     principal: ClaimPrincipal | None = None
     catalog_keys: bool = True
 
+    def resource_pins(self) -> dict[str, str]:
+        """The ARN template variables fixed for every request: :attr:`resource`, and the
+        caller's partition as ``Partition`` (credentials of one partition reach no resource
+        of another) unless :attr:`resource` names one."""
+        pins = dict(self.resource)
+        if self.principal is not None and "Partition" not in pins:
+            pins["Partition"] = self.principal.partition
+        return pins
+
     def __post_init__(self) -> None:
         if isinstance(self.actions, str):
             object.__setattr__(self, "actions", (self.actions,))
