@@ -183,7 +183,6 @@ def test_the_claim_timeout_must_be_a_number(project):
 def test_under_moto_the_refuting_request_reaches_the_results_and_the_drift_report(
     project, fake_aws
 ):
-    pytest.importorskip("iamspec.moto")
     refuted = """
         Then the claim "test-admin" may call "connect:DescribeUser" only when the resource's tag "Team" is "Test" is refuted by a request like:
           | resource tags | Department=Test |
@@ -209,3 +208,26 @@ def test_under_moto_the_refuting_request_reaches_the_results_and_the_drift_repor
     drift = json.loads((project.path / "drift.json").read_text())
     assert drift["requests_compared"] == 1
     assert drift["disagreements"] == []
+
+
+def test_the_refuting_request_is_a_request_of_the_scenario_under_the_local_backend(project):
+    """The request that refutes a claim is kept with the scenario's requests under the local
+    backend too: the results file lists it, and policy coverage counts the statement that
+    decided it (a policy only claims load is not reported as deciding nothing)."""
+    refuted = """
+        Then the claim "test-admin" may call "connect:DescribeUser" only when the resource's tag "Team" is "Test" is refuted by a request like:
+          | resource tags | Department=Test |
+          | decision      | allowed         |
+    """
+    result = run(project, refuted, "--iam-results=out.json", "--living-docs=site")
+    result.assert_outcomes(passed=1)
+    (scenario,) = json.loads((project.path / "out.json").read_text())["scenarios"]
+    (call,) = scenario["calls"]
+    assert (call["backend"], call["action"]) == ("local", "connect:DescribeUser")
+    (request,) = call["requests"]
+    assert request["decision"] == "allowed"
+    (claim,) = scenario["claims"]
+    assert claim["backend_decision"] == "allowed"
+    page = (project.path / "site" / "coverage.html").read_text()
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Statements exercised 100% (1 of 1) Decided nothing none" in text

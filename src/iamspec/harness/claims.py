@@ -27,12 +27,12 @@ A refutation a feature expects (a published example that breaks what its page sa
 stated with :func:`expect_refuted`: the facts of its table narrow the claim's scope, so the
 step passes only when a request with those facts really breaks the claim.
 
-Under an API backend (``--iam-backend=moto|live``) a refuting request is also asked of the
-backend, like any scenario request: it is kept in :attr:`World.results` (so the results file,
-the living docs and, with ``--compare-local``, the drift report see it), and the step fails
-when the backend does not give the decision the local engine gave (drift, unless the
-scenario declares a known difference for the action). Only claims about a principal are
-asked: a claim comparing two policy files has no caller to ask for.
+A refuting request is also asked of the scenario's backend, like any scenario request: it is
+kept in :attr:`World.results` (so the results file, policy coverage, the who-may-do-what
+pages and, with ``--compare-local``, the drift report see it), and under an API backend
+(``--iam-backend=moto|live``) the step fails when the backend does not give the decision the
+local engine gave (drift, unless the scenario declares a known difference for the action).
+Only claims about a principal are asked: a claim comparing two policy files has no caller.
 
 Every claim answered is kept as a :class:`~iamspec.records.results.ClaimRecord` in
 :attr:`World.claims` for the run's records.
@@ -399,14 +399,16 @@ def _record(
 def _confirm(
     world: World, question: _Question, counterexample: Counterexample
 ) -> tuple[CallResult | None, str | None]:
-    """Ask an API backend the refuting request (see the module docstring).
+    """Ask the scenario's backend the refuting request (see the module docstring).
 
-    Returns the backend's result (None under the local backend, whose engine the replay
-    already was, and for a claim without a caller) and, when the backend does not give the
-    replayed decision (or drifts from the local evaluator), the failure block that says so.
+    The request is kept with the scenario's requests, so the results file, policy coverage
+    (the statement that decided it) and the who-may-do-what pages see it under every
+    backend. Returns the backend's result (None for a claim without a caller, which has no
+    request of its own to ask) and, when the backend does not give the replayed decision (or
+    drifts from the local evaluator), the failure block that says so.
     """
     caller = question.caller
-    if world.backend.name == "local" or caller is None:
+    if caller is None:
         return None, None
     request = counterexample.request
     target = "any resource" if request.resource == "*" else f'the ARN "{request.resource}"'
