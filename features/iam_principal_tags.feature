@@ -23,3 +23,8 @@ Feature: Admins manage only the agents of their own department (principal tags)
     Given the IAM role "untagged-lead" with the policy "semantics/connect-users-by-principal-department.json"
     When "untagged-lead" calls "connect:DescribeUser" on the Connect user "sales-agent"
     Then the request is implicitly denied
+
+  Scenario: the rule, for every department and every caller
+    Given the IAM user "lead" with the policy "semantics/connect-users-by-principal-department.json"
+    Then "lead", whatever its tags, may call "connect:DescribeUser, connect:UpdateUserIdentityInfo" exactly when the resource's tag "Department" equals the caller's tag "Department"
+    And "lead", whatever its tags, may never call "connect:DeleteUser, connect:UpdateUserRoutingProfile"
