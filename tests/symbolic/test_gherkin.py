@@ -96,7 +96,10 @@ def test_diff_counterexample_renders_one_scenario_per_policy_set(tmp_path):
 
 def test_a_resource_the_steps_cannot_build_is_named_by_its_arn(tmp_path):
     """The caller's own IAM user is not a kind with tags: it is named by its ARN."""
-    policies = load_policy_set([str(POLICIES / "iam/view-own-user-info.json")])
+    text = (POLICIES / "iam/view-own-user-info.json").read_text(encoding="utf-8")
+    filled = tmp_path / "view-own-user-info.json"  # {{partition}} filled, as the steps do
+    filled.write_text(text.replace("{{partition}}", "aws"), encoding="utf-8")
+    policies = load_policy_set([str(filled)])
     result = prove_never_allowed(policies, Scope(actions=("iam:GetUser",)))
     assert result.status is Status.REFUTED
     text = result.counterexample.to_gherkin(policy_dir=str(POLICIES), **SETTINGS)

@@ -471,13 +471,16 @@ def test_a_caller_reaches_only_resources_of_its_own_partition():
     assert prove_only_if(policies, cn_scope, in_china).status is Status.PROVEN
 
 
-def test_without_a_caller_a_counterexample_names_a_real_partition():
-    """Without a caller the resource's partition is free (the domain's docstring says why);
-    where a real partition (``aws-cn``, ...) breaks the claim, the counterexample names it
-    rather than ``arn:a:``."""
+def test_without_a_caller_every_request_is_in_one_of_the_partitions():
+    """Without a caller the resource may be in any of AWS's partitions, and only in one of
+    them: a claim that holds for every partition is proven (no ``arn:a:`` refutes it), and a
+    refuting request names a real partition."""
     policies = load_policy_set([USERS])
+    scope = Scope(actions=("connect:DescribeUser",))
+    named = resource_arn().like("arn:aws*:connect:*")
+    assert prove_only_if(policies, scope, named).status is Status.PROVEN
     in_aws = resource_arn().like("arn:aws:connect:*")
-    result = prove_only_if(policies, Scope(actions=("connect:DescribeUser",)), in_aws)
+    result = prove_only_if(policies, scope, in_aws)
     assert result.status is Status.REFUTED
     resource = result.counterexample.request.resource
     assert resource.split(":")[1] in PARTITIONS - {"aws"}

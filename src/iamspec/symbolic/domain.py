@@ -23,9 +23,10 @@ counterexample always satisfies them. They follow the harness's request builder
   credentials from one partition to interact with resources in a different partition"
   ("Partitions", AWS Fault Isolation Boundaries,
   https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html).
-  Without a caller the partition is any text of its class (the set of partition names made
-  z3's string search 30 to 300 times slower); a counterexample names a real partition
-  (:data:`iamspec.arns.PARTITIONS`) wherever one breaks the claim;
+  Without a caller it is one of AWS's partitions (:data:`iamspec.arns.PARTITIONS`), though not
+  in these constraints: a set of names made z3's string search 30 to 300 times slower, so the
+  shapes leave it free and :meth:`~iamspec.symbolic.prover.Setup.search` searches again with
+  it fixed (:meth:`Domain.shape` with a partition) when a model names no partition;
 - the scope's pins (:class:`~.scope.Scope`).
 
 The ARN's shape per type is kept apart (:attr:`Domain.shapes`): the search adds the one
@@ -35,8 +36,8 @@ type it looks at, in one of two equivalent encodings.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 
 import z3
@@ -80,12 +81,30 @@ class Domain:
     shapes: tuple[tuple[smt.Bool, ...], ...] = ()
     segments: tuple[tuple[tuple[str, smt.Str, str], ...], ...] = ()
     """Per type: (template variable, its term in the equation encoding, excluded characters)."""
+    partition_shape: Callable[[int, str], tuple[smt.Bool, ...]] | None = None
+    """The shapes with the partition fixed; None when the scope fixes it already (a caller,
+    or a ``Partition`` pin)."""
+    _pinned: dict[tuple[int, str], tuple[smt.Bool, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
-    def shape(self, type_index: int) -> tuple[smt.Bool, ...]:
-        """The encodings for a type (none for ``*``, fixed by the constraints)."""
+    @property
+    def partition_free(self) -> bool:
+        """The ARN's partition is free text (see the module docstring)."""
+        return self.partition_shape is not None
+
+    def shape(self, type_index: int, partition: str | None = None) -> tuple[smt.Bool, ...]:
+        """The encodings for a type (none for ``*``, fixed by the constraints), in
+        ``partition`` when one is given."""
         if type_index >= len(self.shapes):
             return (z3.BoolVal(True),)
-        return self.shapes[type_index]
+        if partition is None or self.partition_shape is None:
+            return self.shapes[type_index]
+        found = self._pinned.get((type_index, partition))
+        if found is None:
+            found = self.partition_shape(type_index, partition)
+            self._pinned[(type_index, partition)] = found
+        return found
 
 
 def _template_parts(template: str, open_tail: bool) -> list[tuple[str, str | None]]:
@@ -266,6 +285,14 @@ class _DomainBuilder:
             self.shapes.append((equation, regex) if equation is not None else (regex,))
             self.segments.append(segments)
         self._specificity()
+
+    def shape_in(self, index: int, partition: str) -> tuple[smt.Bool, ...]:
+        """A type's encodings with the ARN's partition fixed to ``partition``."""
+        resource_type = self.universe.types[index]
+        pins = {**self.scope.resource_pins(), "Partition": partition}
+        regex = z3.InRe(self.request.arn, type_regex(resource_type, pins))
+        equation, _ = self._equation(index, resource_type, pins)
+        return (equation, regex) if equation is not None else (regex,)
 
     def _equation(
         self, index: int, resource_type: ResourceType, pins: dict[str, str]
@@ -487,7 +514,13 @@ class _DomainBuilder:
         self._request_tags()
         self._instance()
         self._pins()
-        return Domain(tuple(self.facts), tuple(self.shapes), tuple(self.segments))
+        free = "Partition" not in self.scope.resource_pins()
+        return Domain(
+            tuple(self.facts),
+            tuple(self.shapes),
+            tuple(self.segments),
+            partition_shape=self.shape_in if free else None,
+        )
 
 
 def _text(value: object) -> smt.Str:

@@ -85,6 +85,8 @@ class Search:
     constraints: tuple[smt.Bool, ...]
     model: z3.ModelRef | None
     reasons: tuple[str, ...]
+    partition: str | None = None
+    """The partition the ARN's shape was fixed to (:meth:`Setup.search`), if any."""
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,32 @@ class Setup:
         return solver
 
     def search(self, *constraints: smt.Bool) -> Search:
-        """Check the domain with ``constraints``, one resource type at a time.
+        """Check the domain with ``constraints`` (:meth:`search_types`), in a partition AWS
+        has.
+
+        Without a caller the ARN's partition is free text (the domain's docstring says why):
+        when the model's ARN names no partition, the search is made again with the partition
+        fixed to each of AWS's (``aws`` first), so a satisfiable search is a request AWS can
+        send, and an unsatisfiable one holds in every partition.
+        """
+        found = self.search_types(*constraints)
+        if found.result != z3.sat or not self.domain.partition_free:
+            return found
+        assert found.model is not None
+        arn = smt.model_text(found.model, self.request.arn)
+        if arn == "*" or split_arn(arn)[1] in PARTITIONS:
+            return found
+        reasons: list[str] = []
+        for name in _PREFERRED_SEGMENTS["Partition"]:
+            again = self.search_types(*constraints, partition=name)
+            if again.result == z3.sat:
+                return again
+            reasons.extend(again.reasons)
+        return Search(z3.unknown if reasons else z3.unsat, (), None, tuple(reasons))
+
+    def search_types(self, *constraints: smt.Bool, partition: str | None = None) -> Search:
+        """Check the domain with ``constraints``, one resource type at a time (the ARN in
+        ``partition`` when one is given).
 
         z3 decides each type's ARN shape quickly but can wander for long when it must also
         choose among several types, so the choice is made here: sat as soon as one type is
@@ -184,7 +211,7 @@ class Setup:
         """
         unknown: list[str] = []
         for type_index in self._type_order():
-            guess = self.guess(type_index)
+            guess = self.guess(type_index) if partition is None else None
             if guess is not None:
                 # A readable ARN first: when the violation holds for it, the search is done
                 # in a ground check (and the counterexample reads well). Its unsat means
@@ -193,8 +220,8 @@ class Setup:
                 solver = self.solver(*held)
                 solver.set("timeout", max(1, int(min(_FIRST_TRY, self.options.timeout) * 1000)))
                 if solver.check() == z3.sat:
-                    return Search(z3.sat, held, solver.model(), ())
-            shapes = self.domain.shape(type_index)
+                    return Search(z3.sat, held, solver.model(), (), partition)
+            shapes = self.domain.shape(type_index, partition)
             for number, shape in enumerate(shapes):
                 held = (*constraints, self.request.resource_type == type_index, shape)
                 solver = self.solver(*held)
@@ -203,7 +230,7 @@ class Setup:
                     solver.set("timeout", max(1, int(min(_FIRST_TRY, self.options.timeout) * 1000)))
                 outcome = solver.check()
                 if outcome == z3.sat:
-                    return Search(z3.sat, held, solver.model(), ())
+                    return Search(z3.sat, held, solver.model(), (), partition)
                 if outcome == z3.unsat:
                     break
                 if last:
@@ -301,6 +328,7 @@ class _Minimiser:
         self.deadline = time.monotonic() + setup.options.minimise_budget
         assert search.model is not None
         self.model: z3.ModelRef = search.model
+        self.partition = search.partition
 
     def attempt(self, constraint: smt.Bool) -> bool:
         remaining = self.deadline - time.monotonic()
@@ -331,7 +359,7 @@ class _Minimiser:
         if guess is not None and any(c is guess for c in self.kept):
             return  # the search already holds a readable ARN
         domain = setup.domain
-        equation = domain.shape(type_index)[0]
+        equation = domain.shape(type_index, self.partition)[0]
         segments = domain.segments[type_index] if type_index < len(domain.segments) else ()
         if segments and any(c is equation for c in self.kept):
             for name, term, excluded in segments:
@@ -341,6 +369,8 @@ class _Minimiser:
             return
         resource_type = setup.universe.types[type_index]
         pins = setup.scope.resource_pins()
+        if self.partition is not None:
+            pins["Partition"] = self.partition
         arn = setup.request.arn
         for name in template_variables(resource_type):
             if name in pins:
