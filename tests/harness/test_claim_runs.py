@@ -231,3 +231,46 @@ def test_the_refuting_request_is_a_request_of_the_scenario_under_the_local_backe
     page = (project.path / "site" / "coverage.html").read_text()
     text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
     assert "Statements exercised 100% (1 of 1) Decided nothing none" in text
+
+
+DENYING_BACKEND = """
+import dataclasses
+
+import pytest
+from iamspec.engine.evaluator import Decision
+from iamspec.harness.backends import LocalBackend
+from iamspec.harness.session import session_of
+
+
+class DenyingBackend(LocalBackend):
+    # answers every request implicitly denied: a backend that disagrees with the engine
+    def answer_batch(self, batch):
+        answers = super().answer_batch(batch)
+        return {
+            key: dataclasses.replace(answer, decision=Decision.IMPLICIT_DENY)
+            for key, answer in answers.items()
+        }
+
+
+@pytest.fixture(scope="session")
+def iam_backend(request):
+    state = session_of(request.config)
+    return DenyingBackend(state.catalog, state.settings)
+"""
+
+
+def test_a_backend_that_does_not_confirm_the_refuting_request_fails_the_step(project):
+    """The refuting request is asked of the scenario's backend; when the backend answers it
+    otherwise than the replay (here: a backend that denies everything), the step fails and
+    says so, though the solver and the engine agree that the claim is refuted."""
+    project.makeconftest(CONFTEST + DENYING_BACKEND)
+    refuted = """
+        Then the claim "test-admin" may call "connect:DescribeUser" only when the resource's tag "Team" is "Test" is refuted by a request like:
+          | resource tags | Department=Test |
+          | decision      | allowed         |
+    """
+    result = run(project, refuted)
+    result.assert_outcomes(failed=1)
+    output = result.stdout.str()
+    assert "does not confirm the request that refutes the claim" in output
+    assert "features/c.feature:4: " in output
