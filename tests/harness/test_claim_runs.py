@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.harness.kit import DEPARTMENT_POLICY
+
 PROJECT = Path(__file__).resolve().parents[2]
 
 PYPROJECT = """
@@ -51,18 +53,6 @@ def undecided(monkeypatch):
     monkeypatch.setattr(prover.z3, "Solver", Undecided)
 """
 
-DEPARTMENT = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Action": ["connect:DescribeUser", "connect:UpdateUser*"],
-            "Resource": "*",
-            "Condition": {"StringEquals": {"aws:ResourceTag/Department": "Test"}},
-        }
-    ],
-}
-
 HEAD = """\
 Feature: claims
   Scenario: the claim
@@ -78,7 +68,7 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
     pytester.makefile(".toml", pyproject=PYPROJECT)
     pytester.makeconftest(CONFTEST)
     policies = pytester.mkdir("policies")
-    (policies / "department.json").write_text(json.dumps(DEPARTMENT, indent=2))
+    (policies / "department.json").write_text(json.dumps(DEPARTMENT_POLICY, indent=2))
     pytester.mkdir("features")
     return pytester
 
