@@ -257,6 +257,12 @@ def test_prove_cannot_prove_exits_3(tmp_path, capsys):
             "[[claim]]\npolicies = ['{users}']\nallowed_only_if = {{ tag = 1 }}\n",
             "unknown predicate 'tag'",
         ),
+        (
+            "[[claim]]\npolicies = ['{users}']\nexpect = 'never allowed'\n"
+            "principal = {{ kind = 'user', name = 'a', account = '111122223333', "
+            "partition = 'aws-china' }}\n",
+            "claim 1.principal.partition: 'aws-china' is not one of",
+        ),
     ],
 )
 def test_prove_bad_claims_files_exit_2(tmp_path, capsys, text, message):

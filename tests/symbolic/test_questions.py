@@ -485,3 +485,10 @@ def test_without_a_caller_every_request_is_in_one_of_the_partitions():
     resource = result.counterexample.request.resource
     assert resource.split(":")[1] in PARTITIONS - {"aws"}
     assert ":us-east-1:111122223333:instance/" in resource
+
+
+def test_a_principal_outside_every_partition_is_bad_input():
+    """A partition that is not AWS's would fix every resource to it and prove claims about
+    requests no one can send: refused."""
+    with pytest.raises(SimulationInputError, match="not an AWS partition"):
+        ClaimPrincipal("user", "bob", "111122223333", partition="aws-china")

@@ -15,7 +15,8 @@ Paths are relative to the claims file. Per claim:
   a list of lists of files);
 - the scope: ``actions`` (patterns, default every action), ``resource_types``
   (``service:type``), ``resource`` (ARN template variables fixed, ``{ Account = "..." }``),
-  ``principal`` (``kind`` user or role, ``name``, ``account``, ``partition``, and ``tags``: a
+  ``principal`` (``kind`` user or role, ``name``, ``account``, ``partition`` — default
+  ``aws``, and every resource's partition, as credentials reach no other — and ``tags``: a
   table fixes every principal tag, leaving it out leaves them free), ``context`` (keys fixed:
   a string or a list of strings), ``absent`` (keys the requests never carry),
   ``any_context_key`` (true: every key the policies read may be present on every action,
@@ -40,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from iamspec.arns import PARTITIONS
 from iamspec.engine.evaluator import Decision
 from iamspec.errors import SimulationInputError
 from iamspec.symbolic import predicates as p
@@ -171,12 +173,18 @@ def _scope(claim: Mapping[str, Any], where: str) -> Scope:
         unknown = set(table) - {"kind", "name", "account", "partition", "tags"}
         if unknown:
             raise ClaimsError(f"{where}.principal: unknown field {sorted(unknown)[0]!r}")
+        partition = table.get("partition", "aws")
+        if partition not in PARTITIONS:
+            raise ClaimsError(
+                f"{where}.principal.partition: {partition!r} is not one of "
+                f"{', '.join(sorted(PARTITIONS))} (the caller's partition is every resource's)"
+            )
         try:
             principal = ClaimPrincipal(
                 kind=table["kind"],
                 name=table["name"],
                 account=table["account"],
-                partition=table.get("partition", "aws"),
+                partition=partition,
                 tags=_pairs(table["tags"], f"{where}.principal.tags") if "tags" in table else None,
             )
         except KeyError as err:

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from iamspec.arns import PARTITIONS
 from iamspec.errors import SimulationInputError
 
 PrincipalKindName = Literal["user", "role"]
@@ -46,6 +47,10 @@ class ClaimPrincipal:
     def __post_init__(self) -> None:
         if self.kind not in ("user", "role"):
             raise SimulationInputError(f"a principal is an IAM user or role, not {self.kind!r}")
+        if self.partition not in PARTITIONS:
+            raise SimulationInputError(
+                f"{self.partition!r} is not an AWS partition ({', '.join(sorted(PARTITIONS))})"
+            )
 
     @property
     def arn(self) -> str:
