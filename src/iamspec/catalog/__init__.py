@@ -32,10 +32,12 @@ from iamspec.catalog.arn_templates import (
     ResourceType,
     template_variable_excludes,
 )
+from iamspec.catalog.condition_keys import CONTEXT_KEY_TYPES
 from iamspec.catalog.lookup import Catalog, default_catalog
 
 __all__ = [
     "ARN_TEMPLATE_VARIABLE",
+    "CONTEXT_KEY_TYPES",
     "ActionInfo",
     "Catalog",
     "ResourceType",

@@ -10,13 +10,32 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from iamspec.catalog.actions import ActionInfo, dedupe
 from iamspec.catalog.arn_templates import ResourceType
 from iamspec.suggest import close_matches
 
-__all__ = ["WEB_IDENTITY_KEY", "KeyTable", "key_suggestions", "listed_keys"]
+__all__ = ["CONTEXT_KEY_TYPES", "WEB_IDENTITY_KEY", "KeyTable", "key_suggestions", "listed_keys"]
+
+CONTEXT_KEY_TYPES: Mapping[str, str] = {
+    "String": "string",
+    "ARN": "string",
+    "ArrayOfString": "stringList",
+    "ArrayOfARN": "stringList",
+    "Bool": "boolean",
+    "ArrayOfBool": "booleanList",
+    "Numeric": "numeric",
+    "ArrayOfNumeric": "numericList",
+    "Date": "date",
+    "ArrayOfDate": "dateList",
+    "IPAddress": "ip",
+    "ArrayOfIPAddress": "ipList",
+    "Binary": "binary",
+    "ArrayOfBinary": "binaryList",
+}
+"""The Service Authorization Reference's key types → AWS's ``ContextKeyType``, as the
+request builder and the symbolic layer's counterexamples send a key."""
 
 WEB_IDENTITY_KEY = re.compile(
     r"[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[^\s:]*)?:(aud|sub|amr|azp|oaud|email)"

@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from iamspec.catalog import ActionInfo, Catalog, ResourceType
+from iamspec.catalog import CONTEXT_KEY_TYPES, ActionInfo, Catalog, ResourceType
 from iamspec.engine.compiled import PolicyRole
 from iamspec.harness.declarations import Caller, PrincipalKind, Resource
 from iamspec.harness.errors import ScenarioInputError, TagKeyTypoError
@@ -74,25 +74,6 @@ __all__ = [
     "plan_parts",
     "policy_tag_keys",
 ]
-
-
-# The Service Authorization Reference's key types → AWS's ContextKeyType.
-_CONTEXT_KEY_TYPES: Mapping[str, str] = {
-    "String": "string",
-    "ARN": "string",
-    "ArrayOfString": "stringList",
-    "ArrayOfARN": "stringList",
-    "Bool": "boolean",
-    "ArrayOfBool": "booleanList",
-    "Numeric": "numeric",
-    "ArrayOfNumeric": "numericList",
-    "Date": "date",
-    "ArrayOfDate": "dateList",
-    "IPAddress": "ip",
-    "ArrayOfIPAddress": "ipList",
-    "Binary": "binary",
-    "ArrayOfBinary": "binaryList",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +119,7 @@ def context_entry(catalog: Catalog, name: str, values: Sequence[str]) -> Context
     """
     catalog.check_context_key(name)
     iam_type = catalog.context_key_type(name)
-    aws_type = _CONTEXT_KEY_TYPES.get(iam_type or "")
+    aws_type = CONTEXT_KEY_TYPES.get(iam_type or "")
     if aws_type is None:
         raise ScenarioInputError(f"context key {name!r} has type {iam_type!r}, unknown to iamspec")
     if not aws_type.endswith("List") and len(values) != 1:

@@ -29,7 +29,7 @@ from decimal import Decimal
 from enum import Enum
 
 from iamspec.arns import split_arn
-from iamspec.catalog import Catalog
+from iamspec.catalog import CONTEXT_KEY_TYPES, Catalog
 from iamspec.engine.compiled import CompiledPolicy
 from iamspec.engine.conditions.registry import parse_operator
 from iamspec.engine.variables import Piece, parse_template
@@ -42,24 +42,6 @@ _TAG_VALUE_KEY = re.compile(
 _TAG_KEYS = "aws:tagkeys"
 _REQUEST_TAG = "aws:requesttag/"
 
-# The Service Authorization Reference's key types → AWS's ContextKeyType (the same table as
-# the harness's request builder, iamspec.harness.requests).
-_CONTEXT_TYPES = {
-    "String": "string",
-    "ARN": "string",
-    "ArrayOfString": "stringList",
-    "ArrayOfARN": "stringList",
-    "Bool": "boolean",
-    "ArrayOfBool": "booleanList",
-    "Numeric": "numeric",
-    "ArrayOfNumeric": "numericList",
-    "Date": "date",
-    "ArrayOfDate": "dateList",
-    "IPAddress": "ip",
-    "ArrayOfIPAddress": "ipList",
-    "Binary": "binary",
-    "ArrayOfBinary": "binaryList",
-}
 
 # Operator families → how they read a request value.
 _READS = {
@@ -108,7 +90,7 @@ class KeySpec:
     @property
     def context_type(self) -> str:
         """The ``ContextKeyType`` a counterexample sends the key with."""
-        aws = _CONTEXT_TYPES.get(self.catalog_type or "")
+        aws = CONTEXT_KEY_TYPES.get(self.catalog_type or "")
         if aws is None:
             return "stringList" if self.multivalued else "string"
         return aws
