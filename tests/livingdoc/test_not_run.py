@@ -11,10 +11,17 @@ import pytest
 from iamspec.livingdoc import build_site, write_site
 from iamspec.livingdoc.errata import Errata
 from iamspec.livingdoc.not_run import MAX_FEATURE_FILES, uncollected_features
-from tests.livingdoc.kit import DEPT, DEPT_TEXT, LIVE_REASON, dept_run, deselected, project
+from tests.livingdoc.kit import (
+    DEPT,
+    DEPT_TEXT,
+    KEYWORD_REASON,
+    LIVE_REASON,
+    dept_deselected,
+    dept_run,
+    project,
+)
 
 NO_ERRATA = Errata(False, "", reason="not in this test")
-KEYWORD = "not selected by -k 'Department'"
 
 
 @pytest.fixture
@@ -26,25 +33,7 @@ def _run():
     """dept_run, plus: two @live rows of an outline in a feature none of whose scenarios ran,
     and one scenario of the dept feature deselected by -k."""
     result = dept_run()
-    result.deselected = [
-        deselected(
-            "the deployed admin reaches Test agents",
-            example={"department": department},
-            line=12,
-        )
-        for department in ("Test", "Prod")
-    ] + [
-        deselected(
-            "admins rename Test agents",
-            feature="Test admins manage Test agents",
-            feature_file="features/dept.feature",
-            line=40,
-            principal="admin",
-            action="connect:UpdateUserIdentityInfo",
-            cause="keyword",
-            reason=KEYWORD,
-        )
-    ]
+    result.deselected = dept_deselected()
     return result
 
 
@@ -59,7 +48,7 @@ def test_deselected_scenarios_are_never_counted_as_passed(root):
     assert site.count("passed") == plain.count("passed") == 5
     assert site.failed == 1
     assert len(site.not_run) == 3
-    assert site.not_run_reasons == ((LIVE_REASON, 2), (KEYWORD, 1))
+    assert site.not_run_reasons == ((LIVE_REASON, 2), (KEYWORD_REASON, 1))
     dept, live, team = site.features
     assert (dept.passed, len(dept.scenarios), len(dept.not_run_rows)) == (4, 5, 1)
     assert dept.status.word == "failed"  # a failure still wins
