@@ -43,7 +43,7 @@ _TYPE_PARSERS: dict[str, Callable[[str], object]] = {
 
 @dataclass(frozen=True)
 class ConcreteEntry:
-    """One ``ConcreteEntry`` as boto3 takes it."""
+    """One context entry of a counterexample, as boto3 takes it (``ContextEntries``)."""
 
     name: str
     values: tuple[str, ...]
