@@ -165,17 +165,6 @@ def _claim_principal(world: World, caller: Caller, any_tags: bool) -> ClaimPrinc
     )
 
 
-def _check_actions(world: World, patterns: Sequence[str]) -> None:
-    """Every pattern names actions IAM defines: an exact name must exist (the catalog's
-    UnknownActionError with suggestions), a wildcard must match at least one."""
-    for pattern in patterns:
-        if "*" in pattern or "?" in pattern:
-            if not world.catalog.expand(pattern):
-                raise ScenarioInputError(f"{pattern!r} matches no action IAM defines")
-        else:
-            world.catalog.action(pattern)
-
-
 # --------------------------------------------------------------------------------------------
 # the condition as a predicate
 
@@ -261,7 +250,7 @@ def _principal_question(
 ) -> _Question:
     assert phrase.principal is not None
     caller = _caller(world, phrase.principal)
-    _check_actions(world, phrase.actions)
+    world.check_action_patterns(phrase.actions)
     check_tag_keys(caller, _tag_keys(phrase.condition))
     policies = _policy_set(caller)
     scope = Scope(
@@ -315,7 +304,7 @@ def _policy_question(
     world: World, phrase: ClaimPhrase, actions: Sequence[str] | None = None
 ) -> _Question:
     patterns = tuple(actions or phrase.actions or ("*",))
-    _check_actions(world, patterns)
+    world.check_action_patterns(patterns)
     first, first_files = _files(world, phrase.policies)
     second, second_files = _files(world, phrase.compared)
     scope = Scope(actions=patterns)

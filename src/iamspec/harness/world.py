@@ -218,12 +218,7 @@ class World:
                 "name the actions the known difference is about, e.g. "
                 'Given a known difference from AWS for "connect:DeleteUser": "<reason>"'
             )
-        for pattern in patterns:
-            if "*" in pattern or "?" in pattern:
-                if not self.catalog.expand(pattern):
-                    raise ScenarioInputError(f"{pattern!r} matches no action IAM defines")
-            else:
-                self.catalog.action(pattern)  # UnknownActionError with suggestions
+        self.check_action_patterns(patterns)
         declared = {p.lower() for d in self.known_differences for p in d.actions}
         again = [p for p in patterns if p.lower() in declared]
         if again:
@@ -235,6 +230,16 @@ class World:
         known = KnownDifferenceDeclaration(patterns, text)
         self.known_differences.append(known)
         return known
+
+    def check_action_patterns(self, patterns: Sequence[str]) -> None:
+        """Every pattern names actions IAM defines: an exact name must exist (the catalog's
+        UnknownActionError with suggestions), a wildcard must match at least one."""
+        for pattern in patterns:
+            if "*" in pattern or "?" in pattern:
+                if not self.catalog.expand(pattern):
+                    raise ScenarioInputError(f"{pattern!r} matches no action IAM defines")
+            else:
+                self.catalog.action(pattern)
 
     def known_difference_for(self, action: str) -> str | None:
         """The declared reason that covers ``action``, if any."""
